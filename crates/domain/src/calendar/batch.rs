@@ -16,33 +16,47 @@ pub enum BatchError {
     InvalidDuration(#[from] DurationParseError),
     #[error("line {line}: expected `start,duration`, got {text:?}")]
     MalformedLine { line: usize, text: String },
-    #[error("line {line}: {source}")]
-    InLine { line: usize, source: Box<BatchError> },
+    #[error("line {line}: {problem}")]
+    InLine {
+        line: usize,
+        problem: Box<BatchError>,
+    },
 }
 
 /// Reads an instant: RFC 3339 with an offset (`2026-10-08T04:35:00+08:00`, `...Z`), or a civil
 /// date-time without one (`2026-10-08T04:35`), taken as wall-clock time in the calendar's zone.
 pub fn parse_instant(calendar: &Calendar, text: &str) -> Result<Timestamp, BatchError> {
     let text = text.trim();
-    let invalid = || BatchError::InvalidInstant { text: text.to_owned() };
+    let invalid = || BatchError::InvalidInstant {
+        text: text.to_owned(),
+    };
     if let Ok(instant) = text.parse::<Timestamp>() {
         return Ok(instant);
     }
     let civil: DateTime = text.parse().map_err(|_| invalid())?;
-    calendar.time_zone().to_ambiguous_timestamp(civil).compatible().map_err(|_| invalid())
+    calendar
+        .time_zone()
+        .to_ambiguous_timestamp(civil)
+        .compatible()
+        .map_err(|_| invalid())
 }
 
 /// RFC 3339 with the calendar's UTC offset at that instant and whole seconds, e.g.
 /// `2026-10-14T18:00:00+08:00`. Fractions are truncated, which can only show a deadline as
 /// earlier than it is, never later.
 pub fn format_instant(calendar: &Calendar, instant: Timestamp) -> String {
-    let whole_seconds = Timestamp::from_second(instant.as_second()).expect("truncating stays within jiff's range");
+    let whole_seconds =
+        Timestamp::from_second(instant.as_second()).expect("truncating stays within jiff's range");
     let offset = calendar.time_zone().to_offset(whole_seconds);
     whole_seconds.display_with_offset(offset).to_string()
 }
 
 /// `aftersales sla deadline --start .. --duration ..`: the deadline, formatted.
-pub fn deadline_for(calendar: &Calendar, start: &str, duration: &str) -> Result<String, BatchError> {
+pub fn deadline_for(
+    calendar: &Calendar,
+    start: &str,
+    duration: &str,
+) -> Result<String, BatchError> {
     let start = parse_instant(calendar, start)?;
     let duration = parse_duration(duration)?;
     Ok(format_instant(calendar, calendar.deadline(start, duration)))
@@ -50,7 +64,8 @@ pub fn deadline_for(calendar: &Calendar, start: &str, duration: &str) -> Result<
 
 /// `aftersales sla elapsed --from .. --to ..`: the working time between them, as `1h30m`.
 pub fn elapsed_for(calendar: &Calendar, from: &str, to: &str) -> Result<String, BatchError> {
-    let elapsed: SignedDuration = calendar.elapsed(parse_instant(calendar, from)?, parse_instant(calendar, to)?);
+    let elapsed: SignedDuration =
+        calendar.elapsed(parse_instant(calendar, from)?, parse_instant(calendar, to)?);
     Ok(format_duration(elapsed))
 }
 
@@ -66,7 +81,11 @@ pub struct DeadlineBatch<'c> {
 
 impl<'c> DeadlineBatch<'c> {
     pub fn new(calendar: &'c Calendar) -> Self {
-        DeadlineBatch { calendar, lines_seen: 0, seen_content: false }
+        DeadlineBatch {
+            calendar,
+            lines_seen: 0,
+            seen_content: false,
+        }
     }
 
     /// The deadline for the next input line, `None` for a blank or header line; errors carry
@@ -80,17 +99,26 @@ impl<'c> DeadlineBatch<'c> {
         }
         let is_first_content = !self.seen_content;
         self.seen_content = true;
-        let malformed = || BatchError::MalformedLine { line: line_number, text: line.to_owned() };
+        let malformed = || BatchError::MalformedLine {
+            line: line_number,
+            text: line.to_owned(),
+        };
         let (start, duration) = trimmed.split_once(',').ok_or_else(malformed)?;
         if duration.contains(',') {
             return Err(malformed());
         }
-        if is_first_content && start.trim().eq_ignore_ascii_case("start") && duration.trim().eq_ignore_ascii_case("duration") {
+        if is_first_content
+            && start.trim().eq_ignore_ascii_case("start")
+            && duration.trim().eq_ignore_ascii_case("duration")
+        {
             return Ok(None);
         }
         deadline_for(self.calendar, start, duration)
             .map(Some)
-            .map_err(|error| BatchError::InLine { line: line_number, source: Box::new(error) })
+            .map_err(|error| BatchError::InLine {
+                line: line_number,
+                problem: Box::new(error),
+            })
     }
 }
 
@@ -114,34 +142,62 @@ mod tests {
 
     #[test]
     fn the_national_day_example_prints_in_rfc_3339_with_the_local_offset() {
-        assert_eq!(deadline_for(cn_standard(), "2026-10-08T04:35:00+08:00", "48h").unwrap(), "2026-10-14T18:00:00+08:00");
+        assert_eq!(
+            deadline_for(cn_standard(), "2026-10-08T04:35:00+08:00", "48h").unwrap(),
+            "2026-10-14T18:00:00+08:00"
+        );
     }
 
     #[test]
     fn starts_may_be_utc_or_local_civil_time() {
-        for start in ["2026-10-07T20:35:00Z", "2026-10-08T04:35", "2026-10-08 04:35:00"] {
-            assert_eq!(deadline_for(cn_standard(), start, "48h").unwrap(), "2026-10-14T18:00:00+08:00", "{start}");
+        for start in [
+            "2026-10-07T20:35:00Z",
+            "2026-10-08T04:35",
+            "2026-10-08 04:35:00",
+        ] {
+            assert_eq!(
+                deadline_for(cn_standard(), start, "48h").unwrap(),
+                "2026-10-14T18:00:00+08:00",
+                "{start}"
+            );
         }
     }
 
     #[test]
     fn printed_instants_drop_fractional_seconds() {
         let instant: Timestamp = "2026-10-08T01:00:00.75Z".parse().unwrap();
-        assert_eq!(format_instant(cn_standard(), instant), "2026-10-08T09:00:00+08:00");
+        assert_eq!(
+            format_instant(cn_standard(), instant),
+            "2026-10-08T09:00:00+08:00"
+        );
     }
 
     #[test]
     fn elapsed_prints_hours_and_minutes() {
-        let elapsed = elapsed_for(cn_standard(), "2026-10-09T10:30:00+08:00", "2026-10-09T14:00:00+08:00").unwrap();
+        let elapsed = elapsed_for(
+            cn_standard(),
+            "2026-10-09T10:30:00+08:00",
+            "2026-10-09T14:00:00+08:00",
+        )
+        .unwrap();
         assert_eq!(elapsed, "2h30m");
-        let backwards = elapsed_for(cn_standard(), "2026-10-09T14:00:00+08:00", "2026-10-09T10:30:00+08:00").unwrap();
+        let backwards = elapsed_for(
+            cn_standard(),
+            "2026-10-09T14:00:00+08:00",
+            "2026-10-09T10:30:00+08:00",
+        )
+        .unwrap();
         assert_eq!(backwards, "-2h30m");
     }
 
     #[test]
     fn a_batch_prints_one_deadline_per_line_skipping_header_and_blank_lines() {
-        let input = "start,duration\n2026-10-08T04:35:00+08:00,48h\n\n2026-10-09T11:00:00+08:00, 1h\n";
-        assert_eq!(run_batch(input).unwrap(), ["2026-10-14T18:00:00+08:00", "2026-10-09T12:00:00+08:00"]);
+        let input =
+            "start,duration\n2026-10-08T04:35:00+08:00,48h\n\n2026-10-09T11:00:00+08:00, 1h\n";
+        assert_eq!(
+            run_batch(input).unwrap(),
+            ["2026-10-14T18:00:00+08:00", "2026-10-09T12:00:00+08:00"]
+        );
     }
 
     #[test]
@@ -149,7 +205,12 @@ mod tests {
         let error = run_batch("2026-10-09T11:00:00+08:00,1h\nstart,duration").unwrap_err();
         assert_eq!(
             error,
-            BatchError::InLine { line: 2, source: Box::new(BatchError::InvalidInstant { text: "start".into() }) }
+            BatchError::InLine {
+                line: 2,
+                problem: Box::new(BatchError::InvalidInstant {
+                    text: "start".into()
+                })
+            }
         );
     }
 
@@ -165,7 +226,11 @@ mod tests {
             ),
         ];
         for (input, message) in cases {
-            assert_eq!(run_batch(input).unwrap_err().to_string(), message, "{input:?}");
+            assert_eq!(
+                run_batch(input).unwrap_err().to_string(),
+                message,
+                "{input:?}"
+            );
         }
     }
 }

@@ -19,9 +19,12 @@ pub const BUILTIN_CODES: [&str; 2] = [CN_STANDARD, TWENTY_FOUR_SEVEN];
 const CN_PUBLIC_HOLIDAYS_CSV: &str = include_str!("../../data/cn-public-holidays-2024-2026.csv");
 
 static CN_STANDARD_CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
-    let special_days = parse_holiday_csv(CN_PUBLIC_HOLIDAYS_CSV).expect("the shipped holiday CSV is valid");
-    let morning = WorkingPeriod::new(time(9, 0, 0, 0), time(12, 0, 0, 0)).expect("09:00-12:00 is a valid period");
-    let afternoon = WorkingPeriod::new(time(13, 0, 0, 0), time(18, 0, 0, 0)).expect("13:00-18:00 is a valid period");
+    let special_days =
+        parse_holiday_csv(CN_PUBLIC_HOLIDAYS_CSV).expect("the shipped holiday CSV is valid");
+    let morning = WorkingPeriod::new(time(9, 0, 0, 0), time(12, 0, 0, 0))
+        .expect("09:00-12:00 is a valid period");
+    let afternoon = WorkingPeriod::new(time(13, 0, 0, 0), time(18, 0, 0, 0))
+        .expect("13:00-18:00 is a valid period");
     Calendar::builder(CN_STANDARD, "Asia/Shanghai")
         .weekday_periods([morning, afternoon])
         .special_days(&special_days)
@@ -30,7 +33,8 @@ static CN_STANDARD_CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
 });
 
 static TWENTY_FOUR_SEVEN_CALENDAR: LazyLock<Calendar> = LazyLock::new(|| {
-    let shanghai = super::time_zone_named("Asia/Shanghai").expect("the bundled database knows Asia/Shanghai");
+    let shanghai =
+        super::time_zone_named("Asia/Shanghai").expect("the bundled database knows Asia/Shanghai");
     Calendar::always_working(TWENTY_FOUR_SEVEN, shanghai)
 });
 

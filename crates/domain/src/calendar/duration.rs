@@ -21,7 +21,9 @@ pub enum DurationParseError {
 /// leading `-`: `6h`, `90m`, `1h30m`, `1h30m15s`, `0s`. Units may be upper case; surrounding
 /// whitespace is ignored. A number without a unit is refused rather than guessed.
 pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationParseError> {
-    let malformed = || DurationParseError::Malformed { text: text.to_owned() };
+    let malformed = || DurationParseError::Malformed {
+        text: text.to_owned(),
+    };
     let trimmed = text.trim();
     let (negative, mut rest) = match trimmed.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -40,24 +42,40 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, DurationParseError> 
         }
         let (digits, after_digits) = rest.split_at(digits_len);
         let mut unit_chars = after_digits.chars();
-        let unit = unit_chars.next().ok_or_else(malformed)?.to_ascii_lowercase();
+        let unit = unit_chars
+            .next()
+            .ok_or_else(malformed)?
+            .to_ascii_lowercase();
         let (unit_idx, unit_seconds) = match unit {
             'h' => (0, 3600),
             'm' => (1, 60),
             's' => (2, 1),
-            'd' => return Err(DurationParseError::Days { text: text.to_owned() }),
+            'd' => {
+                return Err(DurationParseError::Days {
+                    text: text.to_owned(),
+                })
+            }
             _ => return Err(malformed()),
         };
         if unit_idx < next_unit_idx {
             return Err(malformed());
         }
         next_unit_idx = unit_idx + 1;
-        let too_long = || DurationParseError::TooLong { text: text.to_owned() };
+        let too_long = || DurationParseError::TooLong {
+            text: text.to_owned(),
+        };
         let value: i64 = digits.parse().map_err(|_| too_long())?;
-        seconds = value.checked_mul(unit_seconds).and_then(|part| seconds.checked_add(part)).ok_or_else(too_long)?;
+        seconds = value
+            .checked_mul(unit_seconds)
+            .and_then(|part| seconds.checked_add(part))
+            .ok_or_else(too_long)?;
         rest = unit_chars.as_str();
     }
-    Ok(SignedDuration::from_secs(if negative { -seconds } else { seconds }))
+    Ok(SignedDuration::from_secs(if negative {
+        -seconds
+    } else {
+        seconds
+    }))
 }
 
 /// Formats in the form [`parse_duration`] reads, largest units first, leaving out zero parts:
@@ -98,15 +116,24 @@ mod tests {
             ("-2h", -7200),
         ];
         for (text, seconds) in cases {
-            assert_eq!(parse_duration(text), Ok(SignedDuration::from_secs(seconds)), "{text:?}");
+            assert_eq!(
+                parse_duration(text),
+                Ok(SignedDuration::from_secs(seconds)),
+                "{text:?}"
+            );
         }
     }
 
     #[test]
     fn garbage_durations_are_refused() {
-        for text in ["", "-", "h", "90", "1h30", "30m1h", "1h1h", "1.5h", "1 h", "abc", "6hours", "+6h"] {
+        for text in [
+            "", "-", "h", "90", "1h30", "30m1h", "1h1h", "1.5h", "1 h", "abc", "6hours", "+6h",
+        ] {
             assert!(
-                matches!(parse_duration(text), Err(DurationParseError::Malformed { .. })),
+                matches!(
+                    parse_duration(text),
+                    Err(DurationParseError::Malformed { .. })
+                ),
                 "{text:?} should be refused as malformed"
             );
         }
@@ -114,18 +141,34 @@ mod tests {
 
     #[test]
     fn days_are_refused_because_a_working_day_is_ambiguous() {
-        assert!(matches!(parse_duration("2d"), Err(DurationParseError::Days { .. })));
+        assert!(matches!(
+            parse_duration("2d"),
+            Err(DurationParseError::Days { .. })
+        ));
     }
 
     #[test]
     fn absurd_durations_are_refused_rather_than_wrapped() {
-        assert!(matches!(parse_duration("99999999999999999999h"), Err(DurationParseError::TooLong { .. })));
-        assert!(matches!(parse_duration("9223372036854775807h"), Err(DurationParseError::TooLong { .. })));
+        assert!(matches!(
+            parse_duration("99999999999999999999h"),
+            Err(DurationParseError::TooLong { .. })
+        ));
+        assert!(matches!(
+            parse_duration("9223372036854775807h"),
+            Err(DurationParseError::TooLong { .. })
+        ));
     }
 
     #[test]
     fn formatted_durations_use_the_largest_units_and_parse_back() {
-        let cases = [(0, "0s"), (45, "45s"), (90 * 60, "1h30m"), (48 * 3600, "48h"), (3601, "1h1s"), (-5400, "-1h30m")];
+        let cases = [
+            (0, "0s"),
+            (45, "45s"),
+            (90 * 60, "1h30m"),
+            (48 * 3600, "48h"),
+            (3601, "1h1s"),
+            (-5400, "-1h30m"),
+        ];
         for (seconds, text) in cases {
             let duration = SignedDuration::from_secs(seconds);
             assert_eq!(format_duration(duration), text);
@@ -135,7 +178,10 @@ mod tests {
 
     #[test]
     fn sub_second_parts_are_truncated_when_formatting() {
-        assert_eq!(format_duration(SignedDuration::new(90, 999_999_999)), "1m30s");
+        assert_eq!(
+            format_duration(SignedDuration::new(90, 999_999_999)),
+            "1m30s"
+        );
         assert_eq!(format_duration(SignedDuration::from_millis(-500)), "0s");
     }
 }

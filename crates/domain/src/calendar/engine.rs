@@ -46,13 +46,17 @@ impl Engine<'_> {
         if cursor < index.covered_from {
             match self.walk_deadline(cursor, Some(index.covered_from), remaining) {
                 Search::Found(deadline) => return deadline,
-                Search::Short { remaining: rest } => (cursor, remaining) = (index.covered_from, rest),
+                Search::Short { remaining: rest } => {
+                    (cursor, remaining) = (index.covered_from, rest)
+                }
             }
         }
         if cursor < index.covered_until {
             match index.deadline(cursor, remaining) {
                 Search::Found(deadline) => return deadline,
-                Search::Short { remaining: rest } => (cursor, remaining) = (index.covered_until, rest),
+                Search::Short { remaining: rest } => {
+                    (cursor, remaining) = (index.covered_until, rest)
+                }
             }
         }
         match self.walk_deadline(cursor, None, remaining) {
@@ -88,7 +92,11 @@ impl Engine<'_> {
                 return Some(interval);
             }
         }
-        let walk_from = if instant < index.covered_from { instant } else { instant.max(index.covered_until) };
+        let walk_from = if instant < index.covered_from {
+            instant
+        } else {
+            instant.max(index.covered_until)
+        };
         self.intervals_around(walk_from)
             .find(|(_, end)| *end > walk_from)
             .map(|(start, end)| (start.max(walk_from), end))
@@ -128,8 +136,12 @@ impl Engine<'_> {
     fn intervals_around(&self, instant: i128) -> impl Iterator<Item = (i128, i128)> + '_ {
         let timestamp = Timestamp::from_nanosecond(instant).unwrap_or(Timestamp::MAX);
         let date = self.time_zone.to_datetime(timestamp).date();
-        WorkingIntervals::new(self, date.yesterday().unwrap_or(date))
-            .map(|(start, end)| (i128::from(start) * NANOS_PER_SECOND, i128::from(end) * NANOS_PER_SECOND))
+        WorkingIntervals::new(self, date.yesterday().unwrap_or(date)).map(|(start, end)| {
+            (
+                i128::from(start) * NANOS_PER_SECOND,
+                i128::from(end) * NANOS_PER_SECOND,
+            )
+        })
     }
 }
 
@@ -150,7 +162,12 @@ struct WorkingIntervals<'a> {
 
 impl<'a> WorkingIntervals<'a> {
     fn new(engine: &'a Engine<'a>, first_date: Date) -> Self {
-        WorkingIntervals { engine, date: first_date, period_idx: 0, previous_end: i64::MIN }
+        WorkingIntervals {
+            engine,
+            date: first_date,
+            period_idx: 0,
+            previous_end: i64::MIN,
+        }
     }
 
     fn local_second(&self, second_of_day: u32) -> Option<i64> {
@@ -166,7 +183,10 @@ impl<'a> WorkingIntervals<'a> {
             0,
         )
         .ok()?;
-        let ambiguous = self.engine.time_zone.to_ambiguous_timestamp(date.to_datetime(time));
+        let ambiguous = self
+            .engine
+            .time_zone
+            .to_ambiguous_timestamp(date.to_datetime(time));
         ambiguous.compatible().ok().map(Timestamp::as_second)
     }
 }
@@ -183,7 +203,9 @@ impl Iterator for WorkingIntervals<'_> {
                 continue;
             };
             self.period_idx += 1;
-            let start = self.local_second(period.start_second_of_day())?.max(self.previous_end);
+            let start = self
+                .local_second(period.start_second_of_day())?
+                .max(self.previous_end);
             let end = self.local_second(period.end_second_of_day())?;
             if end <= start {
                 continue;
@@ -220,11 +242,24 @@ impl IndexedInterval {
 impl IntervalIndex {
     fn build(engine: &Engine<'_>) -> IntervalIndex {
         let hours = engine.hours;
-        let special_years = hours.holidays.iter().chain(&hours.workdays).map(|date| date.year());
-        let first_year = special_years.clone().min().unwrap_or(INDEX_FIRST_YEAR).min(INDEX_FIRST_YEAR);
-        let last_year = special_years.max().unwrap_or(INDEX_LAST_YEAR).max(INDEX_LAST_YEAR);
+        let special_years = hours
+            .holidays
+            .iter()
+            .chain(&hours.workdays)
+            .map(|date| date.year());
+        let first_year = special_years
+            .clone()
+            .min()
+            .unwrap_or(INDEX_FIRST_YEAR)
+            .min(INDEX_FIRST_YEAR);
+        let last_year = special_years
+            .max()
+            .unwrap_or(INDEX_LAST_YEAR)
+            .max(INDEX_LAST_YEAR);
         let first_day = jiff::civil::date(first_year, 1, 1);
-        let day_after = jiff::civil::date(last_year, 12, 31).tomorrow().expect("the index ends well before 9999");
+        let day_after = jiff::civil::date(last_year, 12, 31)
+            .tomorrow()
+            .expect("the index ends well before 9999");
         let midnight = |date: Date| {
             engine
                 .time_zone
@@ -237,7 +272,9 @@ impl IntervalIndex {
 
         let mut intervals = Vec::new();
         let mut working_before = 0;
-        let first_walk_day = first_day.yesterday().expect("the index starts well after year -9999");
+        let first_walk_day = first_day
+            .yesterday()
+            .expect("the index starts well after year -9999");
         for (start, end) in WorkingIntervals::new(engine, first_walk_day) {
             if start >= covered_until {
                 break;
@@ -246,7 +283,11 @@ impl IntervalIndex {
             if end <= start {
                 continue;
             }
-            intervals.push(IndexedInterval { start, end, working_before });
+            intervals.push(IndexedInterval {
+                start,
+                end,
+                working_before,
+            });
             working_before += end - start;
         }
         IntervalIndex {
@@ -260,7 +301,8 @@ impl IntervalIndex {
     fn intervals_started_by(&self, instant: i128) -> usize {
         // Interval bounds are whole seconds, so comparing with the floor second is exact.
         let second = instant.div_euclid(NANOS_PER_SECOND) as i64;
-        self.intervals.partition_point(|interval| interval.start <= second)
+        self.intervals
+            .partition_point(|interval| interval.start <= second)
     }
 
     /// Working time from `covered_from` to `instant`, which lies in the covered range.
@@ -276,15 +318,19 @@ impl IntervalIndex {
 
     fn deadline(&self, start: i128, remaining: i128) -> Search {
         let target = self.working_before(start) + remaining;
-        let total = self.intervals.last().map_or(0, |last| i128::from(last.working_through()) * NANOS_PER_SECOND);
+        let total = self.intervals.last().map_or(0, |last| {
+            i128::from(last.working_through()) * NANOS_PER_SECOND
+        });
         if target > total {
-            return Search::Short { remaining: target - total };
+            return Search::Short {
+                remaining: target - total,
+            };
         }
         // The first interval by whose end the target is reached holds the deadline; it can be
         // the end of that interval itself, which is why the comparison is strict.
-        let idx = self
-            .intervals
-            .partition_point(|interval| i128::from(interval.working_through()) * NANOS_PER_SECOND < target);
+        let idx = self.intervals.partition_point(|interval| {
+            i128::from(interval.working_through()) * NANOS_PER_SECOND < target
+        });
         let interval = self.intervals[idx];
         let offset = target - i128::from(interval.working_before) * NANOS_PER_SECOND;
         Search::Found(i128::from(interval.start) * NANOS_PER_SECOND + offset)
@@ -293,10 +339,14 @@ impl IntervalIndex {
     fn interval_ending_after(&self, instant: i128) -> Option<(i128, i128)> {
         let started = self.intervals_started_by(instant);
         let candidates = [started.checked_sub(1), Some(started)];
-        candidates.into_iter().flatten().filter_map(|idx| self.intervals.get(idx)).find_map(|interval| {
-            let start = i128::from(interval.start) * NANOS_PER_SECOND;
-            let end = i128::from(interval.end) * NANOS_PER_SECOND;
-            (end > instant).then_some((start.max(instant), end))
-        })
+        candidates
+            .into_iter()
+            .flatten()
+            .filter_map(|idx| self.intervals.get(idx))
+            .find_map(|interval| {
+                let start = i128::from(interval.start) * NANOS_PER_SECOND;
+                let end = i128::from(interval.end) * NANOS_PER_SECOND;
+                (end > instant).then_some((start.max(instant), end))
+            })
     }
 }

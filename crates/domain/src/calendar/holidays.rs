@@ -55,22 +55,40 @@ pub fn parse_holiday_csv(text: &str) -> Result<Vec<SpecialDay>, HolidayImportErr
         if line.trim().is_empty() {
             continue;
         }
-        let mut fields = line.split(',').map(|field| field.trim().trim_matches('"').trim());
+        let mut fields = line
+            .split(',')
+            .map(|field| field.trim().trim_matches('"').trim());
         let date_field = fields.next().unwrap_or_default();
         if special_days.is_empty() && date_field.eq_ignore_ascii_case("date") {
             continue;
         }
-        let date = parse_date(date_field, "%Y-%m-%d")
-            .ok_or_else(|| HolidayImportError::InvalidDate { line: line_number, value: date_field.to_owned() })?;
+        let date =
+            parse_date(date_field, "%Y-%m-%d").ok_or_else(|| HolidayImportError::InvalidDate {
+                line: line_number,
+                value: date_field.to_owned(),
+            })?;
         let kind = match fields.next() {
             None => return Err(HolidayImportError::MissingKind { line: line_number }),
             Some(kind) if kind.eq_ignore_ascii_case("holiday") => SpecialDayKind::Holiday,
             Some(kind) if kind.eq_ignore_ascii_case("workday") => SpecialDayKind::Workday,
-            Some(kind) => return Err(HolidayImportError::InvalidKind { line: line_number, value: kind.to_owned() }),
+            Some(kind) => {
+                return Err(HolidayImportError::InvalidKind {
+                    line: line_number,
+                    value: kind.to_owned(),
+                })
+            }
         };
         let name = fields.next().unwrap_or_default().to_owned();
-        let name_zh = fields.next().filter(|name_zh| !name_zh.is_empty()).map(str::to_owned);
-        special_days.push(SpecialDay { date, kind, name, name_zh });
+        let name_zh = fields
+            .next()
+            .filter(|name_zh| !name_zh.is_empty())
+            .map(str::to_owned);
+        special_days.push(SpecialDay {
+            date,
+            kind,
+            name,
+            name_zh,
+        });
     }
     Ok(special_days)
 }
@@ -87,11 +105,20 @@ pub fn parse_holiday_ics(text: &str) -> Result<Vec<SpecialDay>, HolidayImportErr
             continue;
         };
         let mut name_and_params = name_and_params.split(';');
-        let name = name_and_params.next().unwrap_or_default().trim().to_ascii_uppercase();
+        let name = name_and_params
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_uppercase();
         let value = value.trim();
         match (name.as_str(), event.as_mut()) {
             ("BEGIN", None) if value.eq_ignore_ascii_case("VEVENT") => {
-                event = Some(EventInProgress { line: line_number, start: None, end: None, summary: String::new() });
+                event = Some(EventInProgress {
+                    line: line_number,
+                    start: None,
+                    end: None,
+                    summary: String::new(),
+                });
             }
             ("END", Some(_)) if value.eq_ignore_ascii_case("VEVENT") => {
                 let finished = event.take().expect("matched Some above");
@@ -104,7 +131,9 @@ pub fn parse_holiday_ics(text: &str) -> Result<Vec<SpecialDay>, HolidayImportErr
         }
     }
     match event {
-        Some(unfinished) => Err(HolidayImportError::UnterminatedEvent { line: unfinished.line }),
+        Some(unfinished) => Err(HolidayImportError::UnterminatedEvent {
+            line: unfinished.line,
+        }),
         None => Ok(special_days),
     }
 }
@@ -119,20 +148,36 @@ struct EventInProgress {
 
 impl EventInProgress {
     fn push_days(self, special_days: &mut Vec<SpecialDay>) -> Result<(), HolidayImportError> {
-        let start = self.start.ok_or(HolidayImportError::MissingStart { line: self.line })?;
+        let start = self
+            .start
+            .ok_or(HolidayImportError::MissingStart { line: self.line })?;
         let end = match self.end {
-            Some(end) if end <= start => return Err(HolidayImportError::EndsBeforeStart { line: self.line }),
+            Some(end) if end <= start => {
+                return Err(HolidayImportError::EndsBeforeStart { line: self.line })
+            }
             Some(end) => end,
-            None => start.tomorrow().map_err(|_| HolidayImportError::EndsBeforeStart { line: self.line })?,
+            None => start
+                .tomorrow()
+                .map_err(|_| HolidayImportError::EndsBeforeStart { line: self.line })?,
         };
         let summary = self.summary.to_lowercase();
-        let kind = if ["补班", "调休上班", "workday"].iter().any(|marker| summary.contains(marker)) {
+        let kind = if ["补班", "调休上班", "workday"]
+            .iter()
+            .any(|marker| summary.contains(marker))
+        {
             SpecialDayKind::Workday
         } else {
             SpecialDayKind::Holiday
         };
-        let days = start.series(jiff::Span::new().days(1)).take_while(|date| *date < end);
-        special_days.extend(days.map(|date| SpecialDay { date, kind, name: self.summary.clone(), name_zh: None }));
+        let days = start
+            .series(jiff::Span::new().days(1))
+            .take_while(|date| *date < end);
+        special_days.extend(days.map(|date| SpecialDay {
+            date,
+            kind,
+            name: self.summary.clone(),
+            name_zh: None,
+        }));
         Ok(())
     }
 }
@@ -152,13 +197,22 @@ fn unfolded_lines(text: &str) -> Vec<(usize, String)> {
 
 fn parse_ics_date(line: usize, value: &str) -> Result<Date, HolidayImportError> {
     if value.contains('T') {
-        return Err(HolidayImportError::NotAllDay { line, value: value.to_owned() });
+        return Err(HolidayImportError::NotAllDay {
+            line,
+            value: value.to_owned(),
+        });
     }
     // RFC 5545 dates are exactly eight digits; strptime alone would accept "2026101".
     if value.len() != 8 {
-        return Err(HolidayImportError::InvalidDate { line, value: value.to_owned() });
+        return Err(HolidayImportError::InvalidDate {
+            line,
+            value: value.to_owned(),
+        });
     }
-    parse_date(value, "%Y%m%d").ok_or_else(|| HolidayImportError::InvalidDate { line, value: value.to_owned() })
+    parse_date(value, "%Y%m%d").ok_or_else(|| HolidayImportError::InvalidDate {
+        line,
+        value: value.to_owned(),
+    })
 }
 
 fn parse_date(text: &str, format: &str) -> Option<Date> {
@@ -166,7 +220,12 @@ fn parse_date(text: &str, format: &str) -> Option<Date> {
 }
 
 fn unescape_ics_text(value: &str) -> String {
-    value.replace("\\n", " ").replace("\\N", " ").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+    value
+        .replace("\\n", " ")
+        .replace("\\N", " ")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\")
 }
 
 #[cfg(test)]
@@ -175,7 +234,12 @@ mod tests {
     use jiff::civil::date;
 
     fn holiday(date: Date, name: &str) -> SpecialDay {
-        SpecialDay { date, kind: SpecialDayKind::Holiday, name: name.to_owned(), name_zh: None }
+        SpecialDay {
+            date,
+            kind: SpecialDayKind::Holiday,
+            name: name.to_owned(),
+            name_zh: None,
+        }
     }
 
     #[test]
@@ -201,8 +265,20 @@ mod tests {
     #[test]
     fn csv_errors_name_the_line() {
         let cases = [
-            ("date,kind\n2026-10-01,holiday\n2026-13-01,holiday", HolidayImportError::InvalidDate { line: 3, value: "2026-13-01".into() }),
-            ("2026-10-01,day off", HolidayImportError::InvalidKind { line: 1, value: "day off".into() }),
+            (
+                "date,kind\n2026-10-01,holiday\n2026-13-01,holiday",
+                HolidayImportError::InvalidDate {
+                    line: 3,
+                    value: "2026-13-01".into(),
+                },
+            ),
+            (
+                "2026-10-01,day off",
+                HolidayImportError::InvalidKind {
+                    line: 1,
+                    value: "day off".into(),
+                },
+            ),
             ("\n2026-10-01", HolidayImportError::MissingKind { line: 2 }),
         ];
         for (text, expected) in cases {
@@ -214,20 +290,33 @@ mod tests {
     fn an_ics_event_covers_each_date_up_to_its_exclusive_end() {
         let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261001\r\nDTEND;VALUE=DATE:20261004\r\nSUMMARY:国庆节\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let days = parse_holiday_ics(text).unwrap();
-        let expected: Vec<_> = [1, 2, 3].into_iter().map(|day| holiday(date(2026, 10, day), "国庆节")).collect();
+        let expected: Vec<_> = [1, 2, 3]
+            .into_iter()
+            .map(|day| holiday(date(2026, 10, day), "国庆节"))
+            .collect();
         assert_eq!(days, expected);
     }
 
     #[test]
     fn an_ics_event_without_an_end_lasts_one_day() {
         let text = "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20260101\nSUMMARY:元旦\nEND:VEVENT";
-        assert_eq!(parse_holiday_ics(text).unwrap(), vec![holiday(date(2026, 1, 1), "元旦")]);
+        assert_eq!(
+            parse_holiday_ics(text).unwrap(),
+            vec![holiday(date(2026, 1, 1), "元旦")]
+        );
     }
 
     #[test]
     fn ics_summaries_marking_make_up_days_become_workdays() {
-        for summary in ["国庆节 补班", "调休上班", "National Day (Workday)", "Make-up WORKDAY"] {
-            let text = format!("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261010\nSUMMARY:{summary}\nEND:VEVENT\n");
+        for summary in [
+            "国庆节 补班",
+            "调休上班",
+            "National Day (Workday)",
+            "Make-up WORKDAY",
+        ] {
+            let text = format!(
+                "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261010\nSUMMARY:{summary}\nEND:VEVENT\n"
+            );
             let days = parse_holiday_ics(&text).unwrap();
             assert_eq!(days[0].kind, SpecialDayKind::Workday, "{summary}");
         }
@@ -244,11 +333,32 @@ mod tests {
     #[test]
     fn ics_errors_name_the_line() {
         let cases = [
-            ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:2026101\nEND:VEVENT", HolidayImportError::InvalidDate { line: 2, value: "2026101".into() }),
-            ("BEGIN:VEVENT\nDTSTART:20261001T090000\nEND:VEVENT", HolidayImportError::NotAllDay { line: 2, value: "20261001T090000".into() }),
-            ("X\nBEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT", HolidayImportError::MissingStart { line: 2 }),
-            ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261005\nDTEND;VALUE=DATE:20261005\nEND:VEVENT", HolidayImportError::EndsBeforeStart { line: 1 }),
-            ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261005\n", HolidayImportError::UnterminatedEvent { line: 2 }),
+            (
+                "BEGIN:VEVENT\nDTSTART;VALUE=DATE:2026101\nEND:VEVENT",
+                HolidayImportError::InvalidDate {
+                    line: 2,
+                    value: "2026101".into(),
+                },
+            ),
+            (
+                "BEGIN:VEVENT\nDTSTART:20261001T090000\nEND:VEVENT",
+                HolidayImportError::NotAllDay {
+                    line: 2,
+                    value: "20261001T090000".into(),
+                },
+            ),
+            (
+                "X\nBEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT",
+                HolidayImportError::MissingStart { line: 2 },
+            ),
+            (
+                "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261005\nDTEND;VALUE=DATE:20261005\nEND:VEVENT",
+                HolidayImportError::EndsBeforeStart { line: 1 },
+            ),
+            (
+                "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261005\n",
+                HolidayImportError::UnterminatedEvent { line: 2 },
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(parse_holiday_ics(text), Err(expected), "{text:?}");

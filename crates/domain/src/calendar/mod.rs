@@ -25,10 +25,14 @@ use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 use jiff::{SignedDuration, Timestamp};
 
-pub use batch::{deadline_for, elapsed_for, format_instant, parse_instant, BatchError, DeadlineBatch};
+pub use batch::{
+    deadline_for, elapsed_for, format_instant, parse_instant, BatchError, DeadlineBatch,
+};
 pub use builtin::{builtin, BUILTIN_CODES, CN_STANDARD, TWENTY_FOUR_SEVEN};
 pub use duration::{format_duration, parse_duration, DurationParseError};
-pub use holidays::{parse_holiday_csv, parse_holiday_ics, HolidayImportError, SpecialDay, SpecialDayKind};
+pub use holidays::{
+    parse_holiday_csv, parse_holiday_ics, HolidayImportError, SpecialDay, SpecialDayKind,
+};
 pub use period::WorkingPeriod;
 
 use engine::{Engine, IntervalIndex};
@@ -45,10 +49,16 @@ pub enum CalendarError {
     #[error("working period {start}-{end} ends before it starts")]
     PeriodEndsBeforeStart { start: Time, end: Time },
     #[error("on {weekday:?} the working period {later} starts before {earlier} ends: list periods in order, without overlaps")]
-    PeriodsOutOfOrder { weekday: Weekday, earlier: WorkingPeriod, later: WorkingPeriod },
+    PeriodsOutOfOrder {
+        weekday: Weekday,
+        earlier: WorkingPeriod,
+        later: WorkingPeriod,
+    },
     #[error("{date} is both a holiday and a make-up workday")]
     HolidayAndWorkday { date: Date },
-    #[error("the calendar has no working period on any weekday, so no working-hour clock could run")]
+    #[error(
+        "the calendar has no working period on any weekday, so no working-hour clock could run"
+    )]
     NoWorkingTime,
 }
 
@@ -108,7 +118,11 @@ impl Calendar {
 
     /// A 7×24 calendar: every instant is working time; the time zone is only for display.
     pub fn always_working(code: impl Into<String>, time_zone: TimeZone) -> Calendar {
-        Calendar { code: code.into(), time_zone, hours: WorkingHours::Always }
+        Calendar {
+            code: code.into(),
+            time_zone,
+            hours: WorkingHours::Always,
+        }
     }
 
     pub fn code(&self) -> &str {
@@ -148,7 +162,10 @@ impl Calendar {
         self.special_days(|hours| &hours.workdays)
     }
 
-    fn special_days<'a>(&'a self, pick: fn(&WeeklyHours) -> &BTreeSet<Date>) -> impl Iterator<Item = Date> + 'a {
+    fn special_days<'a>(
+        &'a self,
+        pick: fn(&WeeklyHours) -> &BTreeSet<Date>,
+    ) -> impl Iterator<Item = Date> + 'a {
         let days = match &self.hours {
             WorkingHours::Always => None,
             WorkingHours::Weekly(hours) => Some(pick(hours)),
@@ -170,7 +187,9 @@ impl Calendar {
         }
         let deadline = match &self.hours {
             WorkingHours::Always => start.as_nanosecond() + duration.as_nanos(),
-            WorkingHours::Weekly(hours) => self.engine(hours).deadline(start.as_nanosecond(), duration.as_nanos()),
+            WorkingHours::Weekly(hours) => self
+                .engine(hours)
+                .deadline(start.as_nanosecond(), duration.as_nanos()),
         };
         Timestamp::from_nanosecond(deadline).unwrap_or(Timestamp::MAX)
     }
@@ -183,7 +202,9 @@ impl Calendar {
         }
         let nanos = match &self.hours {
             WorkingHours::Always => to.as_nanosecond() - from.as_nanosecond(),
-            WorkingHours::Weekly(hours) => self.engine(hours).elapsed(from.as_nanosecond(), to.as_nanosecond()),
+            WorkingHours::Weekly(hours) => self
+                .engine(hours)
+                .elapsed(from.as_nanosecond(), to.as_nanosecond()),
         };
         SignedDuration::from_nanos_i128(nanos)
     }
@@ -193,7 +214,10 @@ impl Calendar {
         let nanos = instant.as_nanosecond();
         match &self.hours {
             WorkingHours::Always => true,
-            WorkingHours::Weekly(hours) => self.engine(hours).next_interval(nanos).is_some_and(|(start, _)| start == nanos),
+            WorkingHours::Weekly(hours) => self
+                .engine(hours)
+                .next_interval(nanos)
+                .is_some_and(|(start, _)| start == nanos),
         }
     }
 
@@ -201,15 +225,20 @@ impl Calendar {
     pub fn next_working_instant(&self, instant: Timestamp) -> Timestamp {
         match &self.hours {
             WorkingHours::Always => instant,
-            WorkingHours::Weekly(hours) => match self.engine(hours).next_interval(instant.as_nanosecond()) {
-                Some((start, _)) => Timestamp::from_nanosecond(start).unwrap_or(Timestamp::MAX),
-                None => Timestamp::MAX,
-            },
+            WorkingHours::Weekly(hours) => {
+                match self.engine(hours).next_interval(instant.as_nanosecond()) {
+                    Some((start, _)) => Timestamp::from_nanosecond(start).unwrap_or(Timestamp::MAX),
+                    None => Timestamp::MAX,
+                }
+            }
         }
     }
 
     fn engine<'a>(&'a self, hours: &'a WeeklyHours) -> Engine<'a> {
-        Engine { hours, time_zone: &self.time_zone }
+        Engine {
+            hours,
+            time_zone: &self.time_zone,
+        }
     }
 }
 
@@ -225,13 +254,20 @@ pub struct CalendarBuilder {
 
 impl CalendarBuilder {
     /// Adds working periods to one weekday; they must come in order, without overlaps.
-    pub fn periods(mut self, weekday: Weekday, periods: impl IntoIterator<Item = WorkingPeriod>) -> Self {
+    pub fn periods(
+        mut self,
+        weekday: Weekday,
+        periods: impl IntoIterator<Item = WorkingPeriod>,
+    ) -> Self {
         self.week[weekday.to_monday_zero_offset() as usize].extend(periods);
         self
     }
 
     /// Adds the same working periods to Monday through Friday.
-    pub fn weekday_periods(mut self, periods: impl IntoIterator<Item = WorkingPeriod> + Clone) -> Self {
+    pub fn weekday_periods(
+        mut self,
+        periods: impl IntoIterator<Item = WorkingPeriod> + Clone,
+    ) -> Self {
         for day in &mut self.week[..5] {
             day.extend(periods.clone());
         }
@@ -269,9 +305,13 @@ impl CalendarBuilder {
         }
         let time_zone = time_zone_named(&self.time_zone_name)?;
         for (weekday_idx, periods) in self.week.iter().enumerate() {
-            if let Some(pair) = periods.windows(2).find(|pair| pair[1].start_second_of_day() < pair[0].end_second_of_day()) {
+            if let Some(pair) = periods
+                .windows(2)
+                .find(|pair| pair[1].start_second_of_day() < pair[0].end_second_of_day())
+            {
                 return Err(CalendarError::PeriodsOutOfOrder {
-                    weekday: Weekday::from_monday_zero_offset(weekday_idx as i8).expect("seven weekdays"),
+                    weekday: Weekday::from_monday_zero_offset(weekday_idx as i8)
+                        .expect("seven weekdays"),
                     earlier: pair[0],
                     later: pair[1],
                 });
@@ -283,8 +323,17 @@ impl CalendarBuilder {
         if self.week.iter().all(Vec::is_empty) {
             return Err(CalendarError::NoWorkingTime);
         }
-        let hours = WeeklyHours { week: self.week, holidays: self.holidays, workdays: self.workdays, index: OnceLock::new() };
-        Ok(Calendar { code: self.code, time_zone, hours: WorkingHours::Weekly(Box::new(hours)) })
+        let hours = WeeklyHours {
+            week: self.week,
+            holidays: self.holidays,
+            workdays: self.workdays,
+            index: OnceLock::new(),
+        };
+        Ok(Calendar {
+            code: self.code,
+            time_zone,
+            hours: WorkingHours::Weekly(Box::new(hours)),
+        })
     }
 }
 
@@ -294,5 +343,7 @@ pub fn time_zone_named(name: &str) -> Result<TimeZone, CalendarError> {
     BUNDLED
         .get_or_init(TimeZoneDatabase::bundled)
         .get(name)
-        .map_err(|_| CalendarError::UnknownTimeZone { name: name.to_owned() })
+        .map_err(|_| CalendarError::UnknownTimeZone {
+            name: name.to_owned(),
+        })
 }

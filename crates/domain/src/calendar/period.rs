@@ -34,7 +34,10 @@ impl WorkingPeriod {
         if end_second <= start_second {
             return Err(CalendarError::PeriodEndsBeforeStart { start, end });
         }
-        Ok(WorkingPeriod { start_second, end_second })
+        Ok(WorkingPeriod {
+            start_second,
+            end_second,
+        })
     }
 
     /// The local time the period starts.
@@ -66,7 +69,9 @@ impl FromStr for WorkingPeriod {
     type Err = CalendarError;
 
     fn from_str(text: &str) -> Result<WorkingPeriod, CalendarError> {
-        let malformed = || CalendarError::MalformedPeriod { text: text.to_owned() };
+        let malformed = || CalendarError::MalformedPeriod {
+            text: text.to_owned(),
+        };
         let (start, end) = text.split_once(['-', '–']).ok_or_else(malformed)?;
         let start = parse_clock_time(start.trim()).ok_or_else(malformed)?;
         let end = parse_clock_time(end.trim()).ok_or_else(malformed)?;
@@ -146,7 +151,12 @@ mod tests {
 
     #[test]
     fn periods_parse_and_print_in_the_same_form() {
-        for text in ["09:00-12:00", "13:00-18:00", "22:00-24:00", "08:30:15-09:00"] {
+        for text in [
+            "09:00-12:00",
+            "13:00-18:00",
+            "22:00-24:00",
+            "08:30:15-09:00",
+        ] {
             let period: WorkingPeriod = text.parse().unwrap();
             assert_eq!(period.to_string(), text);
         }
@@ -173,9 +183,20 @@ mod tests {
 
     #[test]
     fn malformed_period_text_is_rejected() {
-        for text in ["", "9-12", "09:00", "09:60-10:00", "24:00-24:00", "25:00-26:00", "a:00-b:00"] {
+        for text in [
+            "",
+            "9-12",
+            "09:00",
+            "09:60-10:00",
+            "24:00-24:00",
+            "25:00-26:00",
+            "a:00-b:00",
+        ] {
             assert!(
-                matches!(text.parse::<WorkingPeriod>(), Err(CalendarError::MalformedPeriod { .. })),
+                matches!(
+                    text.parse::<WorkingPeriod>(),
+                    Err(CalendarError::MalformedPeriod { .. })
+                ),
                 "{text:?} should be malformed"
             );
         }
