@@ -7,9 +7,13 @@
 //! deadline at the next recomputation, and a state can be recomputed as of any past instant for
 //! audits and reports.
 
+mod escalation;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::calendar::{builtin, Calendar, TWENTY_FOUR_SEVEN};
+
+pub use escalation::{escalation_step, EscalationLevel};
 
 /// What time a clock measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
