@@ -1,0 +1,14 @@
+//! The business rules of aftersales. Nothing here performs I/O: every function takes
+//! the facts it needs (including "now") as parameters, so the rules can be tested exhaustively.
+
+pub mod calendar;
+pub mod codes;
+pub mod contract;
+pub mod customer;
+pub mod money;
+pub mod numbering;
+pub mod org;
+pub mod role;
+pub mod sla;
+pub mod validation;
+pub mod warranty;

@@ -1,0 +1,72 @@
+//! The one migration set for both databases. Never edit an applied migration: add a new one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_platform;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_platform::Migration)]
+    }
+}
+
+/// Shorthands shared by the migrations so every table follows the conventions in the crate
+/// docs. They only build column definitions; they never touch the database.
+pub(crate) mod cols {
+    use sea_orm_migration::prelude::*;
+    use sea_orm_migration::sea_orm::DatabaseBackend;
+
+    /// dialect: SQLite only auto-assigns ids for a column declared exactly `INTEGER PRIMARY
+    /// KEY` (which is 64-bit there); PostgreSQL needs `BIGSERIAL` so ids are 64-bit too.
+    pub fn id(backend: DatabaseBackend) -> ColumnDef {
+        let mut column = ColumnDef::new(Alias::new("id"));
+        match backend {
+            DatabaseBackend::Sqlite => column.integer(),
+            _ => column.big_integer(),
+        };
+        column.not_null().auto_increment().primary_key();
+        column
+    }
+    pub fn text(name: &str) -> ColumnDef {
+        ColumnDef::new(Alias::new(name)).string().not_null().to_owned()
+    }
+    pub fn text_null(name: &str) -> ColumnDef {
+        ColumnDef::new(Alias::new(name)).string().null().to_owned()
+    }
+    pub fn long_text_null(name: &str) -> ColumnDef {
+        ColumnDef::new(Alias::new(name)).text().null().to_owned()
+    }
+    pub fn big(name: &str) -> ColumnDef {
+        ColumnDef::new(Alias::new(name)).big_integer().not_null().to_owned()
+    }
+    pub fn big_null(name: &str) -> ColumnDef {
+        ColumnDef::new(Alias::new(name)).big_integer().null().to_owned()
+    }
+    pub fn int(name: &str, default: i32) -> ColumnDef {
+        ColumnDef::new(Alias::new(name)).integer().not_null().default(default).to_owned()
+    }
+    pub fn flag(name: &str) -> ColumnDef {
+        ColumnDef::new(Alias::new(name)).boolean().not_null().default(false).to_owned()
+    }
+    pub fn fk(name: &str, from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .name(name)
+            .from(Alias::new(from_table), Alias::new(from_col))
+            .to(Alias::new(to_table), Alias::new("id"))
+            .to_owned()
+    }
+    pub fn index(name: &str, table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
+        let mut index = Index::create();
+        index.name(name).table(Alias::new(table));
+        for column in columns {
+            index.col(Alias::new(*column));
+        }
+        if unique {
+            index.unique();
+        }
+        index.to_owned()
+    }
+}
