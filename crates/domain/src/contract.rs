@@ -55,7 +55,11 @@ pub fn can_change_status(from: ContractStatus, to: ContractStatus) -> bool {
     use ContractStatus::*;
     matches!(
         (from, to),
-        (Draft, Active) | (Active, Terminated) | (Expiring, Terminated) | (Active, Renewed) | (Expiring, Renewed)
+        (Draft, Active)
+            | (Active, Terminated)
+            | (Expiring, Terminated)
+            | (Active, Renewed)
+            | (Expiring, Renewed)
     )
 }
 
@@ -86,7 +90,10 @@ mod tests {
 
     #[test]
     fn an_end_before_the_start_is_refused() {
-        assert_eq!(ContractPeriod::new(date(2026, 2, 1), date(2026, 1, 31)), Err("end_before_start"));
+        assert_eq!(
+            ContractPeriod::new(date(2026, 2, 1), date(2026, 1, 31)),
+            Err("end_before_start")
+        );
     }
 
     #[test]
@@ -98,11 +105,17 @@ mod tests {
             .collect();
         assert_eq!(
             allowed,
-            vec![(Active, Renewed), (Active, Terminated), (Draft, Active), (Expiring, Renewed), (Expiring, Terminated)]
-                .into_iter()
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect::<Vec<_>>()
+            vec![
+                (Active, Renewed),
+                (Active, Terminated),
+                (Draft, Active),
+                (Expiring, Renewed),
+                (Expiring, Terminated)
+            ]
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
         );
     }
 }

@@ -46,11 +46,16 @@ pub fn normalize_phone(input: &str) -> Result<String, &'static str> {
     let digits = if let Some(rest) = digits.strip_prefix("0086") {
         rest.to_string()
     } else if number.trim_start().starts_with('+') {
-        digits.strip_prefix("86").map(str::to_string).ok_or("invalid_phone")?
+        digits
+            .strip_prefix("86")
+            .map(str::to_string)
+            .ok_or("invalid_phone")?
     } else {
         digits
     };
-    let is_mobile = digits.len() == 11 && digits.starts_with('1') && matches!(digits.as_bytes()[1], b'3'..=b'9');
+    let is_mobile = digits.len() == 11
+        && digits.starts_with('1')
+        && matches!(digits.as_bytes()[1], b'3'..=b'9');
     let is_landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
     if !is_mobile && !is_landline {
         return Err("invalid_phone");
@@ -71,7 +76,10 @@ pub fn check_email(input: &str) -> Result<String, &'static str> {
     let email = input.trim();
     match email.split_once('@') {
         Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            if !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
                 && !email.contains(char::is_whitespace) =>
         {
             Ok(email.to_string())
@@ -81,7 +89,11 @@ pub fn check_email(input: &str) -> Result<String, &'static str> {
 }
 
 /// A manual ABC class different from the computed one needs a reason (CUSTOMER-3).
-pub fn check_abc_override(computed: AbcClass, chosen: AbcClass, reason: Option<&str>) -> Result<(), &'static str> {
+pub fn check_abc_override(
+    computed: AbcClass,
+    chosen: AbcClass,
+    reason: Option<&str>,
+) -> Result<(), &'static str> {
     if computed != chosen && reason.is_none_or(|r| r.trim().is_empty()) {
         Err("reason_required")
     } else {
@@ -110,7 +122,14 @@ mod tests {
 
     #[test]
     fn malformed_phone_numbers_are_refused() {
-        for input in ["12345", "1380013800", "23800138000", "abc", "138001380001", "+1 415 555 0100"] {
+        for input in [
+            "12345",
+            "1380013800",
+            "23800138000",
+            "abc",
+            "138001380001",
+            "+1 415 555 0100",
+        ] {
             assert_eq!(normalize_phone(input), Err("invalid_phone"), "{input}");
         }
         assert_eq!(normalize_phone("  "), Err("required"));
@@ -126,9 +145,18 @@ mod tests {
 
     #[test]
     fn an_abc_override_needs_a_reason() {
-        assert_eq!(check_abc_override(AbcClass::C, AbcClass::A, None), Err("reason_required"));
-        assert_eq!(check_abc_override(AbcClass::C, AbcClass::A, Some(" ")), Err("reason_required"));
-        assert_eq!(check_abc_override(AbcClass::C, AbcClass::A, Some("战略客户")), Ok(()));
+        assert_eq!(
+            check_abc_override(AbcClass::C, AbcClass::A, None),
+            Err("reason_required")
+        );
+        assert_eq!(
+            check_abc_override(AbcClass::C, AbcClass::A, Some(" ")),
+            Err("reason_required")
+        );
+        assert_eq!(
+            check_abc_override(AbcClass::C, AbcClass::A, Some("战略客户")),
+            Ok(())
+        );
         assert_eq!(check_abc_override(AbcClass::B, AbcClass::B, None), Ok(()));
     }
 }
@@ -143,12 +171,19 @@ pub struct AbcCriteria {
 
 impl Default for AbcCriteria {
     fn default() -> Self {
-        AbcCriteria { a_min_annual_purchase_fen: 5_000_000, b_min_annual_purchase_fen: 1_000_000 }
+        AbcCriteria {
+            a_min_annual_purchase_fen: 5_000_000,
+            b_min_annual_purchase_fen: 1_000_000,
+        }
     }
 }
 
 /// The computed class: a maintenance-contract holder or a large buyer is A.
-pub fn compute_abc(criteria: AbcCriteria, annual_purchase_fen: i64, holds_active_contract: bool) -> AbcClass {
+pub fn compute_abc(
+    criteria: AbcCriteria,
+    annual_purchase_fen: i64,
+    holds_active_contract: bool,
+) -> AbcClass {
     if holds_active_contract || annual_purchase_fen >= criteria.a_min_annual_purchase_fen {
         AbcClass::A
     } else if annual_purchase_fen >= criteria.b_min_annual_purchase_fen {

@@ -3,7 +3,11 @@
 /// Parses a yuan amount such as `1299`, `1299.5` or `1,299.50` into fen. Negative amounts
 /// and more than two decimals are refused.
 pub fn parse_yuan(text: &str) -> Result<i64, &'static str> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '¥' && *c != '￥').collect();
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '¥' && *c != '￥')
+        .collect();
     if cleaned.is_empty() {
         return Err("required");
     }
@@ -23,7 +27,11 @@ pub fn parse_yuan(text: &str) -> Result<i64, &'static str> {
     if fraction.len() > 2 {
         return Err("invalid_amount");
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| "invalid_amount")? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| "invalid_amount")?
+    };
     let mut fen_part = fraction.to_string();
     while fen_part.len() < 2 {
         fen_part.push('0');
@@ -48,7 +56,13 @@ mod tests {
 
     #[test]
     fn yuan_amounts_parse_to_fen() {
-        for (text, fen) in [("1299", 129_900), ("1299.5", 129_950), ("1,299.50", 129_950), ("0.07", 7), ("¥3", 300)] {
+        for (text, fen) in [
+            ("1299", 129_900),
+            ("1299.5", 129_950),
+            ("1,299.50", 129_950),
+            ("0.07", 7),
+            ("¥3", 300),
+        ] {
             assert_eq!(parse_yuan(text), Ok(fen), "{text}");
         }
     }

@@ -22,7 +22,10 @@ impl NumberPattern {
             match token {
                 "YYYY" | "YYYYMM" | "YYYYMMDD" | "YYMMDD" | "branch" => {}
                 "seq" => n_seq += 1,
-                _ => match token.strip_prefix("seq:").and_then(|w| w.parse::<u8>().ok()) {
+                _ => match token
+                    .strip_prefix("seq:")
+                    .and_then(|w| w.parse::<u8>().ok())
+                {
                     Some(1..=12) => n_seq += 1,
                     _ => return Err("invalid_pattern"),
                 },
@@ -45,12 +48,25 @@ impl NumberPattern {
             match token {
                 "YYYY" => out.push_str(&format!("{:04}", date.year())),
                 "YYYYMM" => out.push_str(&format!("{:04}{:02}", date.year(), date.month())),
-                "YYYYMMDD" => out.push_str(&format!("{:04}{:02}{:02}", date.year(), date.month(), date.day())),
-                "YYMMDD" => out.push_str(&format!("{:02}{:02}{:02}", date.year() % 100, date.month(), date.day())),
+                "YYYYMMDD" => out.push_str(&format!(
+                    "{:04}{:02}{:02}",
+                    date.year(),
+                    date.month(),
+                    date.day()
+                )),
+                "YYMMDD" => out.push_str(&format!(
+                    "{:02}{:02}{:02}",
+                    date.year() % 100,
+                    date.month(),
+                    date.day()
+                )),
                 "branch" => out.push_str(branch_code),
                 _ => match seq {
                     Some(value) => {
-                        let width = token.strip_prefix("seq:").and_then(|w| w.parse::<usize>().ok()).unwrap_or(1);
+                        let width = token
+                            .strip_prefix("seq:")
+                            .and_then(|w| w.parse::<usize>().ok())
+                            .unwrap_or(1);
                         out.push_str(&format!("{value:0width$}"));
                     }
                     None => out.push_str("{seq}"),
@@ -82,7 +98,11 @@ mod tests {
         let day = date(2026, 11, 22);
         let cases = [
             ("KS-{YYYYMM}-{seq:4}", "KS-202611-0007", "KS-202611-{seq}"),
-            ("{branch}{YYYYMMDD}{seq:3}", "BJ20261122007", "BJ20261122{seq}"),
+            (
+                "{branch}{YYYYMMDD}{seq:3}",
+                "BJ20261122007",
+                "BJ20261122{seq}",
+            ),
             ("C{seq:6}", "C000007", "C{seq}"),
             ("SO{YYMMDD}-{seq}", "SO261122-7", "SO261122-{seq}"),
         ];
@@ -95,7 +115,15 @@ mod tests {
 
     #[test]
     fn patterns_need_exactly_one_known_sequence() {
-        for bad in ["KS-{YYYY}", "{seq}{seq}", "{seq:0}", "{seq:13}", "{foo}{seq}", "{seq", "x}{seq}"] {
+        for bad in [
+            "KS-{YYYY}",
+            "{seq}{seq}",
+            "{seq:0}",
+            "{seq:13}",
+            "{foo}{seq}",
+            "{seq",
+            "x}{seq}",
+        ] {
             assert_eq!(NumberPattern::parse(bad), Err("invalid_pattern"), "{bad}");
         }
     }

@@ -44,7 +44,10 @@ code_enum! {
 
 impl OrgUnitKind {
     /// Only a department carries a department kind; the others must not.
-    pub fn check_department_kind(self, department_kind: Option<DepartmentKind>) -> Result<(), &'static str> {
+    pub fn check_department_kind(
+        self,
+        department_kind: Option<DepartmentKind>,
+    ) -> Result<(), &'static str> {
         match (self, department_kind) {
             (OrgUnitKind::Department, None) => Err("required"),
             (OrgUnitKind::Department, Some(_)) | (_, None) => Ok(()),
@@ -59,9 +62,18 @@ mod tests {
 
     #[test]
     fn a_department_needs_a_kind_and_a_branch_must_not_have_one() {
-        assert_eq!(OrgUnitKind::Department.check_department_kind(None), Err("required"));
-        assert_eq!(OrgUnitKind::Department.check_department_kind(Some(DepartmentKind::Qa)), Ok(()));
-        assert_eq!(OrgUnitKind::Branch.check_department_kind(Some(DepartmentKind::Qa)), Err("only_for_departments"));
+        assert_eq!(
+            OrgUnitKind::Department.check_department_kind(None),
+            Err("required")
+        );
+        assert_eq!(
+            OrgUnitKind::Department.check_department_kind(Some(DepartmentKind::Qa)),
+            Ok(())
+        );
+        assert_eq!(
+            OrgUnitKind::Branch.check_department_kind(Some(DepartmentKind::Qa)),
+            Err("only_for_departments")
+        );
         assert_eq!(OrgUnitKind::Branch.check_department_kind(None), Ok(()));
     }
 }

@@ -58,25 +58,71 @@ impl Role {
         match self {
             Role::Admin => Permission::ALL,
             Role::GeneralManager | Role::DeputyGeneralManager => &[
-                CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
-                AuditRead, ImportExport, AttachmentWrite,
+                CustomerRead,
+                CustomerWrite,
+                ProductRead,
+                ContractRead,
+                ContractWrite,
+                OrgRead,
+                StaffRead,
+                AuditRead,
+                ImportExport,
+                AttachmentWrite,
             ],
             Role::BranchManager => &[
-                CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
-                StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite,
+                CustomerRead,
+                CustomerWrite,
+                ProductRead,
+                UnitWrite,
+                ContractRead,
+                ContractWrite,
+                OrgRead,
+                StaffRead,
+                StaffWrite,
+                AuditRead,
+                ImportExport,
+                AttachmentWrite,
             ],
             Role::CustomerDepartment => &[
-                CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
-                OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite,
+                CustomerRead,
+                CustomerWrite,
+                ProductRead,
+                ProductWrite,
+                UnitWrite,
+                ContractRead,
+                ContractWrite,
+                OrgRead,
+                StaffRead,
+                AuditRead,
+                ImportExport,
+                AttachmentWrite,
             ],
             Role::ServiceSupervisor => &[
-                CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
+                CustomerRead,
+                CustomerWrite,
+                ProductRead,
+                UnitWrite,
+                ContractRead,
+                OrgRead,
+                StaffRead,
                 AttachmentWrite,
             ],
             Role::ServiceAgent => &[
-                CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
+                CustomerRead,
+                CustomerWrite,
+                ProductRead,
+                UnitWrite,
+                ContractRead,
+                OrgRead,
+                AttachmentWrite,
             ],
-            Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite],
+            Role::Technician => &[
+                CustomerRead,
+                ProductRead,
+                ContractRead,
+                OrgRead,
+                AttachmentWrite,
+            ],
             Role::WarehouseKeeper => &[ProductRead, OrgRead],
             Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead],
             Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead],
@@ -123,7 +169,9 @@ pub fn scope_of(roles: &[Role], org_unit_id: Option<i64>, customer_id: Option<i6
 }
 
 pub fn allows(roles: &[Role], permission: Permission) -> bool {
-    roles.iter().any(|role| role.permissions().contains(&permission))
+    roles
+        .iter()
+        .any(|role| role.permissions().contains(&permission))
 }
 
 #[cfg(test)]
@@ -149,14 +197,23 @@ mod tests {
 
     #[test]
     fn a_portal_user_is_limited_to_its_customer_even_with_other_roles() {
-        assert_eq!(scope_of(&[Role::Customer, Role::Admin], Some(1), Some(7)), Scope::Customer(7));
+        assert_eq!(
+            scope_of(&[Role::Customer, Role::Admin], Some(1), Some(7)),
+            Scope::Customer(7)
+        );
         assert_eq!(scope_of(&[Role::Customer], None, None), Scope::Nothing);
     }
 
     #[test]
     fn branch_staff_see_their_branch_and_headquarters_roles_see_all() {
-        assert_eq!(scope_of(&[Role::Technician], Some(3), None), Scope::Branch(3));
-        assert_eq!(scope_of(&[Role::Technician, Role::CustomerDepartment], Some(3), None), Scope::AllBranches);
+        assert_eq!(
+            scope_of(&[Role::Technician], Some(3), None),
+            Scope::Branch(3)
+        );
+        assert_eq!(
+            scope_of(&[Role::Technician, Role::CustomerDepartment], Some(3), None),
+            Scope::AllBranches
+        );
         assert_eq!(scope_of(&[Role::ServiceAgent], None, None), Scope::Nothing);
     }
 

@@ -19,7 +19,10 @@ impl ValidationErrors {
         Self::default()
     }
     pub fn add(&mut self, field: impl Into<String>, code: &'static str) {
-        self.0.push(FieldError { field: field.into(), code });
+        self.0.push(FieldError {
+            field: field.into(),
+            code,
+        });
     }
     pub fn single(field: impl Into<String>, code: &'static str) -> Self {
         let mut errors = Self::new();
@@ -52,7 +55,11 @@ impl ValidationErrors {
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.code))
+            .collect();
         write!(f, "{}", parts.join(", "))
     }
 }
@@ -86,7 +93,9 @@ pub fn date(value: &str) -> Result<jiff::civil::Date, &'static str> {
     if value.is_empty() {
         return Err("required");
     }
-    value.parse::<jiff::civil::Date>().map_err(|_| "invalid_date")
+    value
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| "invalid_date")
 }
 
 #[cfg(test)]

@@ -30,7 +30,11 @@ pub fn status_on(purchase_date: Date, months: i32, on: Date) -> WarrantyStatus {
     } else {
         0
     };
-    WarrantyStatus { under_warranty, last_day, days_left }
+    WarrantyStatus {
+        under_warranty,
+        last_day,
+        days_left,
+    }
 }
 
 /// A component with its own warranty period.
@@ -53,7 +57,12 @@ pub struct UnitWarranty {
 }
 
 /// The warranty of a whole unit and of each of its components on `on`.
-pub fn unit_warranty(purchase_date: Date, unit_months: i32, components: &[ComponentTerm], on: Date) -> UnitWarranty {
+pub fn unit_warranty(
+    purchase_date: Date,
+    unit_months: i32,
+    components: &[ComponentTerm],
+    on: Date,
+) -> UnitWarranty {
     UnitWarranty {
         unit: status_on(purchase_date, unit_months, on),
         components: components
@@ -104,8 +113,14 @@ mod tests {
     #[test]
     fn components_keep_their_own_periods() {
         let components = [
-            ComponentTerm { name: "压缩机".into(), warranty_months: 60 },
-            ComponentTerm { name: "遥控器".into(), warranty_months: 6 },
+            ComponentTerm {
+                name: "压缩机".into(),
+                warranty_months: 60,
+            },
+            ComponentTerm {
+                name: "遥控器".into(),
+                warranty_months: 6,
+            },
         ];
         let warranty = unit_warranty(date(2024, 6, 1), 12, &components, date(2025, 7, 1));
         assert!(!warranty.unit.under_warranty);

@@ -43,7 +43,10 @@ impl From<DbErr> for StoreError {
         {
             return StoreError::Unavailable(text);
         }
-        if matches!(err, DbErr::Conn(RuntimeErr::SqlxError(_)) | DbErr::ConnectionAcquire(_)) {
+        if matches!(
+            err,
+            DbErr::Conn(RuntimeErr::SqlxError(_)) | DbErr::ConnectionAcquire(_)
+        ) {
             return StoreError::Unavailable(text);
         }
         StoreError::Other(err)
@@ -61,7 +64,9 @@ fn constraint_name(message: &str) -> String {
         }
     }
     if let Some(idx) = message.find("constraint failed: ") {
-        return message[idx + "constraint failed: ".len()..].trim().to_string();
+        return message[idx + "constraint failed: ".len()..]
+            .trim()
+            .to_string();
     }
     message.to_string()
 }
@@ -73,7 +78,9 @@ mod tests {
     #[test]
     fn postgres_and_sqlite_messages_both_yield_a_constraint() {
         assert_eq!(
-            constraint_name(r#"duplicate key value violates unique constraint "ux_customers_number""#),
+            constraint_name(
+                r#"duplicate key value violates unique constraint "ux_customers_number""#
+            ),
             "ux_customers_number"
         );
         assert_eq!(

@@ -1,26 +1,26 @@
 //! One SeaORM entity per table. Relations are followed by id in the service layer, which
 //! keeps every query explicit.
 
-pub mod org_unit;
-pub mod district;
-pub mod customer;
-pub mod customer_contact;
-pub mod customer_address;
-pub mod customer_note;
-pub mod user;
-pub mod user_role;
-pub mod staff_skill;
-pub mod qualification;
-pub mod session;
 pub mod api_token;
-pub mod sign_in_failure;
-pub mod product;
-pub mod product_component;
-pub mod unit;
+pub mod attachment;
+pub mod audit_record;
 pub mod contract;
 pub mod contract_unit;
-pub mod audit_record;
-pub mod setting;
-pub mod attachment;
+pub mod customer;
+pub mod customer_address;
+pub mod customer_contact;
+pub mod customer_note;
+pub mod district;
 pub mod idempotency_key;
 pub mod number_sequence;
+pub mod org_unit;
+pub mod product;
+pub mod product_component;
+pub mod qualification;
+pub mod session;
+pub mod setting;
+pub mod sign_in_failure;
+pub mod staff_skill;
+pub mod unit;
+pub mod user;
+pub mod user_role;

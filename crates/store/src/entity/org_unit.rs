@@ -15,7 +15,6 @@ pub struct Model {
     pub parent_id: Option<i64>,
     pub calendar_code: String,
     pub time_zone: String,
-    pub spans_branches: bool,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,

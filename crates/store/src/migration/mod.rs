@@ -31,7 +31,10 @@ pub(crate) mod cols {
         column
     }
     pub fn text(name: &str) -> ColumnDef {
-        ColumnDef::new(Alias::new(name)).string().not_null().to_owned()
+        ColumnDef::new(Alias::new(name))
+            .string()
+            .not_null()
+            .to_owned()
     }
     pub fn text_null(name: &str) -> ColumnDef {
         ColumnDef::new(Alias::new(name)).string().null().to_owned()
@@ -40,18 +43,37 @@ pub(crate) mod cols {
         ColumnDef::new(Alias::new(name)).text().null().to_owned()
     }
     pub fn big(name: &str) -> ColumnDef {
-        ColumnDef::new(Alias::new(name)).big_integer().not_null().to_owned()
+        ColumnDef::new(Alias::new(name))
+            .big_integer()
+            .not_null()
+            .to_owned()
     }
     pub fn big_null(name: &str) -> ColumnDef {
-        ColumnDef::new(Alias::new(name)).big_integer().null().to_owned()
+        ColumnDef::new(Alias::new(name))
+            .big_integer()
+            .null()
+            .to_owned()
     }
     pub fn int(name: &str, default: i32) -> ColumnDef {
-        ColumnDef::new(Alias::new(name)).integer().not_null().default(default).to_owned()
+        ColumnDef::new(Alias::new(name))
+            .integer()
+            .not_null()
+            .default(default)
+            .to_owned()
     }
     pub fn flag(name: &str) -> ColumnDef {
-        ColumnDef::new(Alias::new(name)).boolean().not_null().default(false).to_owned()
+        ColumnDef::new(Alias::new(name))
+            .boolean()
+            .not_null()
+            .default(false)
+            .to_owned()
     }
-    pub fn fk(name: &str, from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
+    pub fn fk(
+        name: &str,
+        from_table: &str,
+        from_col: &str,
+        to_table: &str,
+    ) -> ForeignKeyCreateStatement {
         ForeignKey::create()
             .name(name)
             .from(Alias::new(from_table), Alias::new(from_col))

@@ -1,0 +1,184 @@
+//! Attachments on records (SYSTEM-5): real files under the data directory, named by their
+//! SHA-256 so identical uploads are stored once; metadata and audit in the database.
+
+use std::path::PathBuf;
+
+use aftersales_domain::role::Permission;
+use aftersales_store::entity::attachment;
+use aftersales_store::sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{audit, Actor, App, AppError};
+
+/// Uploads larger than this are refused.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+
+/// Records that take attachments, each checked for visibility through its own use case.
+const ENTITIES: &[&str] = &["customer", "unit", "contract"];
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub entity: String,
+    pub entity_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: String,
+}
+
+impl From<attachment::Model> for AttachmentView {
+    fn from(row: attachment::Model) -> Self {
+        AttachmentView {
+            id: row.id,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            file_name: row.file_name,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
+            created_at: crate::format_ms(row.created_at),
+        }
+    }
+}
+
+/// Fails with 404 unless the actor sees the record the attachment belongs to.
+async fn ensure_record_visible(
+    app: &App,
+    actor: &Actor,
+    entity: &str,
+    entity_id: i64,
+) -> Result<(), AppError> {
+    match entity {
+        "customer" => crate::customers::get(app, actor, entity_id)
+            .await
+            .map(|_| ()),
+        "unit" => crate::units::find_visible(&app.db, actor, entity_id)
+            .await
+            .map(|_| ()),
+        "contract" => crate::contracts::get(app, actor, entity_id)
+            .await
+            .map(|_| ()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+fn path_of(app: &App, sha256: &str) -> PathBuf {
+    app.files_dir.join(&sha256[..2]).join(sha256)
+}
+
+pub async fn upload(
+    app: &App,
+    actor: &Actor,
+    entity: &str,
+    entity_id: i64,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<AttachmentView, AppError> {
+    actor.require(Permission::AttachmentWrite)?;
+    if !ENTITIES.contains(&entity) {
+        return Err(AppError::NotFound);
+    }
+    ensure_record_visible(app, actor, entity, entity_id).await?;
+    let file_name = aftersales_domain::validation::required_text(file_name, 200)
+        .map_err(|code| AppError::invalid("file", code))?;
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "empty_file"));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(AppError::invalid("file", "file_too_large"));
+    }
+    let sha256: String = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let path = path_of(app, &sha256);
+    // Write the file before the row: a crash in between leaves an unreferenced file (harmless),
+    // never a row without its file.
+    if tokio::fs::metadata(&path).await.is_err() {
+        let dir = path.parent().expect("hash path has a parent");
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|err| AppError::Unavailable(err.to_string()))?;
+        let temporary = dir.join(format!("{sha256}.part"));
+        tokio::fs::write(&temporary, bytes)
+            .await
+            .map_err(|err| AppError::Unavailable(err.to_string()))?;
+        tokio::fs::rename(&temporary, &path)
+            .await
+            .map_err(|err| AppError::Unavailable(err.to_string()))?;
+    }
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let row = attachment::ActiveModel {
+        entity: Set(entity.to_string()),
+        entity_id: Set(entity_id),
+        file_name: Set(file_name),
+        content_type: Set(if content_type.is_empty() {
+            "application/octet-stream".into()
+        } else {
+            content_type.to_string()
+        }),
+        size_bytes: Set(bytes.len() as i64),
+        sha256: Set(sha256),
+        uploaded_by: Set(actor.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        entity,
+        entity_id,
+        "attach",
+        None::<&()>,
+        Some(&AttachmentView::from(row.clone())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row.into())
+}
+
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    entity: &str,
+    entity_id: i64,
+) -> Result<Vec<AttachmentView>, AppError> {
+    ensure_record_visible(app, actor, entity, entity_id).await?;
+    let rows = attachment::Entity::find()
+        .filter(attachment::Column::Entity.eq(entity))
+        .filter(attachment::Column::EntityId.eq(entity_id))
+        .order_by_desc(attachment::Column::Id)
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().map(AttachmentView::from).collect())
+}
+
+/// The attachment's metadata and bytes.
+pub async fn download(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+) -> Result<(AttachmentView, Vec<u8>), AppError> {
+    let row = attachment::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ensure_record_visible(app, actor, &row.entity, row.entity_id).await?;
+    let bytes = tokio::fs::read(path_of(app, &row.sha256))
+        .await
+        .map_err(|err| {
+            AppError::Internal(anyhow::anyhow!(
+                "attachment file {} missing: {err}",
+                row.sha256
+            ))
+        })?;
+    Ok((row.into(), bytes))
+}

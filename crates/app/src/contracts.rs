@@ -1,0 +1,394 @@
+//! Maintenance contracts (保养合同): the record, its covered units and its status.
+//! Expiry notices and renewal tasks come with the timer runner.
+
+use aftersales_domain::contract::{can_change_status, ContractPeriod, ContractStatus};
+use aftersales_domain::role::{Permission, Scope};
+use aftersales_domain::validation::{date, optional_text, ValidationErrors};
+use aftersales_store::entity::{contract, contract_unit, customer, unit};
+use aftersales_store::sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::idempotency::{self, IdempotencyKey};
+use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
+use crate::{audit, numbering, settings, Actor, App, AppError};
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ContractInput {
+    pub customer_id: i64,
+    /// YYYY-MM-DD.
+    pub start_date: String,
+    /// YYYY-MM-DD, not before the start.
+    pub end_date: String,
+    /// Fee in fen.
+    pub fee_fen: i64,
+    pub scope: Option<String>,
+    /// Periodic inspection visits per year (定期抽检).
+    #[serde(default)]
+    pub visits_per_year: i32,
+    /// Units covered; each must belong to the customer.
+    #[serde(default)]
+    pub unit_ids: Vec<i64>,
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ContractView {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub org_unit_id: i64,
+    pub start_date: String,
+    pub end_date: String,
+    pub fee_fen: i64,
+    pub status: String,
+    pub scope: Option<String>,
+    pub visits_per_year: i32,
+    pub unit_ids: Vec<i64>,
+    /// Whether the contract covers its units today.
+    pub covers_today: bool,
+    pub version: i32,
+}
+
+fn validate(input: &ContractInput) -> Result<(ContractPeriod, Option<String>), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let start = errors.check("start_date", date(&input.start_date));
+    let end = errors.check("end_date", date(&input.end_date));
+    let period = match (start, end) {
+        (Some(start), Some(end)) => errors.check("end_date", ContractPeriod::new(start, end)),
+        _ => None,
+    };
+    if input.fee_fen < 0 {
+        errors.add("fee_fen", "negative");
+    }
+    if !(0..=365).contains(&input.visits_per_year) {
+        errors.add("visits_per_year", "out_of_range");
+    }
+    let scope = errors.check("scope", optional_text(input.scope.as_deref(), 2000));
+    match (period, scope) {
+        (Some(period), Some(scope)) if errors.is_empty() => Ok((period, scope)),
+        _ => Err(errors),
+    }
+}
+
+async fn view(
+    db: &impl ConnectionTrait,
+    row: contract::Model,
+    today: jiff::civil::Date,
+) -> Result<ContractView, AppError> {
+    let unit_ids = contract_unit::Entity::find()
+        .filter(contract_unit::Column::ContractId.eq(row.id))
+        .order_by_asc(contract_unit::Column::UnitId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.unit_id)
+        .collect();
+    let customer_name = customer::Entity::find_by_id(row.customer_id)
+        .one(db)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let covers_today = match (
+        ContractStatus::parse(&row.status),
+        row.start_date.parse(),
+        row.end_date.parse(),
+    ) {
+        (Some(status), Ok(start), Ok(end)) => ContractPeriod::new(start, end)
+            .is_ok_and(|period| aftersales_domain::contract::covers(status, period, today)),
+        _ => false,
+    };
+    Ok(ContractView {
+        id: row.id,
+        number: row.number,
+        customer_id: row.customer_id,
+        customer_name,
+        org_unit_id: row.org_unit_id,
+        start_date: row.start_date,
+        end_date: row.end_date,
+        fee_fen: row.fee_fen,
+        status: row.status,
+        scope: row.scope,
+        visits_per_year: row.visits_per_year,
+        unit_ids,
+        covers_today,
+        version: row.version,
+    })
+}
+
+async fn replace_units(
+    db: &impl ConnectionTrait,
+    contract_id: i64,
+    customer_id: i64,
+    unit_ids: &[i64],
+) -> Result<(), AppError> {
+    let mut errors = ValidationErrors::new();
+    for (idx, unit_id) in unit_ids.iter().enumerate() {
+        let owned = unit::Entity::find_by_id(*unit_id)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.customer_id == customer_id);
+        if !owned {
+            errors.add(format!("unit_ids[{idx}]"), "not_customers_unit");
+        }
+    }
+    errors.into_result(())?;
+    contract_unit::Entity::delete_many()
+        .filter(contract_unit::Column::ContractId.eq(contract_id))
+        .exec(db)
+        .await?;
+    let mut unique: Vec<i64> = unit_ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    for unit_id in unique {
+        contract_unit::ActiveModel {
+            contract_id: Set(contract_id),
+            unit_id: Set(unit_id),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    input: &ContractInput,
+    key: Option<&IdempotencyKey>,
+) -> Result<ContractView, AppError> {
+    actor.require(Permission::ContractWrite)?;
+    if let Some(id) = idempotency::replayed(app, actor, key, "contract").await? {
+        return get(app, actor, id).await;
+    }
+    let (period, scope) = validate(input)?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let customer = crate::customers::find_visible(&txn, actor, input.customer_id)
+        .await
+        .map_err(|_| AppError::invalid("customer_id", "not_found"))?;
+    let branch = crate::org::find_unit(&txn, customer.org_unit_id).await?;
+    let pattern = settings::get_pattern(&txn, "contract.number_pattern").await?;
+    let number = numbering::next_number(&txn, &pattern, period.start(), &branch.code).await?;
+    let row = contract::ActiveModel {
+        number: Set(number),
+        customer_id: Set(customer.id),
+        org_unit_id: Set(customer.org_unit_id),
+        start_date: Set(period.start().to_string()),
+        end_date: Set(period.end().to_string()),
+        fee_fen: Set(input.fee_fen),
+        status: Set(ContractStatus::Draft.as_str().to_string()),
+        scope: Set(scope),
+        visits_per_year: Set(input.visits_per_year),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    replace_units(&txn, row.id, customer.id, &input.unit_ids).await?;
+    let created = view(&txn, row, app.today()).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "contract",
+        created.id,
+        "create",
+        None::<&()>,
+        Some(&created),
+    )
+    .await?;
+    idempotency::remember(&txn, actor, key, "contract", created.id, now).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn find_visible(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<contract::Model, AppError> {
+    let row = contract::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.ensure_sees(row.org_unit_id, Some(row.customer_id))?;
+    Ok(row)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<ContractView, AppError> {
+    actor.require(Permission::ContractRead)?;
+    let row = find_visible(&app.db, actor, id).await?;
+    view(&app.db, row, app.today()).await
+}
+
+/// Edits the terms. Only a draft's terms change freely; once signed, only the scope, visits
+/// and covered units do (the period and fee are what was signed).
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &ContractInput,
+) -> Result<ContractView, AppError> {
+    actor.require(Permission::ContractWrite)?;
+    let (period, scope) = validate(input)?;
+    let version = input
+        .version
+        .ok_or_else(|| AppError::invalid("version", "required"))?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let row = find_visible(&txn, actor, id).await?;
+    let before = view(&txn, row.clone(), app.today()).await?;
+    let is_draft = row.status == ContractStatus::Draft.as_str();
+    if !is_draft
+        && (period.start().to_string() != row.start_date
+            || period.end().to_string() != row.end_date
+            || input.fee_fen != row.fee_fen)
+    {
+        return Err(AppError::conflict("signed_terms_are_fixed"));
+    }
+    if input.customer_id != row.customer_id {
+        return Err(AppError::invalid("customer_id", "cannot_change"));
+    }
+    let customer_id = row.customer_id;
+    let mut active: contract::ActiveModel = row.into();
+    active.start_date = Set(period.start().to_string());
+    active.end_date = Set(period.end().to_string());
+    active.fee_fen = Set(input.fee_fen);
+    active.scope = Set(scope);
+    active.visits_per_year = Set(input.visits_per_year);
+    active.version = Set(version + 1);
+    active.updated_at = Set(now);
+    let updated = versioned_update(&txn, active, contract::Column::Version, version).await?;
+    replace_units(&txn, id, customer_id, &input.unit_ids).await?;
+    let after = view(&txn, updated, app.today()).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "contract",
+        id,
+        "update",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Signs, terminates or marks a contract renewed (C.7); the domain decides what is allowed.
+pub async fn change_status(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    to: &str,
+    version: i32,
+) -> Result<ContractView, AppError> {
+    actor.require(Permission::ContractWrite)?;
+    let to =
+        ContractStatus::parse(to).ok_or_else(|| AppError::invalid("status", "invalid_choice"))?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let row = find_visible(&txn, actor, id).await?;
+    let from = ContractStatus::parse(&row.status)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored status {}", row.status)))?;
+    if !can_change_status(from, to) {
+        return Err(AppError::Conflict {
+            code: "invalid_transition",
+            field: Some("status"),
+            detail: Some(format!("{from} → {to}")),
+        });
+    }
+    let before = row.clone();
+    let mut active: contract::ActiveModel = row.into();
+    active.status = Set(to.as_str().to_string());
+    active.version = Set(version + 1);
+    active.updated_at = Set(now);
+    let after = versioned_update(&txn, active, contract::Column::Version, version).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "contract",
+        id,
+        "change_status",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    let updated = view(&txn, after, app.today()).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct ContractFilter {
+    /// Matches the contract number.
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub customer_id: Option<i64>,
+}
+
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    filter: &ContractFilter,
+    page: PageRequest,
+) -> Result<Page<ContractView>, AppError> {
+    actor.require(Permission::ContractRead)?;
+    let mut query = contract::Entity::find().order_by_desc(contract::Column::Id);
+    query = match actor.scope() {
+        Scope::AllBranches => query,
+        Scope::Branch(own) => query.filter(contract::Column::OrgUnitId.eq(own)),
+        Scope::Customer(own) => query.filter(contract::Column::CustomerId.eq(own)),
+        Scope::Nothing => return Err(AppError::Forbidden),
+    };
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        query = query.filter(Condition::any().add(contract::Column::Number.like(format!("%{q}%"))));
+    }
+    if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+        query = query.filter(contract::Column::Status.eq(status));
+    }
+    if let Some(customer_id) = filter.customer_id {
+        query = query.filter(contract::Column::CustomerId.eq(customer_id));
+    }
+    let paginator = query.paginate(&app.db, page.per_page());
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page.index()).await?;
+    let today = app.today();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(view(&app.db, row, today).await?);
+    }
+    Ok(Page {
+        items,
+        total,
+        page: page.page(),
+        per_page: page.per_page(),
+    })
+}
+
+pub(crate) async fn of_customer(
+    app: &App,
+    customer_id: i64,
+) -> Result<Vec<ContractView>, AppError> {
+    let rows = contract::Entity::find()
+        .filter(contract::Column::CustomerId.eq(customer_id))
+        .order_by_desc(contract::Column::EndDate)
+        .all(&app.db)
+        .await?;
+    let today = app.today();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(view(&app.db, row, today).await?);
+    }
+    Ok(items)
+}

@@ -1,0 +1,646 @@
+//! A realistic demo company in Chinese: the HQ customer department and supporting
+//! departments, two branches with their districts, staff in every role, about 200 customers
+//! with products, installed units and maintenance contracts. Everything goes through the
+//! same use cases as the UI, so the demo data is valid and audited.
+
+use aftersales_domain::role::Role;
+use aftersales_store::entity::{org_unit, user};
+use aftersales_store::sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::customers::{AddressInput, ContactInput, CustomerInput};
+use crate::org::{DistrictInput, OrgUnitInput};
+use crate::products::{ComponentInput, ProductInput};
+use crate::staff::{QualificationInput, UserInput};
+use crate::units::UnitInput;
+use crate::{Actor, App, AppError};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+/// A small deterministic generator, so every demo load is the same company.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Whether the database already holds an organisation (then the demo is not loaded again).
+pub async fn is_loaded(app: &App) -> Result<bool, AppError> {
+    Ok(org_unit::Entity::find().count(&app.db).await? > 0)
+}
+
+fn unit_input(
+    code: &str,
+    name: &str,
+    kind: &str,
+    department_kind: Option<&str>,
+    parent_id: Option<i64>,
+) -> OrgUnitInput {
+    OrgUnitInput {
+        code: code.into(),
+        name: name.into(),
+        kind: kind.into(),
+        department_kind: department_kind.map(str::to_string),
+        parent_id,
+        calendar_code: None,
+        time_zone: None,
+        version: None,
+    }
+}
+
+fn staff(
+    username: &str,
+    name: &str,
+    unit: i64,
+    roles: &[Role],
+    skills: &[&str],
+    badge: &str,
+) -> UserInput {
+    UserInput {
+        username: username.into(),
+        display_name: name.into(),
+        password: Some(DEMO_PASSWORD.into()),
+        org_unit_id: Some(unit),
+        customer_id: None,
+        phone: None,
+        email: Some(format!("{username}@demo.aftersales.cn")),
+        badge_no: Some(badge.into()),
+        roles: roles.iter().map(|r| r.as_str().to_string()).collect(),
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        active: true,
+        version: None,
+    }
+}
+
+/// Loads the demo company. The first administrator (`admin`) is created here too.
+pub async fn load(app: &App) -> Result<(), AppError> {
+    let hq = {
+        // The organisation must exist before any actor can act, so the root unit and the
+        // administrator are created by the operator, as `aftersales user create` would.
+        let root = crate::org::create_root_unit(
+            app,
+            &unit_input("HQ", "客户部（总部）", "customer_department", None, None),
+        )
+        .await?;
+        crate::staff::create_by_operator(
+            app,
+            &staff("admin", "系统管理员", root, &[Role::Admin], &[], "A0001"),
+        )
+        .await?;
+        root
+    };
+    let admin_id = user::Entity::find()
+        .one(&app.db)
+        .await?
+        .map(|u| u.id)
+        .ok_or(AppError::NotFound)?;
+    let admin: Actor = Actor::load(&app.db, admin_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let a = &admin;
+
+    let mut departments = Vec::new();
+    for (code, name, kind) in [
+        ("SALES", "业务部", "sales"),
+        ("MKT", "市场部", "marketing"),
+        ("QA", "质量管理部", "qa"),
+        ("MFG", "制造部", "manufacturing"),
+        ("RND", "研发部", "rnd"),
+        ("WH", "备件仓库", "warehouse"),
+        ("TRANS", "运输部", "transport"),
+        ("FIN", "财务部", "finance"),
+        ("HR", "人事部", "hr"),
+        ("SUPV", "监督部", "supervision"),
+    ] {
+        departments.push(
+            crate::org::create_unit(
+                app,
+                a,
+                &unit_input(code, name, "department", Some(kind), Some(hq)),
+            )
+            .await?
+            .id,
+        );
+    }
+    let beijing = crate::org::create_unit(
+        app,
+        a,
+        &unit_input("BJ", "北京分公司", "branch", None, Some(hq)),
+    )
+    .await?
+    .id;
+    let tianjin = crate::org::create_unit(
+        app,
+        a,
+        &unit_input("TJ", "天津分公司", "branch", None, Some(hq)),
+    )
+    .await?
+    .id;
+
+    let mut districts = Vec::new();
+    for (branch, name, zone) in [
+        (beijing, "东城区", "urban"),
+        (beijing, "西城区", "urban"),
+        (beijing, "朝阳区", "urban"),
+        (beijing, "海淀区", "urban"),
+        (beijing, "昌平区", "suburban"),
+        (beijing, "顺义区", "suburban"),
+        (tianjin, "和平区", "urban"),
+        (tianjin, "河西区", "urban"),
+        (tianjin, "南开区", "urban"),
+        (tianjin, "武清区", "suburban"),
+        (tianjin, "宝坻区", "suburban"),
+    ] {
+        let district = crate::org::create_district(
+            app,
+            a,
+            &DistrictInput {
+                org_unit_id: branch,
+                name: name.into(),
+                zone: zone.into(),
+                version: None,
+            },
+        )
+        .await?;
+        districts.push((branch, district.id, name));
+    }
+
+    let categories = ["空调", "冰箱", "洗衣机", "热水器", "电视", "管理软件"];
+    let people: Vec<UserInput> = vec![
+        staff("gm", "王建国", hq, &[Role::GeneralManager], &[], "M0001"),
+        staff(
+            "vgm",
+            "李秀英",
+            hq,
+            &[Role::DeputyGeneralManager],
+            &[],
+            "M0002",
+        ),
+        staff(
+            "kefu",
+            "张敏",
+            hq,
+            &[Role::CustomerDepartment],
+            &[],
+            "K0001",
+        ),
+        staff(
+            "hotline",
+            "刘洋",
+            departments[9],
+            &[Role::ComplaintHotline],
+            &[],
+            "S0001",
+        ),
+        staff("qa", "陈静", departments[2], &[Role::Qa], &[], "Q0001"),
+        staff(
+            "kuguan",
+            "杨帆",
+            departments[5],
+            &[Role::WarehouseKeeper],
+            &[],
+            "W0001",
+        ),
+        staff(
+            "kuaiji",
+            "赵丽",
+            departments[7],
+            &[Role::Accountant],
+            &[],
+            "F0001",
+        ),
+        staff(
+            "bj_jingli",
+            "孙伟",
+            beijing,
+            &[Role::BranchManager],
+            &[],
+            "B1001",
+        ),
+        staff(
+            "bj_zhuren",
+            "周强",
+            beijing,
+            &[Role::ServiceSupervisor],
+            &categories,
+            "B1002",
+        ),
+        staff(
+            "bj_jiedai",
+            "吴芳",
+            beijing,
+            &[Role::ServiceAgent],
+            &[],
+            "B1003",
+        ),
+        staff(
+            "bj_jishu1",
+            "郑磊",
+            beijing,
+            &[Role::Technician],
+            &["空调", "冰箱"],
+            "B1101",
+        ),
+        staff(
+            "bj_jishu2",
+            "冯涛",
+            beijing,
+            &[Role::Technician],
+            &["洗衣机", "热水器"],
+            "B1102",
+        ),
+        staff(
+            "bj_jishu3",
+            "褚明",
+            beijing,
+            &[Role::Technician],
+            &["电视", "管理软件"],
+            "B1103",
+        ),
+        staff(
+            "bj_jishu4",
+            "卫东",
+            beijing,
+            &[Role::Technician],
+            &["空调", "热水器"],
+            "B1104",
+        ),
+        staff(
+            "tj_jingli",
+            "蒋华",
+            tianjin,
+            &[Role::BranchManager],
+            &[],
+            "T2001",
+        ),
+        staff(
+            "tj_zhuren",
+            "沈刚",
+            tianjin,
+            &[Role::ServiceSupervisor],
+            &categories,
+            "T2002",
+        ),
+        staff(
+            "tj_jiedai",
+            "韩梅",
+            tianjin,
+            &[Role::ServiceAgent],
+            &[],
+            "T2003",
+        ),
+        staff(
+            "tj_jishu1",
+            "杨光",
+            tianjin,
+            &[Role::Technician],
+            &["空调", "冰箱"],
+            "T2101",
+        ),
+        staff(
+            "tj_jishu2",
+            "朱亮",
+            tianjin,
+            &[Role::Technician],
+            &["洗衣机", "电视"],
+            "T2102",
+        ),
+        staff(
+            "tj_jishu3",
+            "秦岭",
+            tianjin,
+            &[Role::Technician],
+            &["热水器", "管理软件"],
+            "T2103",
+        ),
+    ];
+    let today = app.today();
+    let in_two_years = today.saturating_add(jiff::Span::new().years(2)).to_string();
+    for person in &people {
+        let created = crate::staff::create(app, a, person).await?;
+        if person
+            .roles
+            .contains(&Role::ServiceAgent.as_str().to_string())
+        {
+            let training = QualificationInput {
+                kind: "reception_training".into(),
+                product_category: None,
+                title: "服务接待培训".into(),
+                issued_on: "2025-03-01".into(),
+                expires_on: Some(in_two_years.clone()),
+            };
+            crate::staff::add_qualification(app, a, created.id, &training).await?;
+        }
+        for skill in &person.skills {
+            if person
+                .roles
+                .contains(&Role::Technician.as_str().to_string())
+            {
+                let certificate = QualificationInput {
+                    kind: "certificate".into(),
+                    product_category: Some(skill.clone()),
+                    title: format!("{skill}维修上岗证"),
+                    issued_on: "2025-01-10".into(),
+                    expires_on: Some(in_two_years.clone()),
+                };
+                crate::staff::add_qualification(app, a, created.id, &certificate).await?;
+            }
+        }
+    }
+
+    let catalogue: [(&str, &str, &str, i32, bool, bool, &[(&str, i32)]); 10] = [
+        (
+            "KFR-35GW",
+            "壁挂式空调 1.5匹",
+            "空调",
+            12,
+            true,
+            true,
+            &[("压缩机", 72), ("电路板", 36), ("遥控器", 6)],
+        ),
+        (
+            "KFR-72LW",
+            "柜式空调 3匹",
+            "空调",
+            12,
+            true,
+            true,
+            &[("压缩机", 72), ("电路板", 36)],
+        ),
+        (
+            "BCD-470",
+            "对开门冰箱 470升",
+            "冰箱",
+            12,
+            true,
+            false,
+            &[("压缩机", 120), ("温控器", 24)],
+        ),
+        (
+            "BCD-215",
+            "三门冰箱 215升",
+            "冰箱",
+            12,
+            true,
+            false,
+            &[("压缩机", 120)],
+        ),
+        (
+            "XQG100",
+            "滚筒洗衣机 10公斤",
+            "洗衣机",
+            12,
+            true,
+            false,
+            &[("电机", 120), ("电脑板", 36)],
+        ),
+        (
+            "XQB80",
+            "波轮洗衣机 8公斤",
+            "洗衣机",
+            12,
+            false,
+            false,
+            &[("电机", 60)],
+        ),
+        (
+            "JSQ25",
+            "燃气热水器 13升",
+            "热水器",
+            36,
+            true,
+            true,
+            &[("热交换器", 60)],
+        ),
+        (
+            "F6015",
+            "储水式电热水器 60升",
+            "热水器",
+            24,
+            true,
+            true,
+            &[("内胆", 96), ("加热管", 36)],
+        ),
+        (
+            "65Q7",
+            "65英寸液晶电视",
+            "电视",
+            12,
+            true,
+            false,
+            &[("屏幕", 36), ("主板", 24)],
+        ),
+        (
+            "ERP-SVC",
+            "售后管理软件（企业版）",
+            "管理软件",
+            12,
+            false,
+            false,
+            &[],
+        ),
+    ];
+    let mut products = Vec::new();
+    for (model, name, category, months, bulky, install, components) in catalogue {
+        let product = crate::products::create(
+            app,
+            a,
+            &ProductInput {
+                model: model.into(),
+                name: name.into(),
+                category: category.into(),
+                warranty_months: months,
+                returnable: category != "管理软件",
+                sanbao: category != "管理软件",
+                bulky,
+                needs_installation: install,
+                seasonal: category == "空调",
+                components: components
+                    .iter()
+                    .map(|(n, m)| ComponentInput {
+                        name: n.to_string(),
+                        warranty_months: *m,
+                    })
+                    .collect(),
+                version: None,
+            },
+            None,
+        )
+        .await?;
+        products.push(product.id);
+    }
+
+    let surnames = [
+        "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
+        "郭", "何", "高", "林", "罗",
+    ];
+    let given = [
+        "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+        "涛", "明", "超", "秀兰", "霞",
+    ];
+    let companies = [
+        "宏达商贸有限公司",
+        "华北物流中心",
+        "新世纪酒店",
+        "明德中学",
+        "康宁医院",
+        "福源超市",
+        "金桥写字楼",
+        "鑫源餐饮",
+    ];
+    let streets = [
+        "建国路",
+        "中关村大街",
+        "长安街",
+        "学院路",
+        "解放路",
+        "南京路",
+        "友谊路",
+        "人民路",
+    ];
+    let stores = [
+        "国美电器王府井店",
+        "苏宁易购中关村店",
+        "京东之家",
+        "天津大悦城旗舰店",
+    ];
+    let mut rng = Lcg(20_261_122);
+    let mut unit_serial = 0;
+    for n in 0..200 {
+        let is_company = n % 10 == 0;
+        let (branch, district_id, _) = *rng.pick(&districts);
+        let name = if is_company {
+            format!(
+                "{}{}",
+                ["北京", "天津"][usize::from(branch == tianjin)],
+                companies[n % companies.len()]
+            )
+        } else {
+            format!("{}{}", rng.pick(&surnames), rng.pick(&given))
+        };
+        let phone = format!("13{}{:08}", 5 + n % 5, 10_000_000 + n * 7919);
+        let input = CustomerInput {
+            kind: if is_company { "company" } else { "person" }.into(),
+            name: name.clone(),
+            phone,
+            email: is_company.then(|| format!("service{n}@example.cn")),
+            wechat: (!is_company).then(|| format!("wx_{n:04}")),
+            abc_class: None,
+            abc_override_reason: None,
+            key_account: is_company && n % 20 == 0,
+            org_unit_id: Some(branch),
+            referrer_id: None,
+            business_profile: is_company.then(|| "长期合作单位，设备较多".to_string()),
+            purchase_reason: None,
+            promises: None,
+            remarks: None,
+            contacts: if is_company {
+                vec![ContactInput {
+                    name: format!("{}经理", rng.pick(&surnames)),
+                    phone: format!("139{:08}", 20_000_000 + n * 31),
+                    title: Some("设备主管".into()),
+                }]
+            } else {
+                Vec::new()
+            },
+            addresses: vec![AddressInput {
+                district_id,
+                detail: format!(
+                    "{}{}号{}室",
+                    rng.pick(&streets),
+                    1 + rng.below(300),
+                    101 + rng.below(20)
+                ),
+                is_default: true,
+            }],
+            allow_duplicate_phone: false,
+            version: None,
+        };
+        let customer = crate::customers::create(app, a, &input, None).await?;
+        let address_id = crate::customers::addresses_of(&app.db, customer.id)
+            .await?
+            .first()
+            .map(|ad| ad.id);
+        let n_units = if is_company { 4 } else { 1 + rng.below(2) };
+        let mut unit_ids = Vec::new();
+        for _ in 0..n_units {
+            unit_serial += 1;
+            let product_idx = rng.below(products.len());
+            let days_ago = rng.below(1_000) as i64;
+            let purchase = today.saturating_sub(jiff::Span::new().days(days_ago));
+            let list_price = [
+                329_900, 699_900, 549_900, 259_900, 399_900, 159_900, 289_900, 189_900, 499_900,
+                1_980_000,
+            ][product_idx];
+            let discount = [100, 95, 90, 85][rng.below(4)];
+            let created = crate::units::create(
+                app,
+                a,
+                &UnitInput {
+                    serial_no: format!(
+                        "SN{}{:06}",
+                        catalogue[product_idx].0.replace('-', ""),
+                        unit_serial
+                    ),
+                    product_id: products[product_idx],
+                    customer_id: customer.id,
+                    address_id,
+                    purchase_date: purchase.to_string(),
+                    install_date: catalogue[product_idx].5.then(|| {
+                        purchase
+                            .saturating_add(jiff::Span::new().days(2))
+                            .min(today)
+                            .to_string()
+                    }),
+                    store: Some(rng.pick(&stores).to_string()),
+                    invoice_no: Some(format!("{:08}", 10_000_000 + unit_serial * 37)),
+                    list_price_fen: list_price,
+                    paid_price_fen: list_price * discount / 100,
+                    seasonal: catalogue[product_idx].2 == "空调",
+                    version: None,
+                },
+                None,
+            )
+            .await?;
+            unit_ids.push(created.id);
+        }
+        if is_company || n % 9 == 0 {
+            let start = today.saturating_sub(jiff::Span::new().days(rng.below(300) as i64));
+            let contract = crate::contracts::create(
+                app,
+                a,
+                &crate::contracts::ContractInput {
+                    customer_id: customer.id,
+                    start_date: start.to_string(),
+                    end_date: start
+                        .saturating_add(jiff::Span::new().years(1))
+                        .yesterday()
+                        .unwrap_or(start)
+                        .to_string(),
+                    fee_fen: 120_000 * unit_ids.len() as i64,
+                    scope: Some("定期保养、免费上门检测，配件按价目表八折".into()),
+                    visits_per_year: 2,
+                    unit_ids: unit_ids.clone(),
+                    version: None,
+                },
+                None,
+            )
+            .await?;
+            crate::contracts::change_status(app, a, contract.id, "active", contract.version)
+                .await?;
+        }
+    }
+    Ok(())
+}

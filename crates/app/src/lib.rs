@@ -1,0 +1,88 @@
+//! The use cases of aftersales. Every operation takes the acting user, checks the
+//! permission matrix and the actor's scope, validates through the domain layer, runs in one
+//! transaction and leaves an audit record. Handlers in `web` only translate HTTP to these
+//! calls.
+
+pub mod actor;
+pub mod attachments;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod contracts;
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod idempotency;
+pub mod import_export;
+pub mod numbering;
+pub mod org;
+pub mod page;
+pub mod products;
+pub mod settings;
+pub mod staff;
+pub mod units;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use aftersales_store::sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    TransactionTrait,
+};
+
+pub use actor::Actor;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::AppError;
+
+/// Everything a use case needs: the database, the clock and where files go.
+#[derive(Clone)]
+pub struct App {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    /// Directory for attachment files (one file per content hash).
+    pub files_dir: PathBuf,
+}
+
+impl App {
+    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, files_dir: PathBuf) -> App {
+        App {
+            db,
+            clock,
+            files_dir,
+        }
+    }
+
+    /// Now, as Unix milliseconds (the storage form of instants).
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().as_millisecond()
+    }
+
+    /// Begins a transaction that will write. dialect: SQLite starts transactions deferred, and
+    /// a deferred transaction that reads before it writes fails with SQLITE_BUSY when another
+    /// writer committed in between (the busy timeout cannot help a stale snapshot). A no-op
+    /// write as the first statement takes the write lock at once, so concurrent writers queue
+    /// on the busy timeout instead. PostgreSQL needs nothing: row locks order its writers.
+    pub async fn write_txn(&self) -> Result<DatabaseTransaction, DbErr> {
+        let txn = self.db.begin().await?;
+        if txn.get_database_backend() == DatabaseBackend::Sqlite {
+            txn.execute_unprepared(
+                "UPDATE number_sequences SET last_value = last_value WHERE id = -1",
+            )
+            .await?;
+        }
+        Ok(txn)
+    }
+
+    /// Today's date in the default time zone (Asia/Shanghai); branch zones refine this where
+    /// a rule depends on the branch's day.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock.now().to_zoned(clock::default_zone()).date()
+    }
+}
+
+/// Formats stored Unix milliseconds as an RFC 3339 UTC instant for the API.
+pub fn format_ms(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,226 @@
+//! The settings registry (SYSTEM-2): every administrator setting with its default and the
+//! seed clause it comes from. Only values that differ from the default are stored; every
+//! change is audited.
+
+use aftersales_domain::numbering::NumberPattern;
+use aftersales_domain::role::Permission;
+use aftersales_store::entity::setting;
+use aftersales_store::sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
+use serde::Serialize;
+
+use crate::{audit, Actor, App, AppError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingKind {
+    /// A whole number of at least 0.
+    Count,
+    /// A number pattern such as `KS-{YYYYMM}-{seq:4}`.
+    NumberPattern,
+}
+
+pub struct SettingDef {
+    pub key: &'static str,
+    pub default: &'static str,
+    pub kind: SettingKind,
+    /// Seed clause or "design decision".
+    pub source: &'static str,
+    pub description_zh: &'static str,
+    pub description_en: &'static str,
+}
+
+pub const REGISTRY: &[SettingDef] = &[
+    SettingDef {
+        key: "customer.number_pattern",
+        default: "C{seq:6}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "客户编号规则",
+        description_en: "Customer number pattern",
+    },
+    SettingDef {
+        key: "customer.abc_a_min_annual_purchase_fen",
+        default: "5000000",
+        kind: SettingKind::Count,
+        source: "003 Ⅳ-b 5, 9 (amount: design decision)",
+        description_zh: "A类客户年采购额下限（分）",
+        description_en: "Minimum annual purchases of a class A customer (fen)",
+    },
+    SettingDef {
+        key: "customer.abc_b_min_annual_purchase_fen",
+        default: "1000000",
+        kind: SettingKind::Count,
+        source: "003 Ⅳ-b 5, 9 (amount: design decision)",
+        description_zh: "B类客户年采购额下限（分）",
+        description_en: "Minimum annual purchases of a class B customer (fen)",
+    },
+    SettingDef {
+        key: "contract.number_pattern",
+        default: "BY{YYYY}-{seq:5}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "保养合同编号规则",
+        description_en: "Maintenance contract number pattern",
+    },
+    SettingDef {
+        key: "visit.max_interval_months",
+        default: "12",
+        kind: SettingKind::Count,
+        source: "001 客户关系 6 (value: design decision)",
+        description_zh: "客户拜访最长间隔（月）",
+        description_en: "Longest interval between customer visits (months)",
+    },
+];
+
+pub fn definition(key: &str) -> Option<&'static SettingDef> {
+    REGISTRY.iter().find(|def| def.key == key)
+}
+
+fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
+    let value = value.trim();
+    match def.kind {
+        SettingKind::Count => value
+            .parse::<u64>()
+            .map(|n| n.to_string())
+            .map_err(|_| "invalid_number"),
+        SettingKind::NumberPattern => NumberPattern::parse(value).map(|_| value.to_string()),
+    }
+}
+
+/// The effective value of a registered setting.
+pub async fn get(db: &impl ConnectionTrait, key: &'static str) -> Result<String, AppError> {
+    let def = definition(key)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unregistered setting {key}")))?;
+    let stored = setting::Entity::find()
+        .filter(setting::Column::Key.eq(key))
+        .one(db)
+        .await?;
+    Ok(stored.map_or_else(|| def.default.to_string(), |row| row.value))
+}
+
+pub async fn get_count(db: &impl ConnectionTrait, key: &'static str) -> Result<i64, AppError> {
+    get(db, key)
+        .await?
+        .parse()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("setting {key} is not a number")))
+}
+
+pub async fn get_pattern(
+    db: &impl ConnectionTrait,
+    key: &'static str,
+) -> Result<NumberPattern, AppError> {
+    NumberPattern::parse(&get(db, key).await?)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("setting {key} is not a valid pattern")))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SettingView {
+    pub key: String,
+    pub value: String,
+    pub default: String,
+    pub kind: SettingKind,
+    pub source: String,
+    pub description: String,
+}
+
+pub async fn list(app: &App, actor: &Actor, english: bool) -> Result<Vec<SettingView>, AppError> {
+    actor.require(Permission::OrgRead)?;
+    let stored = setting::Entity::find().all(&app.db).await?;
+    Ok(REGISTRY
+        .iter()
+        .map(|def| SettingView {
+            key: def.key.to_string(),
+            value: stored
+                .iter()
+                .find(|row| row.key == def.key)
+                .map_or_else(|| def.default.to_string(), |row| row.value.clone()),
+            default: def.default.to_string(),
+            kind: def.kind,
+            source: def.source.to_string(),
+            description: if english {
+                def.description_en
+            } else {
+                def.description_zh
+            }
+            .to_string(),
+        })
+        .collect())
+}
+
+pub async fn set(app: &App, actor: &Actor, key: &str, value: &str) -> Result<(), AppError> {
+    actor.require(Permission::SettingsWrite)?;
+    let def = definition(key).ok_or(AppError::NotFound)?;
+    let value = check_value(def, value).map_err(|code| AppError::invalid("value", code))?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let stored = setting::Entity::find()
+        .filter(setting::Column::Key.eq(key))
+        .one(&txn)
+        .await?;
+    let before = stored
+        .as_ref()
+        .map_or_else(|| def.default.to_string(), |row| row.value.clone());
+    let id = match stored {
+        Some(row) => {
+            let id = row.id;
+            let mut active: setting::ActiveModel = row.into();
+            active.value = Set(value.clone());
+            active.updated_by = Set(Some(actor.user_id));
+            active.updated_at = Set(now);
+            active.update(&txn).await?;
+            id
+        }
+        None => {
+            setting::ActiveModel {
+                key: Set(key.to_string()),
+                value: Set(value.clone()),
+                updated_by: Set(Some(actor.user_id)),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+            .id
+        }
+    };
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "setting",
+        id,
+        "update",
+        Some(&serde_json::json!({ "key": key, "value": before })),
+        Some(&serde_json::json!({ "key": key, "value": value })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_passes_its_own_check() {
+        for def in REGISTRY {
+            assert_eq!(
+                check_value(def, def.default).as_deref(),
+                Ok(def.default),
+                "{}",
+                def.key
+            );
+        }
+    }
+
+    #[test]
+    fn bad_values_are_refused_by_kind() {
+        let pattern = definition("customer.number_pattern").unwrap();
+        assert_eq!(check_value(pattern, "C-{nope}"), Err("invalid_pattern"));
+        let count = definition("visit.max_interval_months").unwrap();
+        assert_eq!(check_value(count, "-3"), Err("invalid_number"));
+    }
+}

@@ -1,0 +1,568 @@
+//! Interface languages: Simplified Chinese (default) and English. A user's saved choice
+//! wins, then the `lang` cookie, then the browser's Accept-Language.
+
+use axum::http::HeaderMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "zh-CN" | "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The first supported language in an Accept-Language header, in order of preference.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut choices: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim();
+                let quality = pieces
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                    })
+                    .unwrap_or(1.0);
+                Some((quality, tag))
+            })
+            .collect();
+        choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+        choices.into_iter().find_map(|(_, tag)| {
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            match primary.as_str() {
+                "zh" => Some(Lang::Zh),
+                "en" => Some(Lang::En),
+                _ => None,
+            }
+        })
+    }
+
+    /// The language of a request: saved user choice, cookie, header, Chinese.
+    pub fn negotiate(user_locale: Option<&str>, headers: &HeaderMap) -> Lang {
+        user_locale
+            .and_then(Lang::from_code)
+            .or_else(|| crate::session::cookie(headers, "lang").and_then(|c| Lang::from_code(&c)))
+            .or_else(|| {
+                headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or(Lang::Zh)
+    }
+
+    /// The text for `key`; an unknown key shows itself, which a test forbids for every key
+    /// the templates use.
+    pub fn t(self, key: &str) -> &'static str {
+        match MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
+            Ok(idx) => match self {
+                Lang::Zh => MESSAGES[idx].1,
+                Lang::En => MESSAGES[idx].2,
+            },
+            Err(_) => "⟨missing text⟩",
+        }
+    }
+
+    /// The message for a validation or conflict code.
+    pub fn error(self, code: &str) -> String {
+        let key = format!("error.{code}");
+        match MESSAGES.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())) {
+            Ok(idx) => self.t(MESSAGES[idx].0).to_string(),
+            Err(_) => match self {
+                Lang::Zh => format!("输入有误（{code}）"),
+                Lang::En => format!("Invalid input ({code})"),
+            },
+        }
+    }
+}
+
+/// (key, 中文, English), sorted by key for binary search (a test checks the order).
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("abc.a", "A类", "Class A"),
+    ("abc.b", "B类", "Class B"),
+    ("abc.c", "C类", "Class C"),
+    ("action.add", "添加", "Add"),
+    ("action.back", "返回", "Back"),
+    ("action.cancel", "取消", "Cancel"),
+    ("action.create", "新建", "New"),
+    ("action.edit", "编辑", "Edit"),
+    ("action.export", "导出", "Export"),
+    ("action.filter", "筛选", "Filter"),
+    ("action.import", "导入", "Import"),
+    ("action.revoke", "吊销", "Revoke"),
+    ("action.save", "保存", "Save"),
+    ("action.search", "搜索", "Search"),
+    ("action.upload", "上传", "Upload"),
+    ("app.name", "售后服务管理系统", "After-sales Service"),
+    ("audit.action", "操作", "Action"),
+    ("audit.actor", "操作人", "By"),
+    ("audit.at", "时间", "When"),
+    ("audit.changes", "变更内容", "Changes"),
+    ("audit.title", "变更记录", "Audit trail"),
+    ("contract.covered_units", "覆盖设备", "Covered units"),
+    ("contract.covers_today", "今日有效", "Covers today"),
+    ("contract.end_date", "结束日期", "End date"),
+    ("contract.fee", "合同金额（元）", "Fee (yuan)"),
+    ("contract.new", "新建保养合同", "New maintenance contract"),
+    ("contract.number", "合同编号", "Contract no."),
+    ("contract.scope", "服务范围", "Scope"),
+    ("contract.start_date", "开始日期", "Start date"),
+    ("contract.status", "状态", "Status"),
+    (
+        "contract.visits_per_year",
+        "每年巡检次数",
+        "Visits per year",
+    ),
+    ("contract_action.active", "签订生效", "Sign"),
+    ("contract_action.renewed", "标记已续约", "Mark renewed"),
+    ("contract_action.terminated", "终止合同", "Terminate"),
+    ("contract_status.active", "生效", "Active"),
+    ("contract_status.draft", "草稿", "Draft"),
+    ("contract_status.expired", "已到期", "Expired"),
+    ("contract_status.expiring", "即将到期", "Expiring"),
+    ("contract_status.renewed", "已续约", "Renewed"),
+    ("contract_status.terminated", "已终止", "Terminated"),
+    ("customer.abc_class", "ABC分类", "ABC class"),
+    ("customer.abc_computed", "自动计算", "Computed"),
+    (
+        "customer.abc_override_reason",
+        "调整分类原因",
+        "Reason for the class",
+    ),
+    ("customer.address", "详细地址", "Address"),
+    ("customer.addresses", "地址", "Addresses"),
+    (
+        "customer.allow_duplicate",
+        "仍然创建（确认不是同一客户）",
+        "Create anyway (not the same customer)",
+    ),
+    ("customer.business_profile", "经营概况", "Business profile"),
+    ("customer.card", "客户卡片", "Customer card"),
+    ("customer.complaints", "投诉记录", "Complaints"),
+    ("customer.contacts", "联系人", "Contacts"),
+    ("customer.default_address", "默认地址", "Default address"),
+    ("customer.district", "区县", "District"),
+    (
+        "customer.duplicate_of",
+        "该电话已属于客户",
+        "This phone number belongs to customer",
+    ),
+    ("customer.email", "邮箱", "E-mail"),
+    ("customer.key_account", "重点客户", "Key account"),
+    ("customer.kind", "客户类型", "Type"),
+    ("customer.kind.company", "单位", "Company"),
+    ("customer.kind.person", "个人", "Person"),
+    ("customer.name", "客户名称", "Name"),
+    ("customer.new", "新建客户", "New customer"),
+    ("customer.notes", "客户动态", "Notes"),
+    ("customer.number", "客户编号", "Customer no."),
+    ("customer.phone", "电话", "Phone"),
+    ("customer.promises", "服务承诺", "Promises made"),
+    ("customer.purchase_reason", "购买原因", "Purchase reason"),
+    ("customer.remarks", "备注", "Remarks"),
+    ("customer.service_history", "服务记录", "Service history"),
+    ("customer.surveys", "满意度调查", "Surveys"),
+    ("customer.title", "职务", "Title"),
+    ("customer.wechat", "微信", "WeChat"),
+    ("empty", "暂无记录", "Nothing yet"),
+    (
+        "empty.later_module",
+        "该模块上线后在此显示",
+        "Shown here once that module is live",
+    ),
+    (
+        "error.already_exists",
+        "已存在相同的值",
+        "This value is already taken",
+    ),
+    ("error.already_revoked", "已经吊销", "Already revoked"),
+    (
+        "error.before_issue",
+        "不能早于发证日期",
+        "Cannot be before the issue date",
+    ),
+    (
+        "error.before_purchase",
+        "不能早于购买日期",
+        "Cannot be before the purchase date",
+    ),
+    ("error.cannot_change", "不能修改", "Cannot be changed"),
+    (
+        "error.customer_role_alone",
+        "客户账号不能兼任其他角色",
+        "A customer account cannot hold other roles",
+    ),
+    (
+        "error.cycle",
+        "不能以自身为上级",
+        "A unit cannot be its own parent",
+    ),
+    ("error.duplicate", "重复", "Duplicate"),
+    (
+        "error.duplicate_phone",
+        "该电话号码已有客户登记",
+        "A customer with this phone number exists",
+    ),
+    ("error.empty_file", "文件为空", "The file is empty"),
+    (
+        "error.end_before_start",
+        "结束日期不能早于开始日期",
+        "The end cannot be before the start",
+    ),
+    (
+        "error.file_too_large",
+        "文件过大（最大20MB）",
+        "File too large (20 MB at most)",
+    ),
+    (
+        "error.forbidden",
+        "您没有执行此操作的权限",
+        "You are not allowed to do this",
+    ),
+    (
+        "error.in_future",
+        "不能是将来的日期",
+        "Cannot be in the future",
+    ),
+    (
+        "error.internal",
+        "系统出错，请稍后重试",
+        "Something went wrong; please try again",
+    ),
+    (
+        "error.invalid_amount",
+        "金额格式不正确",
+        "Not a valid amount",
+    ),
+    (
+        "error.invalid_choice",
+        "请选择有效的选项",
+        "Choose a valid option",
+    ),
+    (
+        "error.invalid_components",
+        "部件格式应为 名称:月数;名称:月数",
+        "Write components as name:months;name:months",
+    ),
+    (
+        "error.invalid_credentials",
+        "用户名或密码不正确",
+        "Wrong user name or password",
+    ),
+    (
+        "error.invalid_date",
+        "日期格式应为 YYYY-MM-DD",
+        "Use the date format YYYY-MM-DD",
+    ),
+    (
+        "error.invalid_email",
+        "邮箱格式不正确",
+        "Not a valid e-mail address",
+    ),
+    ("error.invalid_flag", "请填写 是 或 否", "Write yes or no"),
+    (
+        "error.invalid_idempotency_key",
+        "Idempotency-Key 无效",
+        "Invalid Idempotency-Key",
+    ),
+    ("error.invalid_number", "请输入整数", "Enter a whole number"),
+    (
+        "error.invalid_pattern",
+        "编号规则无效",
+        "Not a valid number pattern",
+    ),
+    (
+        "error.invalid_phone",
+        "电话号码格式不正确",
+        "Not a valid phone number",
+    ),
+    (
+        "error.invalid_transition",
+        "当前状态下不能执行此操作",
+        "Not possible in the current state",
+    ),
+    (
+        "error.invalid_username",
+        "用户名只能包含字母、数字和 . _ -",
+        "User names use letters, digits and . _ -",
+    ),
+    (
+        "error.missing_column",
+        "缺少必需的列",
+        "A required column is missing",
+    ),
+    ("error.negative", "不能为负数", "Cannot be negative"),
+    (
+        "error.not_allowed",
+        "无权操作该记录",
+        "Not allowed for this record",
+    ),
+    (
+        "error.not_customers_address",
+        "不是该客户的地址",
+        "Not an address of this customer",
+    ),
+    (
+        "error.not_customers_unit",
+        "不是该客户的设备",
+        "Not a unit of this customer",
+    ),
+    ("error.not_found", "找不到该记录", "Not found"),
+    (
+        "error.only_for_departments",
+        "只有职能部门需要选择部门类型",
+        "Only departments have a department type",
+    ),
+    ("error.out_of_range", "超出允许范围", "Out of range"),
+    (
+        "error.outside_scope",
+        "超出您的管辖范围",
+        "Outside your branch",
+    ),
+    (
+        "error.password_too_short",
+        "密码至少8位",
+        "At least 8 characters",
+    ),
+    ("error.reason_required", "请填写原因", "Give a reason"),
+    (
+        "error.request_in_progress",
+        "相同请求正在处理",
+        "The same request is in progress",
+    ),
+    ("error.required", "必填", "Required"),
+    (
+        "error.signed_terms_are_fixed",
+        "已签订合同的期限和金额不能修改",
+        "A signed contract's period and fee are fixed",
+    ),
+    (
+        "error.stale",
+        "该记录已被他人修改，请刷新后重试",
+        "Someone else changed this record; reload and try again",
+    ),
+    (
+        "error.throttled",
+        "登录失败次数过多，请稍后再试",
+        "Too many failed sign-ins; try again later",
+    ),
+    ("error.too_long", "内容过长", "Too long"),
+    (
+        "error.unavailable",
+        "系统暂时无法写入，请稍后重试",
+        "The system cannot save right now; try again shortly",
+    ),
+    ("error.unknown_district", "未知的区县", "Unknown district"),
+    ("error.unknown_time_zone", "未知的时区", "Unknown time zone"),
+    (
+        "error.unreadable_file",
+        "无法读取该文件",
+        "The file cannot be read",
+    ),
+    (
+        "error.unsupported_locale",
+        "不支持的语言",
+        "Unsupported language",
+    ),
+    ("home.contracts_active", "有效保养合同", "Active contracts"),
+    ("home.customers", "客户数", "Customers"),
+    ("home.greeting", "您好", "Hello"),
+    ("home.units", "在保设备", "Units under warranty"),
+    (
+        "import.errors",
+        "以下行有错误，未导入任何数据",
+        "These rows have errors; nothing was imported",
+    ),
+    (
+        "import.file",
+        "文件（.xlsx 或 .csv）",
+        "File (.xlsx or .csv)",
+    ),
+    (
+        "import.hint",
+        "第一行为表头，可用中文或英文列名。",
+        "The first row is the header, in Chinese or English.",
+    ),
+    ("import.imported", "已导入行数", "Rows imported"),
+    ("import.line", "行号", "Row"),
+    ("import.sheet", "数据", "Data"),
+    ("import.title", "导入与导出", "Import and export"),
+    ("lang.switch", "English", "中文"),
+    ("nav.api_docs", "API文档", "API docs"),
+    ("nav.api_tokens", "API令牌", "API tokens"),
+    ("nav.contracts", "保养合同", "Contracts"),
+    ("nav.customers", "客户", "Customers"),
+    ("nav.home", "首页", "Home"),
+    ("nav.import_export", "导入导出", "Import/export"),
+    ("nav.menu", "菜单", "Menu"),
+    ("nav.org", "组织", "Organisation"),
+    ("nav.products", "产品", "Products"),
+    ("nav.settings", "系统设置", "Settings"),
+    ("nav.sign_out", "退出", "Sign out"),
+    ("nav.staff", "人员", "Staff"),
+    ("nav.units", "设备", "Units"),
+    ("org.calendar", "工作日历", "Calendar"),
+    ("org.code", "代码", "Code"),
+    ("org.department_kind", "部门类型", "Department type"),
+    ("org.districts", "服务区县", "Districts"),
+    ("org.kind", "类型", "Type"),
+    ("org.name", "名称", "Name"),
+    ("org.new_district", "新增区县", "New district"),
+    ("org.new_unit", "新增机构", "New unit"),
+    ("org.parent", "上级", "Parent"),
+    ("org.time_zone", "时区", "Time zone"),
+    ("org.units", "机构", "Units"),
+    ("org.zone", "区域", "Zone"),
+    ("org_kind.branch", "分公司", "Branch"),
+    (
+        "org_kind.customer_department",
+        "客户部",
+        "Customer department",
+    ),
+    ("org_kind.department", "职能部门", "Department"),
+    ("org_kind.service_center", "服务中心", "Service centre"),
+    ("page.next", "下一页", "Next"),
+    ("page.of", "共", "of"),
+    ("page.prev", "上一页", "Previous"),
+    ("product.bulky", "大件", "Bulky"),
+    ("product.category", "类别", "Category"),
+    (
+        "product.components",
+        "部件及保修期",
+        "Components and warranty",
+    ),
+    (
+        "product.components_hint",
+        "每行一个：名称:月数",
+        "One per line: name:months",
+    ),
+    ("product.model", "型号", "Model"),
+    ("product.name", "名称", "Name"),
+    ("product.needs_installation", "需安装", "Needs installation"),
+    ("product.new", "新增产品", "New product"),
+    ("product.returnable", "可退货", "Returnable"),
+    ("product.sanbao", "三包", "三包 product"),
+    ("product.seasonal", "季节性", "Seasonal"),
+    (
+        "product.warranty_months",
+        "整机保修（月）",
+        "Warranty (months)",
+    ),
+    ("settings.default", "默认值", "Default"),
+    ("settings.description", "说明", "Setting"),
+    ("settings.source", "依据", "Source"),
+    ("settings.value", "当前值", "Value"),
+    ("sign_in.password", "密码", "Password"),
+    ("sign_in.submit", "登录", "Sign in"),
+    ("sign_in.title", "登录", "Sign in"),
+    ("sign_in.username", "用户名", "User name"),
+    ("staff.active", "在职", "Active"),
+    ("staff.badge_no", "工号", "Badge no."),
+    ("staff.display_name", "姓名", "Name"),
+    ("staff.expires_on", "有效期至", "Expires"),
+    ("staff.issued_on", "发证日期", "Issued"),
+    ("staff.new", "新增人员", "New staff member"),
+    ("staff.org_unit", "所属机构", "Unit"),
+    ("staff.password", "初始密码", "Initial password"),
+    ("staff.qualification_kind", "资质类型", "Kind"),
+    (
+        "staff.qualification_title",
+        "证书/培训名称",
+        "Certificate or training",
+    ),
+    ("staff.qualifications", "资质与培训", "Qualifications"),
+    ("staff.roles", "角色", "Roles"),
+    (
+        "staff.skills",
+        "技能（产品类别，逗号分隔）",
+        "Skills (product categories, comma separated)",
+    ),
+    ("staff.username", "用户名", "User name"),
+    ("staff.valid", "有效", "Valid"),
+    (
+        "token.created",
+        "请立即复制令牌，之后将不再显示：",
+        "Copy the token now; it will not be shown again:",
+    ),
+    ("token.name", "名称", "Name"),
+    ("token.prefix", "前缀", "Prefix"),
+    ("token.user", "代表用户", "Acts as"),
+    ("unit.attachments", "附件", "Attachments"),
+    ("unit.contract", "保养合同", "Maintenance contract"),
+    ("unit.customer", "客户", "Customer"),
+    ("unit.days_left", "剩余天数", "Days left"),
+    ("unit.expired", "已过保", "Expired"),
+    ("unit.install_date", "安装日期", "Installed"),
+    ("unit.invoice_no", "发票号", "Invoice no."),
+    ("unit.last_day", "保修截止", "Warranty until"),
+    ("unit.list_price", "标价（元）", "List price (yuan)"),
+    ("unit.new", "登记设备", "Add unit"),
+    ("unit.no_contract", "无有效保养合同", "No active contract"),
+    ("unit.paid_price", "实付（元）", "Price paid (yuan)"),
+    ("unit.product", "产品", "Product"),
+    ("unit.purchase_date", "购买日期", "Purchased"),
+    ("unit.seasonal", "季节性销售", "Seasonal sale"),
+    ("unit.serial_no", "序列号", "Serial no."),
+    ("unit.store", "购买门店", "Store"),
+    ("unit.under_warranty", "在保", "Under warranty"),
+    ("unit.warranty", "保修状态", "Warranty"),
+    ("unit.whole_unit", "整机", "Whole unit"),
+    ("zone.suburban", "郊区", "Suburban"),
+    ("zone.urban", "市区", "Urban"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_sorted_and_unique_so_lookup_finds_them() {
+        for pair in MESSAGES.windows(2) {
+            assert!(
+                pair[0].0 < pair[1].0,
+                "{} must come before {}",
+                pair[0].0,
+                pair[1].0
+            );
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1, zh-TW;q=0.5, en;q=0.4"),
+            Some(Lang::Zh)
+        );
+        assert_eq!(Lang::from_accept_language("fr, de"), None);
+    }
+
+    #[test]
+    fn error_codes_translate_and_unknown_codes_still_say_something() {
+        assert_eq!(Lang::En.error("required"), "Required");
+        assert_eq!(Lang::Zh.error("invalid_phone"), "电话号码格式不正确");
+        assert_eq!(
+            Lang::En.error("no_such_code"),
+            "Invalid input (no_such_code)"
+        );
+    }
+}

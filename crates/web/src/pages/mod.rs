@@ -1,0 +1,302 @@
+//! Server-rendered pages. Each handler loads what the page shows through the same use cases
+//! as the API and renders an askama template; forms post back with a CSRF token and, when a
+//! use case refuses the input, the form is shown again with each message beside its field in
+//! the user's language.
+
+mod admin;
+mod contracts;
+mod customers;
+mod org;
+mod products;
+mod sign_in;
+mod staff;
+mod units;
+
+use aftersales_app::{Actor, AppError};
+use aftersales_domain::role::Permission;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+pub use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::session::{PageUser, Signed};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .merge(sign_in::router())
+        .merge(customers::router())
+        .merge(units::router())
+        .merge(products::router())
+        .merge(contracts::router())
+        .merge(org::router())
+        .merge(staff::router())
+        .merge(admin::router())
+}
+
+/// What every page's layout needs.
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<Actor>,
+    pub csrf: String,
+    /// The navigation section to highlight.
+    pub section: &'static str,
+}
+
+impl Ctx {
+    pub fn new(lang: Lang, user: Option<Actor>, csrf: String, section: &'static str) -> Ctx {
+        Ctx {
+            lang,
+            user,
+            csrf,
+            section,
+        }
+    }
+    pub fn of(user: &PageUser, section: &'static str) -> Ctx {
+        Ctx::new(
+            user.lang,
+            Some(user.actor.clone()),
+            user.csrf.clone(),
+            section,
+        )
+    }
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+    /// Whether the user holds a permission, by its code (e.g. `customer.write`).
+    pub fn can(&self, permission: &str) -> bool {
+        match (&self.user, Permission::parse(permission)) {
+            (Some(user), Some(permission)) => user.can(permission),
+            _ => false,
+        }
+    }
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "en",
+            Lang::En => "zh-CN",
+        }
+    }
+    pub fn user_name(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.display_name.as_str())
+    }
+    pub fn is(&self, section: &str) -> bool {
+        self.section == section
+    }
+    /// Formats fen as yuan.
+    pub fn yuan(&self, fen: &i64) -> String {
+        aftersales_domain::money::format_yuan(*fen)
+    }
+    /// Shows a stored RFC 3339 UTC instant in the default zone (Asia/Shanghai).
+    pub fn local_time(&self, instant: &str) -> String {
+        instant
+            .parse::<jiff::Timestamp>()
+            .map(|t| {
+                t.to_zoned(aftersales_app::clock::default_zone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| instant.to_string())
+    }
+}
+
+/// Field messages of a refused form, in the user's language.
+#[derive(Default)]
+pub struct FieldErrors {
+    messages: Vec<(String, String)>,
+}
+
+impl FieldErrors {
+    /// Messages for a use-case error. `rename` maps API field names to form field names
+    /// (e.g. `addresses[0].detail` → `address`). Errors that are not about input become a
+    /// message at the top of the form (field `""`).
+    pub fn from_error(err: &AppError, lang: Lang, rename: &[(&str, &str)]) -> FieldErrors {
+        let form_field = |field: &str| {
+            rename
+                .iter()
+                .find(|(api, _)| *api == field)
+                .map_or(field.to_string(), |(_, form)| form.to_string())
+        };
+        let messages = match err {
+            AppError::Validation(errors) => errors
+                .0
+                .iter()
+                .map(|e| (form_field(&e.field), lang.error(e.code)))
+                .collect(),
+            AppError::Conflict { code, field, .. } => {
+                vec![(form_field(field.unwrap_or("")), lang.error(code))]
+            }
+            AppError::StaleVersion => vec![(String::new(), lang.error("stale"))],
+            AppError::Forbidden => vec![(String::new(), lang.error("forbidden"))],
+            _ => vec![(String::new(), lang.error("internal"))],
+        };
+        FieldErrors { messages }
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.messages.iter().any(|(f, _)| f == field)
+    }
+    pub fn msg(&self, field: &str) -> &str {
+        self.messages
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or("", |(_, m)| m.as_str())
+    }
+    /// Messages not attached to a field shown on the form.
+    pub fn general(&self) -> Vec<&str> {
+        self.messages
+            .iter()
+            .filter(|(f, _)| f.is_empty())
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+}
+
+/// Whether a use-case error is about the submitted form (shown on it) rather than a page
+/// error (404, 500...).
+pub fn is_form_error(err: &AppError) -> bool {
+    matches!(
+        err,
+        AppError::Validation(_) | AppError::Conflict { .. } | AppError::StaleVersion
+    )
+}
+
+pub fn render(template: &impl Template) -> Result<Response, PageError> {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Result<Response, PageError> {
+    let html = template
+        .render()
+        .map_err(|err| PageError(AppError::Internal(anyhow::anyhow!("template: {err}"))))?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub fn redirect(to: &str) -> Result<Response, PageError> {
+    Ok(Redirect::to(to).into_response())
+}
+
+/// A form body checked against the session's CSRF token (field `_csrf`). Repeated fields
+/// (checkbox groups) deserialize into `Vec`s.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let expected = request
+            .extensions()
+            .get::<Signed>()
+            .and_then(|s| s.csrf.clone());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let sent: CsrfField = serde_html_form::from_bytes(&bytes)
+            .map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
+        match (expected, sent.csrf) {
+            (Some(expected), Some(sent)) if expected == sent => {}
+            _ => return Err(PageError(AppError::Forbidden).into_response()),
+        }
+        serde_html_form::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|_| StatusCode::BAD_REQUEST.into_response())
+    }
+}
+
+/// Checks the CSRF token of a multipart form (its `_csrf` part comes first).
+pub fn check_csrf(user: &PageUser, sent: Option<&str>) -> Result<(), PageError> {
+    if sent == Some(user.csrf.as_str()) {
+        Ok(())
+    } else {
+        Err(PageError(AppError::Forbidden))
+    }
+}
+
+/// `Some(true)` for a ticked checkbox (browsers send `on`), `false` when absent.
+pub fn ticked(value: &Option<String>) -> bool {
+    value
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// Parses an optional id from a form select ("" means none).
+pub fn optional_id(value: &str) -> Option<i64> {
+    value.trim().parse().ok()
+}
+
+/// Pagination links for list pages.
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    /// The list's query string without `page`, ending in `&` when not empty.
+    pub base_query: String,
+}
+
+impl Pager {
+    pub fn new<T>(page: &aftersales_app::page::Page<T>, query: &[(&str, Option<String>)]) -> Pager {
+        let base_query: String = query
+            .iter()
+            .filter_map(|(key, value)| {
+                value
+                    .as_ref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{key}={}&", crate::session::urlencode(v)))
+            })
+            .collect();
+        Pager {
+            page: page.page,
+            pages: page.pages(),
+            total: page.total,
+            base_query,
+        }
+    }
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages
+    }
+    pub fn prev(&self) -> u64 {
+        self.page.saturating_sub(1).max(1)
+    }
+    pub fn next(&self) -> u64 {
+        self.page + 1
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: Ctx,
+    customers: u64,
+    units_under_warranty: u64,
+    active_contracts: u64,
+}
+
+async fn home(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    user: PageUser,
+) -> Result<Response, PageError> {
+    let counts = aftersales_app::customers::dashboard_counts(&state.app, &user.actor).await?;
+    render(&HomePage {
+        ctx: Ctx::of(&user, "home"),
+        customers: counts.customers,
+        units_under_warranty: counts.units_under_warranty,
+        active_contracts: counts.active_contracts,
+    })
+}

@@ -1,0 +1,9 @@
+//! staff pages.
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
