@@ -93,6 +93,7 @@ impl Lang {
 }
 
 /// (key, 中文, English), sorted by key for binary search (a test checks the order).
+#[rustfmt::skip]
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("abc.a", "A类", "Class A"),
     ("abc.b", "B类", "Class B"),
@@ -109,11 +110,14 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("action.save", "保存", "Save"),
     ("action.search", "搜索", "Search"),
     ("action.upload", "上传", "Upload"),
+    ("apidocs.intro", "完整的机器可读描述见", "The machine-readable description is at"),
+    ("apidocs.title", "API 文档", "API documentation"),
     ("app.name", "售后服务管理系统", "After-sales Service"),
     ("audit.action", "操作", "Action"),
     ("audit.actor", "操作人", "By"),
     ("audit.at", "时间", "When"),
     ("audit.changes", "变更内容", "Changes"),
+    ("audit.none", "无变更记录", "No changes recorded"),
     ("audit.title", "变更记录", "Audit trail"),
     ("contract.covered_units", "覆盖设备", "Covered units"),
     ("contract.covers_today", "今日有效", "Covers today"),
@@ -124,11 +128,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("contract.scope", "服务范围", "Scope"),
     ("contract.start_date", "开始日期", "Start date"),
     ("contract.status", "状态", "Status"),
-    (
-        "contract.visits_per_year",
-        "每年巡检次数",
-        "Visits per year",
-    ),
+    ("contract.visits_per_year", "每年巡检次数", "Visits per year"),
     ("contract_action.active", "签订生效", "Sign"),
     ("contract_action.renewed", "标记已续约", "Mark renewed"),
     ("contract_action.terminated", "终止合同", "Terminate"),
@@ -140,29 +140,17 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("contract_status.terminated", "已终止", "Terminated"),
     ("customer.abc_class", "ABC分类", "ABC class"),
     ("customer.abc_computed", "自动计算", "Computed"),
-    (
-        "customer.abc_override_reason",
-        "调整分类原因",
-        "Reason for the class",
-    ),
+    ("customer.abc_override_reason", "调整分类原因", "Reason for the class"),
     ("customer.address", "详细地址", "Address"),
     ("customer.addresses", "地址", "Addresses"),
-    (
-        "customer.allow_duplicate",
-        "仍然创建（确认不是同一客户）",
-        "Create anyway (not the same customer)",
-    ),
+    ("customer.allow_duplicate", "仍然创建（确认不是同一客户）", "Create anyway (not the same customer)"),
     ("customer.business_profile", "经营概况", "Business profile"),
     ("customer.card", "客户卡片", "Customer card"),
     ("customer.complaints", "投诉记录", "Complaints"),
     ("customer.contacts", "联系人", "Contacts"),
     ("customer.default_address", "默认地址", "Default address"),
     ("customer.district", "区县", "District"),
-    (
-        "customer.duplicate_of",
-        "该电话已属于客户",
-        "This phone number belongs to customer",
-    ),
+    ("customer.duplicate_of", "该电话已属于客户", "This phone number belongs to customer"),
     ("customer.email", "邮箱", "E-mail"),
     ("customer.key_account", "重点客户", "Key account"),
     ("customer.kind", "客户类型", "Type"),
@@ -181,227 +169,74 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("customer.title", "职务", "Title"),
     ("customer.wechat", "微信", "WeChat"),
     ("empty", "暂无记录", "Nothing yet"),
-    (
-        "empty.later_module",
-        "该模块上线后在此显示",
-        "Shown here once that module is live",
-    ),
-    (
-        "error.already_exists",
-        "已存在相同的值",
-        "This value is already taken",
-    ),
+    ("empty.later_module", "该模块上线后在此显示", "Shown here once that module is live"),
+    ("error.already_exists", "已存在相同的值", "This value is already taken"),
     ("error.already_revoked", "已经吊销", "Already revoked"),
-    (
-        "error.before_issue",
-        "不能早于发证日期",
-        "Cannot be before the issue date",
-    ),
-    (
-        "error.before_purchase",
-        "不能早于购买日期",
-        "Cannot be before the purchase date",
-    ),
+    ("error.before_issue", "不能早于发证日期", "Cannot be before the issue date"),
+    ("error.before_purchase", "不能早于购买日期", "Cannot be before the purchase date"),
     ("error.cannot_change", "不能修改", "Cannot be changed"),
-    (
-        "error.customer_role_alone",
-        "客户账号不能兼任其他角色",
-        "A customer account cannot hold other roles",
-    ),
-    (
-        "error.cycle",
-        "不能以自身为上级",
-        "A unit cannot be its own parent",
-    ),
+    ("error.customer_role_alone", "客户账号不能兼任其他角色", "A customer account cannot hold other roles"),
+    ("error.cycle", "不能以自身为上级", "A unit cannot be its own parent"),
     ("error.duplicate", "重复", "Duplicate"),
-    (
-        "error.duplicate_phone",
-        "该电话号码已有客户登记",
-        "A customer with this phone number exists",
-    ),
+    ("error.duplicate_phone", "该电话号码已有客户登记", "A customer with this phone number exists"),
     ("error.empty_file", "文件为空", "The file is empty"),
-    (
-        "error.end_before_start",
-        "结束日期不能早于开始日期",
-        "The end cannot be before the start",
-    ),
-    (
-        "error.file_too_large",
-        "文件过大（最大20MB）",
-        "File too large (20 MB at most)",
-    ),
-    (
-        "error.forbidden",
-        "您没有执行此操作的权限",
-        "You are not allowed to do this",
-    ),
-    (
-        "error.in_future",
-        "不能是将来的日期",
-        "Cannot be in the future",
-    ),
-    (
-        "error.internal",
-        "系统出错，请稍后重试",
-        "Something went wrong; please try again",
-    ),
-    (
-        "error.invalid_amount",
-        "金额格式不正确",
-        "Not a valid amount",
-    ),
-    (
-        "error.invalid_choice",
-        "请选择有效的选项",
-        "Choose a valid option",
-    ),
-    (
-        "error.invalid_components",
-        "部件格式应为 名称:月数;名称:月数",
-        "Write components as name:months;name:months",
-    ),
-    (
-        "error.invalid_credentials",
-        "用户名或密码不正确",
-        "Wrong user name or password",
-    ),
-    (
-        "error.invalid_date",
-        "日期格式应为 YYYY-MM-DD",
-        "Use the date format YYYY-MM-DD",
-    ),
-    (
-        "error.invalid_email",
-        "邮箱格式不正确",
-        "Not a valid e-mail address",
-    ),
+    ("error.end_before_start", "结束日期不能早于开始日期", "The end cannot be before the start"),
+    ("error.file_too_large", "文件过大（最大20MB）", "File too large (20 MB at most)"),
+    ("error.forbidden", "您没有执行此操作的权限", "You are not allowed to do this"),
+    ("error.in_future", "不能是将来的日期", "Cannot be in the future"),
+    ("error.internal", "系统出错，请稍后重试", "Something went wrong; please try again"),
+    ("error.invalid_amount", "金额格式不正确", "Not a valid amount"),
+    ("error.invalid_choice", "请选择有效的选项", "Choose a valid option"),
+    ("error.invalid_components", "部件格式应为 名称:月数;名称:月数", "Write components as name:months;name:months"),
+    ("error.invalid_credentials", "用户名或密码不正确", "Wrong user name or password"),
+    ("error.invalid_date", "日期格式应为 YYYY-MM-DD", "Use the date format YYYY-MM-DD"),
+    ("error.invalid_email", "邮箱格式不正确", "Not a valid e-mail address"),
     ("error.invalid_flag", "请填写 是 或 否", "Write yes or no"),
-    (
-        "error.invalid_idempotency_key",
-        "Idempotency-Key 无效",
-        "Invalid Idempotency-Key",
-    ),
+    ("error.invalid_idempotency_key", "Idempotency-Key 无效", "Invalid Idempotency-Key"),
+    ("error.invalid_json", "请求体不是有效的 JSON", "The body is not valid JSON"),
     ("error.invalid_number", "请输入整数", "Enter a whole number"),
-    (
-        "error.invalid_pattern",
-        "编号规则无效",
-        "Not a valid number pattern",
-    ),
-    (
-        "error.invalid_phone",
-        "电话号码格式不正确",
-        "Not a valid phone number",
-    ),
-    (
-        "error.invalid_transition",
-        "当前状态下不能执行此操作",
-        "Not possible in the current state",
-    ),
-    (
-        "error.invalid_username",
-        "用户名只能包含字母、数字和 . _ -",
-        "User names use letters, digits and . _ -",
-    ),
-    (
-        "error.missing_column",
-        "缺少必需的列",
-        "A required column is missing",
-    ),
+    ("error.invalid_pattern", "编号规则无效", "Not a valid number pattern"),
+    ("error.invalid_phone", "电话号码格式不正确", "Not a valid phone number"),
+    ("error.invalid_query", "查询参数无效", "Invalid query parameters"),
+    ("error.invalid_transition", "当前状态下不能执行此操作", "Not possible in the current state"),
+    ("error.invalid_upload", "上传失败", "The upload failed"),
+    ("error.invalid_username", "用户名只能包含字母、数字和 . _ -", "User names use letters, digits and . _ -"),
+    ("error.missing_column", "缺少必需的列", "A required column is missing"),
     ("error.negative", "不能为负数", "Cannot be negative"),
-    (
-        "error.not_allowed",
-        "无权操作该记录",
-        "Not allowed for this record",
-    ),
-    (
-        "error.not_customers_address",
-        "不是该客户的地址",
-        "Not an address of this customer",
-    ),
-    (
-        "error.not_customers_unit",
-        "不是该客户的设备",
-        "Not a unit of this customer",
-    ),
+    ("error.not_allowed", "无权操作该记录", "Not allowed for this record"),
+    ("error.not_customers_address", "不是该客户的地址", "Not an address of this customer"),
+    ("error.not_customers_unit", "不是该客户的设备", "Not a unit of this customer"),
     ("error.not_found", "找不到该记录", "Not found"),
-    (
-        "error.only_for_departments",
-        "只有职能部门需要选择部门类型",
-        "Only departments have a department type",
-    ),
+    ("error.only_for_departments", "只有职能部门需要选择部门类型", "Only departments have a department type"),
     ("error.out_of_range", "超出允许范围", "Out of range"),
-    (
-        "error.outside_scope",
-        "超出您的管辖范围",
-        "Outside your branch",
-    ),
-    (
-        "error.password_too_short",
-        "密码至少8位",
-        "At least 8 characters",
-    ),
+    ("error.outside_scope", "超出您的管辖范围", "Outside your branch"),
+    ("error.password_too_short", "密码至少8位", "At least 8 characters"),
     ("error.reason_required", "请填写原因", "Give a reason"),
-    (
-        "error.request_in_progress",
-        "相同请求正在处理",
-        "The same request is in progress",
-    ),
+    ("error.request_in_progress", "相同请求正在处理", "The same request is in progress"),
     ("error.required", "必填", "Required"),
-    (
-        "error.signed_terms_are_fixed",
-        "已签订合同的期限和金额不能修改",
-        "A signed contract's period and fee are fixed",
-    ),
-    (
-        "error.stale",
-        "该记录已被他人修改，请刷新后重试",
-        "Someone else changed this record; reload and try again",
-    ),
-    (
-        "error.throttled",
-        "登录失败次数过多，请稍后再试",
-        "Too many failed sign-ins; try again later",
-    ),
+    ("error.signed_terms_are_fixed", "已签订合同的期限和金额不能修改", "A signed contract's period and fee are fixed"),
+    ("error.stale", "该记录已被他人修改，请刷新后重试", "Someone else changed this record; reload and try again"),
+    ("error.throttled", "登录失败次数过多，请稍后再试", "Too many failed sign-ins; try again later"),
     ("error.too_long", "内容过长", "Too long"),
-    (
-        "error.unavailable",
-        "系统暂时无法写入，请稍后重试",
-        "The system cannot save right now; try again shortly",
-    ),
+    ("error.unavailable", "系统暂时无法写入，请稍后重试", "The system cannot save right now; try again shortly"),
     ("error.unknown_district", "未知的区县", "Unknown district"),
     ("error.unknown_time_zone", "未知的时区", "Unknown time zone"),
-    (
-        "error.unreadable_file",
-        "无法读取该文件",
-        "The file cannot be read",
-    ),
-    (
-        "error.unsupported_locale",
-        "不支持的语言",
-        "Unsupported language",
-    ),
+    ("error.unreadable_file", "无法读取该文件", "The file cannot be read"),
+    ("error.unsupported_locale", "不支持的语言", "Unsupported language"),
     ("home.contracts_active", "有效保养合同", "Active contracts"),
     ("home.customers", "客户数", "Customers"),
     ("home.greeting", "您好", "Hello"),
     ("home.units", "在保设备", "Units under warranty"),
-    (
-        "import.errors",
-        "以下行有错误，未导入任何数据",
-        "These rows have errors; nothing was imported",
-    ),
-    (
-        "import.file",
-        "文件（.xlsx 或 .csv）",
-        "File (.xlsx or .csv)",
-    ),
-    (
-        "import.hint",
-        "第一行为表头，可用中文或英文列名。",
-        "The first row is the header, in Chinese or English.",
-    ),
+    ("import.errors", "以下行有错误，未导入任何数据", "These rows have errors; nothing was imported"),
+    ("import.export_title", "导出", "Export"),
+    ("import.file", "文件（.xlsx 或 .csv）", "File (.xlsx or .csv)"),
+    ("import.hint", "第一行为表头，可用中文或英文列名。", "The first row is the header, in Chinese or English."),
     ("import.imported", "已导入行数", "Rows imported"),
     ("import.line", "行号", "Row"),
     ("import.sheet", "数据", "Data"),
+    ("import.sheet.customers", "客户", "Customers"),
+    ("import.sheet.products", "产品", "Products"),
+    ("import.sheet.units", "设备", "Units"),
     ("import.title", "导入与导出", "Import and export"),
     ("lang.switch", "English", "中文"),
     ("nav.api_docs", "API文档", "API docs"),
@@ -430,11 +265,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("org.units", "机构", "Units"),
     ("org.zone", "区域", "Zone"),
     ("org_kind.branch", "分公司", "Branch"),
-    (
-        "org_kind.customer_department",
-        "客户部",
-        "Customer department",
-    ),
+    ("org_kind.customer_department", "客户部", "Customer department"),
     ("org_kind.department", "职能部门", "Department"),
     ("org_kind.service_center", "服务中心", "Service centre"),
     ("page.next", "下一页", "Next"),
@@ -442,16 +273,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("page.prev", "上一页", "Previous"),
     ("product.bulky", "大件", "Bulky"),
     ("product.category", "类别", "Category"),
-    (
-        "product.components",
-        "部件及保修期",
-        "Components and warranty",
-    ),
-    (
-        "product.components_hint",
-        "每行一个：名称:月数",
-        "One per line: name:months",
-    ),
+    ("product.components", "部件及保修期", "Components and warranty"),
+    ("product.components_hint", "每行一个：名称:月数", "One per line: name:months"),
     ("product.model", "型号", "Model"),
     ("product.name", "名称", "Name"),
     ("product.needs_installation", "需安装", "Needs installation"),
@@ -459,13 +282,26 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("product.returnable", "可退货", "Returnable"),
     ("product.sanbao", "三包", "三包 product"),
     ("product.seasonal", "季节性", "Seasonal"),
-    (
-        "product.warranty_months",
-        "整机保修（月）",
-        "Warranty (months)",
-    ),
+    ("product.warranty_months", "整机保修（月）", "Warranty (months)"),
+    ("qualification.certificate", "岗位资质证书", "Post certificate"),
+    ("qualification.reception_training", "接待培训", "Reception training"),
+    ("qualification.training", "培训合格", "Training passed"),
+    ("role.accountant", "会计员", "Accountant"),
+    ("role.admin", "系统管理员", "Administrator"),
+    ("role.branch_manager", "分公司经理", "Branch manager"),
+    ("role.complaint_hotline", "投诉热线", "Complaint hotline"),
+    ("role.customer", "客户（门户）", "Customer (portal)"),
+    ("role.customer_department", "客户部专员", "Customer department"),
+    ("role.deputy_general_manager", "副总经理", "Deputy general manager"),
+    ("role.general_manager", "总经理", "General manager"),
+    ("role.qa", "质量管理部", "QA"),
+    ("role.service_agent", "业务员/接待员", "Service agent"),
+    ("role.service_supervisor", "服务主任", "Service supervisor"),
+    ("role.technician", "技术员", "Technician"),
+    ("role.warehouse_keeper", "仓库管理员", "Warehouse keeper"),
     ("settings.default", "默认值", "Default"),
     ("settings.description", "说明", "Setting"),
+    ("settings.edit", "修改", "Change"),
     ("settings.source", "依据", "Source"),
     ("settings.value", "当前值", "Value"),
     ("sign_in.password", "密码", "Password"),
@@ -481,27 +317,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("staff.org_unit", "所属机构", "Unit"),
     ("staff.password", "初始密码", "Initial password"),
     ("staff.qualification_kind", "资质类型", "Kind"),
-    (
-        "staff.qualification_title",
-        "证书/培训名称",
-        "Certificate or training",
-    ),
+    ("staff.qualification_title", "证书/培训名称", "Certificate or training"),
     ("staff.qualifications", "资质与培训", "Qualifications"),
     ("staff.roles", "角色", "Roles"),
-    (
-        "staff.skills",
-        "技能（产品类别，逗号分隔）",
-        "Skills (product categories, comma separated)",
-    ),
+    ("staff.skills", "技能（产品类别，逗号分隔）", "Skills (product categories, comma separated)"),
     ("staff.username", "用户名", "User name"),
     ("staff.valid", "有效", "Valid"),
-    (
-        "token.created",
-        "请立即复制令牌，之后将不再显示：",
-        "Copy the token now; it will not be shown again:",
-    ),
+    ("token.created", "请立即复制令牌，之后将不再显示：", "Copy the token now; it will not be shown again:"),
+    ("token.last_used", "最近使用", "Last used"),
     ("token.name", "名称", "Name"),
+    ("token.new", "新建令牌", "New token"),
     ("token.prefix", "前缀", "Prefix"),
+    ("token.revoked", "已吊销", "Revoked"),
     ("token.user", "代表用户", "Acts as"),
     ("unit.attachments", "附件", "Attachments"),
     ("unit.contract", "保养合同", "Maintenance contract"),
@@ -541,6 +368,33 @@ mod tests {
                 pair[1].0
             );
         }
+    }
+
+    #[test]
+    fn every_text_key_a_template_uses_exists() {
+        let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut missing = Vec::new();
+        let mut stack = vec![templates];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split("ctx.t(\"").skip(1) {
+                    let key = piece.split('"').next().unwrap();
+                    if MESSAGES
+                        .binary_search_by(|(k, _, _)| (*k).cmp(key))
+                        .is_err()
+                    {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing texts: {missing:?}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ use utoipa::OpenApi;
 pub use crate::error::ApiError;
 pub use crate::session::ApiUser;
 use crate::AppState;
+pub use attachments::file_response;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -431,53 +431,13 @@ async fn add_address(
     card_action(&state, &user, id, result).await
 }
 
-/// Reads a multipart upload form: its CSRF token and its file.
-pub async fn read_upload(
-    mut multipart: Multipart,
-) -> Result<(Option<String>, Option<(String, String, Vec<u8>)>), AppError> {
-    let mut csrf = None;
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::invalid("file", "invalid_upload"))?
-    {
-        match field.name() {
-            Some("_csrf") => {
-                csrf = Some(
-                    field
-                        .text()
-                        .await
-                        .map_err(|_| AppError::invalid("file", "invalid_upload"))?,
-                )
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let content_type = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::invalid("file", "invalid_upload"))?;
-                file = Some((name, content_type, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    Ok((csrf, file))
-}
-
 async fn upload_attachment(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (csrf, file) = read_upload(multipart).await?;
-    super::check_csrf(&user, csrf.as_deref())?;
-    let (name, content_type, bytes) = file.unwrap_or_default();
+    let (name, content_type, bytes) = super::Upload::read(&user, multipart).await?.into_file();
     let result = attachments::upload(
         &state.app,
         &user.actor,

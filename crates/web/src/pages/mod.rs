@@ -70,6 +70,10 @@ impl Ctx {
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
     }
+    /// The text for a key made of a prefix and a code, e.g. `("zone.", "urban")`.
+    pub fn tk(&self, prefix: &str, code: &str) -> &'static str {
+        self.lang.t(&format!("{prefix}{code}"))
+    }
     /// Whether the user holds a permission, by its code (e.g. `customer.write`).
     pub fn can(&self, permission: &str) -> bool {
         match (&self.user, Permission::parse(permission)) {
@@ -217,12 +221,55 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
     }
 }
 
-/// Checks the CSRF token of a multipart form (its `_csrf` part comes first).
-pub fn check_csrf(user: &PageUser, sent: Option<&str>) -> Result<(), PageError> {
-    if sent == Some(user.csrf.as_str()) {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden))
+/// A multipart form with one file: its text fields and the file (name, type, bytes).
+pub struct Upload {
+    fields: Vec<(String, String)>,
+    pub file: Option<(String, String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// Reads the whole form and checks its CSRF token.
+    pub async fn read(
+        user: &PageUser,
+        mut multipart: axum::extract::Multipart,
+    ) -> Result<Upload, PageError> {
+        let broken = || PageError(AppError::invalid("file", "invalid_upload"));
+        let mut upload = Upload {
+            fields: Vec::new(),
+            file: None,
+        };
+        while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let content_type = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_string();
+                    let bytes = field.bytes().await.map_err(|_| broken())?;
+                    upload.file = Some((file_name, content_type, bytes.to_vec()));
+                }
+                None => upload
+                    .fields
+                    .push((name, field.text().await.map_err(|_| broken())?)),
+            }
+        }
+        if upload.field("_csrf") != user.csrf {
+            return Err(PageError(AppError::Forbidden));
+        }
+        Ok(upload)
+    }
+
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The file, or an empty one (which the use cases refuse with a message).
+    pub fn into_file(self) -> (String, String, Vec<u8>) {
+        self.file.unwrap_or_default()
     }
 }
 
