@@ -36,6 +36,17 @@ impl Lcg {
     }
 }
 
+/// A catalogue entry of the demo company.
+struct DemoProduct {
+    model: &'static str,
+    name: &'static str,
+    category: &'static str,
+    months: i32,
+    bulky: bool,
+    install: bool,
+    components: &'static [(&'static str, i32)],
+}
+
 /// Whether the database already holds an organisation (then the demo is not loaded again).
 pub async fn is_loaded(app: &App) -> Result<bool, AppError> {
     Ok(org_unit::Entity::find().count(&app.db).await? > 0)
@@ -360,114 +371,115 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         }
     }
 
-    let catalogue: [(&str, &str, &str, i32, bool, bool, &[(&str, i32)]); 10] = [
-        (
-            "KFR-35GW",
-            "壁挂式空调 1.5匹",
-            "空调",
-            12,
-            true,
-            true,
-            &[("压缩机", 72), ("电路板", 36), ("遥控器", 6)],
-        ),
-        (
-            "KFR-72LW",
-            "柜式空调 3匹",
-            "空调",
-            12,
-            true,
-            true,
-            &[("压缩机", 72), ("电路板", 36)],
-        ),
-        (
-            "BCD-470",
-            "对开门冰箱 470升",
-            "冰箱",
-            12,
-            true,
-            false,
-            &[("压缩机", 120), ("温控器", 24)],
-        ),
-        (
-            "BCD-215",
-            "三门冰箱 215升",
-            "冰箱",
-            12,
-            true,
-            false,
-            &[("压缩机", 120)],
-        ),
-        (
-            "XQG100",
-            "滚筒洗衣机 10公斤",
-            "洗衣机",
-            12,
-            true,
-            false,
-            &[("电机", 120), ("电脑板", 36)],
-        ),
-        (
-            "XQB80",
-            "波轮洗衣机 8公斤",
-            "洗衣机",
-            12,
-            false,
-            false,
-            &[("电机", 60)],
-        ),
-        (
-            "JSQ25",
-            "燃气热水器 13升",
-            "热水器",
-            36,
-            true,
-            true,
-            &[("热交换器", 60)],
-        ),
-        (
-            "F6015",
-            "储水式电热水器 60升",
-            "热水器",
-            24,
-            true,
-            true,
-            &[("内胆", 96), ("加热管", 36)],
-        ),
-        (
-            "65Q7",
-            "65英寸液晶电视",
-            "电视",
-            12,
-            true,
-            false,
-            &[("屏幕", 36), ("主板", 24)],
-        ),
-        (
-            "ERP-SVC",
-            "售后管理软件（企业版）",
-            "管理软件",
-            12,
-            false,
-            false,
-            &[],
-        ),
+    let catalogue = [
+        DemoProduct {
+            model: "KFR-35GW",
+            name: "壁挂式空调 1.5匹",
+            category: "空调",
+            months: 12,
+            bulky: true,
+            install: true,
+            components: &[("压缩机", 72), ("电路板", 36), ("遥控器", 6)],
+        },
+        DemoProduct {
+            model: "KFR-72LW",
+            name: "柜式空调 3匹",
+            category: "空调",
+            months: 12,
+            bulky: true,
+            install: true,
+            components: &[("压缩机", 72), ("电路板", 36)],
+        },
+        DemoProduct {
+            model: "BCD-470",
+            name: "对开门冰箱 470升",
+            category: "冰箱",
+            months: 12,
+            bulky: true,
+            install: false,
+            components: &[("压缩机", 120), ("温控器", 24)],
+        },
+        DemoProduct {
+            model: "BCD-215",
+            name: "三门冰箱 215升",
+            category: "冰箱",
+            months: 12,
+            bulky: true,
+            install: false,
+            components: &[("压缩机", 120)],
+        },
+        DemoProduct {
+            model: "XQG100",
+            name: "滚筒洗衣机 10公斤",
+            category: "洗衣机",
+            months: 12,
+            bulky: true,
+            install: false,
+            components: &[("电机", 120), ("电脑板", 36)],
+        },
+        DemoProduct {
+            model: "XQB80",
+            name: "波轮洗衣机 8公斤",
+            category: "洗衣机",
+            months: 12,
+            bulky: false,
+            install: false,
+            components: &[("电机", 60)],
+        },
+        DemoProduct {
+            model: "JSQ25",
+            name: "燃气热水器 13升",
+            category: "热水器",
+            months: 36,
+            bulky: true,
+            install: true,
+            components: &[("热交换器", 60)],
+        },
+        DemoProduct {
+            model: "F6015",
+            name: "储水式电热水器 60升",
+            category: "热水器",
+            months: 24,
+            bulky: true,
+            install: true,
+            components: &[("内胆", 96), ("加热管", 36)],
+        },
+        DemoProduct {
+            model: "65Q7",
+            name: "65英寸液晶电视",
+            category: "电视",
+            months: 12,
+            bulky: true,
+            install: false,
+            components: &[("屏幕", 36), ("主板", 24)],
+        },
+        DemoProduct {
+            model: "ERP-SVC",
+            name: "售后管理软件（企业版）",
+            category: "管理软件",
+            months: 12,
+            bulky: false,
+            install: false,
+            components: &[],
+        },
     ];
     let mut products = Vec::new();
-    for (model, name, category, months, bulky, install, components) in catalogue {
+    for item in &catalogue {
         let product = crate::products::create(
             app,
             a,
             &ProductInput {
-                model: model.into(),
-                name: name.into(),
-                category: category.into(),
-                warranty_months: months,
-                returnable: category != "管理软件",
-                sanbao: category != "管理软件",
-                bulky,
-                needs_installation: install,
-                seasonal: category == "空调",
-                components: components
+                model: item.model.into(),
+                name: item.name.into(),
+                category: item.category.into(),
+                warranty_months: item.months,
+                returnable: item.category != "管理软件",
+                sanbao: item.category != "管理软件",
+                bulky: item.bulky,
+                needs_installation: item.install,
+                seasonal: item.category == "空调",
+                components: item
+                    .components
                     .iter()
                     .map(|(n, m)| ComponentInput {
                         name: n.to_string(),
@@ -591,14 +603,14 @@ pub async fn load(app: &App) -> Result<(), AppError> {
                 &UnitInput {
                     serial_no: format!(
                         "SN{}{:06}",
-                        catalogue[product_idx].0.replace('-', ""),
+                        catalogue[product_idx].model.replace('-', ""),
                         unit_serial
                     ),
                     product_id: products[product_idx],
                     customer_id: customer.id,
                     address_id,
                     purchase_date: purchase.to_string(),
-                    install_date: catalogue[product_idx].5.then(|| {
+                    install_date: catalogue[product_idx].install.then(|| {
                         purchase
                             .saturating_add(jiff::Span::new().days(2))
                             .min(today)
@@ -608,7 +620,7 @@ pub async fn load(app: &App) -> Result<(), AppError> {
                     invoice_no: Some(format!("{:08}", 10_000_000 + unit_serial * 37)),
                     list_price_fen: list_price,
                     paid_price_fen: list_price * discount / 100,
-                    seasonal: catalogue[product_idx].2 == "空调",
+                    seasonal: catalogue[product_idx].category == "空调",
                     version: None,
                 },
                 None,

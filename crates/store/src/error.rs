@@ -22,16 +22,14 @@ impl From<DbErr> for StoreError {
         if let DbErr::RecordNotFound(_) = err {
             return StoreError::NotFound;
         }
-        if let Some(sql_err) = err.sql_err() {
-            match sql_err {
-                SqlErr::UniqueConstraintViolation(message)
-                | SqlErr::ForeignKeyConstraintViolation(message) => {
-                    return StoreError::Conflict {
-                        constraint: constraint_name(&message),
-                    }
-                }
-                _ => {}
-            }
+        if let Some(
+            SqlErr::UniqueConstraintViolation(message)
+            | SqlErr::ForeignKeyConstraintViolation(message),
+        ) = err.sql_err()
+        {
+            return StoreError::Conflict {
+                constraint: constraint_name(&message),
+            };
         }
         let text = err.to_string();
         let lower = text.to_lowercase();
