@@ -324,6 +324,7 @@ pub async fn change_status(
         Some(&after),
     )
     .await?;
+    crate::customers::refresh_abc(app, &txn, after.customer_id).await?;
     let updated = view(&txn, after, app.today()).await?;
     txn.commit().await?;
     Ok(updated)

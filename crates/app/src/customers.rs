@@ -321,6 +321,29 @@ async fn computed_abc(
     Ok(compute_abc(criteria, purchases, active_contracts > 0))
 }
 
+/// Recomputes a customer's ABC class after its purchases or contracts changed, unless the
+/// class was set by hand (an override keeps its reason and is not overwritten).
+pub(crate) async fn refresh_abc(
+    app: &App,
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+) -> Result<(), AppError> {
+    let row = customer::Entity::find_by_id(customer_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.abc_override_reason.is_some() {
+        return Ok(());
+    }
+    let computed = computed_abc(app, db, Some(customer_id)).await?;
+    if row.abc_class != computed.as_str() {
+        let mut active: customer::ActiveModel = row.into();
+        active.abc_class = Set(computed.as_str().to_string());
+        active.update(db).await?;
+    }
+    Ok(())
+}
+
 /// Customers with this normalised phone number, as the customer or as a contact.
 pub async fn find_by_phone(
     app: &App,

@@ -316,6 +316,7 @@ pub(crate) async fn insert(
         Some(&row),
     )
     .await?;
+    crate::customers::refresh_abc(app, db, row.customer_id).await?;
     Ok(row)
 }
 
