@@ -9,10 +9,10 @@ import { isoDate, monthsAgo, randomMobile, screenshot, signIn, startSuite, submi
 let suite;
 before(async () => {
   suite = await startSuite();
-});
+}, { timeout: 120_000 });
 after(async () => {
   await suite?.close();
-});
+}, { timeout: 60_000 });
 
 /** The value of the option of `select` whose text contains `label`. */
 async function optionValue(page, select, label) {
@@ -35,7 +35,7 @@ async function warrantyRow(page, part) {
   };
 }
 
-test('register a customer with an address, add a unit from the card and read its warranty', async (t) => {
+test('register a customer with an address, add a unit from the card and read its warranty', { timeout: 180_000 }, async (t) => {
   const page = await suite.newPage();
   await signIn(page, 'kefu');
   const name = `浏览器测试客户${Date.now() % 100000}`;

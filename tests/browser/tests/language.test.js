@@ -9,16 +9,16 @@ import { screenshot, signIn, startSuite, submit, text } from '../lib/browser.js'
 let suite;
 before(async () => {
   suite = await startSuite();
-});
+}, { timeout: 120_000 });
 after(async () => {
   await suite?.close();
-});
+}, { timeout: 60_000 });
 
 async function switchLanguage(page) {
   await Promise.all([page.waitForNavigation(), page.click('#switch-language')]);
 }
 
-test('the language switch shows the pages in English, on the next pages and the next sign-in too', async () => {
+test('the language switch shows the pages in English, on the next pages and the next sign-in too', { timeout: 180_000 }, async () => {
   const page = await suite.newPage();
   await signIn(page, 'gm');
   await page.goto('/customers');
@@ -54,7 +54,7 @@ test('the language switch shows the pages in English, on the next pages and the 
   assert.match(await text(page, 'h1'), /^您好/);
 });
 
-test('the sign-in page can be switched to English before signing in', async () => {
+test('the sign-in page can be switched to English before signing in', { timeout: 180_000 }, async () => {
   const page = await suite.newPage();
   await page.goto('/sign-in');
   assert.equal(await text(page, 'h1'), '登录');
@@ -65,7 +65,7 @@ test('the sign-in page can be switched to English before signing in', async () =
   assert.equal(await text(page, 'form[action="/sign-in"] button[type=submit]'), 'Sign in');
 });
 
-test('a customer with an invalid phone number is refused next to the field, in Chinese and then in English', async () => {
+test('a customer with an invalid phone number is refused next to the field, in Chinese and then in English', { timeout: 180_000 }, async () => {
   const page = await suite.newPage();
   await signIn(page, 'bj_jiedai');
 

@@ -8,10 +8,10 @@ import { screenshot, signIn, startSuite, text } from '../lib/browser.js';
 let suite;
 before(async () => {
   suite = await startSuite();
-});
+}, { timeout: 120_000 });
 after(async () => {
   await suite?.close();
-});
+}, { timeout: 60_000 });
 
 const phone = { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -22,7 +22,7 @@ async function pageWidth(page) {
   }));
 }
 
-test('the customer list works on a 375 px wide phone without horizontal scrolling', async () => {
+test('the customer list works on a 375 px wide phone without horizontal scrolling', { timeout: 180_000 }, async () => {
   const page = await suite.newPage(phone);
   await signIn(page, 'kefu');
   assert.ok((await pageWidth(page)).scroll <= 375, 'the home page fits');

@@ -8,12 +8,12 @@ import { screenshot, startSuite, text } from '../lib/browser.js';
 let suite;
 before(async () => {
   suite = await startSuite();
-});
+}, { timeout: 120_000 });
 after(async () => {
   await suite?.close();
-});
+}, { timeout: 60_000 });
 
-test('a wrong password shows the error and keeps the user on the sign-in form', async () => {
+test('a wrong password shows the error and keeps the user on the sign-in form', { timeout: 180_000 }, async () => {
   const page = await suite.newPage();
   const first = await page.goto('/');
   assert.equal(first.status(), 200);
@@ -36,7 +36,7 @@ test('a wrong password shows the error and keeps the user on the sign-in form', 
   await screenshot(page, 'sign-in-error');
 });
 
-test('the right password lands on the home page with the menu and the user name', async () => {
+test('the right password lands on the home page with the menu and the user name', { timeout: 180_000 }, async () => {
   const page = await suite.newPage();
   await page.goto('/sign-in');
   await page.fill('input[name=username]', 'admin');
@@ -51,7 +51,7 @@ test('the right password lands on the home page with the menu and the user name'
   await screenshot(page, 'home');
 });
 
-test('signing in from a deep link returns to that page', async () => {
+test('signing in from a deep link returns to that page', { timeout: 180_000 }, async () => {
   const page = await suite.newPage();
   await page.goto('/customers');
   assert.equal(new URL(page.url()).pathname, '/sign-in');
