@@ -17,7 +17,7 @@ pub enum AppError {
     Forbidden,
     /// A business rule refuses the operation in the current state (409), with a machine
     /// code and, where one field is at fault, its name.
-    #[error("conflict: {code}")]
+    #[error("conflict: {code}{}", field.map(|f| format!(" (field {f})")).unwrap_or_default())]
     Conflict {
         code: &'static str,
         field: Option<&'static str>,

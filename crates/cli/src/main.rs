@@ -307,7 +307,12 @@ async fn backup(
     db.execute_unprepared(&format!("VACUUM INTO '{target}'"))
         .await
         .context("writing the backup")?;
-    let copy = connect(&format!("sqlite://{}?mode=ro", file.display())).await?;
+    // Opened read-only and without our connection settings, which would turn on WAL.
+    let copy = aftersales_store::sea_orm::Database::connect(format!(
+        "sqlite://{}?mode=ro",
+        file.display()
+    ))
+    .await?;
     let row = copy
         .query_one(aftersales_store::sea_orm::Statement::from_string(
             copy.get_database_backend(),
