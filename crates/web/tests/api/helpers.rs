@@ -122,7 +122,11 @@ impl TestResponse {
     /// Asserts a 422 naming `field` among its `errors`, with `field` as the first one.
     #[track_caller]
     pub fn assert_invalid(&self, field: &str) -> &Self {
-        self.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Some(field));
+        self.assert_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some(field),
+        );
         assert!(
             self.error_fields().iter().any(|f| f == field),
             "errors lack {field}: {}",
@@ -215,7 +219,10 @@ impl TestApp {
         let mut builder = Request::builder().method(method).uri(uri);
         match auth {
             Auth::As(role) => {
-                builder = builder.header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)))
+                builder = builder.header(
+                    header::AUTHORIZATION,
+                    format!("Bearer {}", self.token(role)),
+                )
             }
             Auth::Token(token) => {
                 builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -304,10 +311,9 @@ impl TestApp {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> TestResponse {
-        let content_type = if file_name.ends_with(".csv") {
-            "text/csv"
-        } else {
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        let content_type = match aftersales_tabular::Format::from_file_name(file_name) {
+            Some(format) => format.content_type(),
+            None => "text/plain",
         };
         let payload = Payload::File {
             name: file_name.to_string(),
@@ -327,7 +333,12 @@ impl TestApp {
         response.body
     }
 
-    pub async fn create_unit(&self, customer_id: i64, serial_no: &str, purchase_date: &str) -> Value {
+    pub async fn create_unit(
+        &self,
+        customer_id: i64,
+        serial_no: &str,
+        purchase_date: &str,
+    ) -> Value {
         let response = self
             .post_json(
                 "/units",
@@ -381,7 +392,13 @@ pub fn unit_body(product_id: i64, customer_id: i64, serial_no: &str, purchase_da
     })
 }
 
-pub fn contract_body(customer_id: i64, unit_ids: &[i64], start: &str, end: &str, fee_fen: i64) -> Value {
+pub fn contract_body(
+    customer_id: i64,
+    unit_ids: &[i64],
+    start: &str,
+    end: &str,
+    fee_fen: i64,
+) -> Value {
     json!({
         "customer_id": customer_id,
         "start_date": start,
@@ -454,9 +471,12 @@ fn user_input(role: Role, org_unit_id: Option<i64>, customer_id: Option<i64>) ->
 
 async fn seed(app: &App) -> (Seed, HashMap<Role, String>) {
     use aftersales_app::{customers, org, products, staff};
-    let hq = org::create_root_unit(app, &unit_input("HQ", "客户部（总部）", "customer_department", None))
-        .await
-        .expect("root unit");
+    let hq = org::create_root_unit(
+        app,
+        &unit_input("HQ", "客户部（总部）", "customer_department", None),
+    )
+    .await
+    .expect("root unit");
     let admin_id = staff::create_by_operator(app, &user_input(Role::Admin, Some(hq), None))
         .await
         .expect("first admin");
@@ -464,14 +484,22 @@ async fn seed(app: &App) -> (Seed, HashMap<Role, String>) {
         .await
         .expect("load admin")
         .expect("admin active");
-    let bj = org::create_unit(app, &admin, &unit_input("BJ", "北京分公司", "branch", Some(hq)))
-        .await
-        .expect("BJ")
-        .id;
-    let tj = org::create_unit(app, &admin, &unit_input("TJ", "天津分公司", "branch", Some(hq)))
-        .await
-        .expect("TJ")
-        .id;
+    let bj = org::create_unit(
+        app,
+        &admin,
+        &unit_input("BJ", "北京分公司", "branch", Some(hq)),
+    )
+    .await
+    .expect("BJ")
+    .id;
+    let tj = org::create_unit(
+        app,
+        &admin,
+        &unit_input("TJ", "天津分公司", "branch", Some(hq)),
+    )
+    .await
+    .expect("TJ")
+    .id;
     let district = |org_unit_id: i64, name: &str, zone: &str| DistrictInput {
         org_unit_id,
         name: name.into(),
@@ -485,7 +513,12 @@ async fn seed(app: &App) -> (Seed, HashMap<Role, String>) {
         district(tj, "和平区", "urban"),
         district(tj, "宝坻区", "suburban"),
     ] {
-        district_ids.push(org::create_district(app, &admin, &input).await.expect("district").id);
+        district_ids.push(
+            org::create_district(app, &admin, &input)
+                .await
+                .expect("district")
+                .id,
+        );
     }
     let product = products::create(
         app,
@@ -565,10 +598,14 @@ async fn seed(app: &App) -> (Seed, HashMap<Role, String>) {
     }
     let mut tokens = HashMap::new();
     for role in Role::ALL.iter().copied() {
-        let (_, secret) =
-            aftersales_app::auth::create_api_token(app, &admin, &format!("test {role}"), users[&role])
-                .await
-                .expect("token");
+        let (_, secret) = aftersales_app::auth::create_api_token(
+            app,
+            &admin,
+            &format!("test {role}"),
+            users[&role],
+        )
+        .await
+        .expect("token");
         tokens.insert(role, secret);
     }
     let seed = Seed {
