@@ -9,6 +9,7 @@ pub mod money;
 pub mod numbering;
 pub mod org;
 pub mod role;
+pub mod service_order;
 pub mod sla;
 pub mod validation;
 pub mod warranty;
