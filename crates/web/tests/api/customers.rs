@@ -189,22 +189,22 @@ async fn customers_are_found_by_name_phone_digits_and_address_text() {
     // URL-encoded Chinese: 周八 and 吴氏, 和平里, 南京路.
     assert_eq!(
         numbers_found(&app, "%E5%91%A8%E5%85%AB").await,
-        [zhou_no.clone()]
+        [zhou_no.as_str()]
     );
     assert_eq!(
         numbers_found(&app, "%E5%90%B4%E6%B0%8F").await,
-        [wu_no.clone()]
+        [wu_no.as_str()]
     );
     // Phone digits typed with separators still match the normalised number.
-    assert_eq!(numbers_found(&app, "135-1234").await, [zhou_no.clone()]);
-    assert_eq!(numbers_found(&app, "8888%207777").await, [wu_no.clone()]);
+    assert_eq!(numbers_found(&app, "135-1234").await, [zhou_no.as_str()]);
+    assert_eq!(numbers_found(&app, "8888%207777").await, [wu_no.as_str()]);
     assert_eq!(
         numbers_found(&app, "%E5%92%8C%E5%B9%B3%E9%87%8C").await,
-        [zhou_no.clone()]
+        [zhou_no.as_str()]
     );
     assert_eq!(
         numbers_found(&app, "%E5%8D%97%E4%BA%AC%E8%B7%AF").await,
-        [wu_no]
+        [wu_no.as_str()]
     );
     assert!(numbers_found(&app, "%E4%B8%8D%E5%AD%98%E5%9C%A8")
         .await
@@ -290,4 +290,42 @@ async fn the_customer_card_lists_units_and_contracts() {
     assert_eq!(contracts[0]["number"], contract["number"]);
     assert_eq!(contracts[0]["unit_ids"], json!([unit["id"]]));
     assert_eq!(card.body["notes"][0]["body"], "上门回访");
+}
+
+#[tokio::test]
+#[ignore = "bug: an unknown referrer_id is not validated and surfaces as 409 `constraint` (crates/app/src/customers.rs insert/update)"]
+async fn an_unknown_referrer_answers_422_naming_it() {
+    let app = TestApp::spawn().await;
+    let mut body = customer_body("推荐", "13700002222", app.seed.bj, app.seed.bj_urban);
+    body["referrer_id"] = json!(999_999);
+    app.post_json("/customers", Role::Admin, body)
+        .await
+        .assert_invalid("referrer_id");
+    // A real referrer is fine.
+    let mut body = customer_body("推荐", "13700002222", app.seed.bj, app.seed.bj_urban);
+    body["referrer_id"] = json!(app.seed.portal_customer);
+    app.post_json("/customers", Role::Admin, body)
+        .await
+        .assert_status(StatusCode::CREATED);
+}
+
+/// SQLite's LIKE ignores ASCII case, PostgreSQL's does not: the same search must find the
+/// same records on both.
+#[tokio::test]
+#[ignore = "bug: searches use LIKE, case-sensitive on PostgreSQL only (crates/app/src/customers.rs list, products.rs list)"]
+async fn search_ignores_the_case_of_latin_letters_on_every_database() {
+    let app = TestApp::spawn().await;
+    app.create_customer(json!({
+        "kind": "company", "name": "ACME Trading", "phone": "13700003333",
+        "email": "Info@Acme.cn", "org_unit_id": app.seed.bj,
+    }))
+    .await;
+    for q in ["ACME", "acme", "Trading", "trading"] {
+        let found = app.get(&format!("/customers?q={q}"), Role::Admin).await;
+        assert_eq!(found.body["total"], 1, "q={q}: {}", found.body);
+    }
+    for q in ["KFR", "kfr"] {
+        let found = app.get(&format!("/products?q={q}"), Role::Admin).await;
+        assert_eq!(found.body["total"], 1, "q={q}: {}", found.body);
+    }
 }

@@ -147,6 +147,20 @@ async fn a_csv_file_imports_too_with_english_headers() {
     assert_eq!(response.body["imported"], 2, "{}", response.body);
     let found = app.get("/customers?q=CSV", Role::Admin).await;
     assert_eq!(found.body["total"], 2);
+    let second = app
+        .get("/customers/lookup?phone=13200000002", Role::Admin)
+        .await;
+    let card = app
+        .get(
+            &format!("/customers/{}/card", second.body[0]["id"]),
+            Role::Admin,
+        )
+        .await;
+    assert_eq!(
+        card.body["addresses"][0]["district_id"],
+        app.seed.tj_suburban
+    );
+    assert_eq!(card.body["addresses"][0]["zone"], "suburban");
 
     let bad = "name,phone\nCSV客户三,\n";
     let response = app

@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod attachments;
 mod audit;
 mod contracts;
 mod customers;

@@ -51,4 +51,5 @@ async fn five_failed_sign_ins_lock_the_user_until_fifteen_minutes_pass() {
         .await
         .expect("unlocked after 15 minutes");
     assert_eq!(session.actor.user_id, app.user(Role::Technician));
+    assert_eq!(session.actor.roles, app.actor(Role::Technician).await.roles);
 }

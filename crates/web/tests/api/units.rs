@@ -190,3 +190,19 @@ async fn a_duplicate_serial_number_answers_409_naming_it() {
         .await
         .assert_error(StatusCode::CONFLICT, "already_exists", Some("serial_no"));
 }
+
+#[tokio::test]
+async fn today_is_the_date_in_shanghai_not_in_utc() {
+    let app = TestApp::spawn().await;
+    let customer = customer(&app).await;
+    // 16:30 UTC on the 22nd is 00:30 on the 23rd in Asia/Shanghai.
+    app.clock.set("2026-11-22T16:30:00Z".parse().unwrap());
+    let body = unit_body(app.seed.product, customer, "SN-TZ1", "2026-11-23");
+    let created = app.post_json("/units", Role::ServiceAgent, body).await;
+    created.assert_status(StatusCode::CREATED);
+    assert_eq!(created.body["as_of"], "2026-11-23");
+    let body = unit_body(app.seed.product, customer, "SN-TZ2", "2026-11-24");
+    app.post_json("/units", Role::ServiceAgent, body)
+        .await
+        .assert_invalid("purchase_date");
+}
