@@ -1,8 +1,9 @@
 //! Maintenance contracts (保养合同): the record, its covered units and its status.
-//! Expiry notices and renewal tasks come with the timer runner.
+//! Signing a contract schedules its expiry notice (T9: end − 1 month, 09:00 in the branch's
+//! zone) and its expiry (the day after the end); terminating or renewing cancels them.
 
 use aftersales_domain::contract::{can_change_status, ContractPeriod, ContractStatus};
-use aftersales_domain::role::{Permission, Scope};
+use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::validation::{date, optional_text, ValidationErrors};
 use aftersales_store::entity::{contract, contract_unit, customer, unit};
 use aftersales_store::sea_orm::{
@@ -14,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::org::versioned_update;
 use crate::page::{Page, PageRequest};
-use crate::{audit, numbering, settings, Actor, App, AppError};
+use crate::timers::{self, Fire, Job};
+use crate::{audit, notifications, numbering, settings, Actor, App, AppError};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ContractInput {
@@ -324,10 +326,195 @@ pub async fn change_status(
         Some(&after),
     )
     .await?;
+    match to {
+        ContractStatus::Active => schedule_expiry(&txn, &after, now).await?,
+        ContractStatus::Terminated | ContractStatus::Renewed => {
+            for kind in [EXPIRY_NOTICE, EXPIRED] {
+                timers::cancel(&txn, kind, "contract", id).await?;
+            }
+        }
+        _ => {}
+    }
     crate::customers::refresh_abc(app, &txn, after.customer_id).await?;
     let updated = view(&txn, after, app.today()).await?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// Timer kinds of contracts (Appendix D T9).
+pub const EXPIRY_NOTICE: &str = "contract_expiry_notice";
+pub const EXPIRED: &str = "contract_expired";
+
+/// Schedules the expiry notice at the end date minus one month, 09:00, and the expiry at the
+/// start of the day after the end date, both in the branch's zone.
+async fn schedule_expiry(
+    db: &impl ConnectionTrait,
+    row: &contract::Model,
+    now: i64,
+) -> Result<(), AppError> {
+    let end: jiff::civil::Date = row
+        .end_date
+        .parse()
+        .map_err(|err| AppError::Internal(anyhow::anyhow!("stored end date: {err}")))?;
+    let zone = crate::org::find_unit(db, row.org_unit_id)
+        .await
+        .ok()
+        .and_then(|branch| jiff::tz::TimeZone::get(&branch.time_zone).ok())
+        .unwrap_or_else(crate::clock::default_zone);
+    let at = |date: jiff::civil::Date, hour: i8| -> Result<i64, AppError> {
+        date.at(hour, 0, 0, 0)
+            .to_zoned(zone.clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(|err| AppError::Internal(err.into()))
+    };
+    let month = jiff::Span::new().months(1);
+    let day = jiff::Span::new().days(1);
+    let notice_day = end
+        .checked_sub(month)
+        .map_err(|err| AppError::Internal(err.into()))?;
+    let expiry_day = end
+        .checked_add(day)
+        .map_err(|err| AppError::Internal(err.into()))?;
+    for (kind, due) in [
+        (EXPIRY_NOTICE, at(notice_day, 9)?),
+        (EXPIRED, at(expiry_day, 0)?),
+    ] {
+        let key = format!("contract:{}:{kind}", row.id);
+        timers::schedule(db, kind, "contract", row.id, Some(&key), due, None, now).await?;
+    }
+    Ok(())
+}
+
+/// The contract a timer fires for, if it is still in one of `states`.
+async fn timer_contract(
+    fire: &Fire<'_>,
+    states: &[ContractStatus],
+) -> Result<Option<contract::Model>, AppError> {
+    let row = contract::Entity::find_by_id(fire.timer.subject_id)
+        .one(fire.txn)
+        .await?;
+    Ok(row.filter(|row| {
+        ContractStatus::parse(&row.status).is_some_and(|status| states.contains(&status))
+    }))
+}
+
+/// Sets the status as the system (no actor), with its audit record.
+async fn set_status_by_timer(
+    fire: &Fire<'_>,
+    row: contract::Model,
+    to: ContractStatus,
+    action: &str,
+) -> Result<contract::Model, AppError> {
+    let before = row.clone();
+    let version = row.version;
+    let mut active: contract::ActiveModel = row.into();
+    active.status = Set(to.as_str().to_string());
+    active.version = Set(version + 1);
+    active.updated_at = Set(fire.now_ms);
+    let after = versioned_update(fire.txn, active, contract::Column::Version, version).await?;
+    audit::record(
+        fire.txn,
+        fire.now_ms,
+        None,
+        "contract",
+        after.id,
+        action,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    crate::customers::refresh_abc(fire.app, fire.txn, after.customer_id).await?;
+    Ok(after)
+}
+
+/// Who receives a contract's notices: the managers of its branch and the customer
+/// department (CONTRACT-2: the centre or branch sends the notice).
+async fn contract_owners(
+    db: &impl ConnectionTrait,
+    row: &contract::Model,
+) -> Result<Vec<i64>, AppError> {
+    let mut owners =
+        notifications::users_with_role(db, Role::BranchManager, Some(row.org_unit_id)).await?;
+    owners.extend(notifications::users_with_role(db, Role::CustomerDepartment, None).await?);
+    Ok(owners)
+}
+
+/// T9: one month before the end, the expiry notice (保养到期通知书) goes out and an active
+/// contract becomes expiring.
+pub struct ExpiryNoticeJob;
+
+#[async_trait::async_trait]
+impl Job for ExpiryNoticeJob {
+    fn name(&self) -> &'static str {
+        EXPIRY_NOTICE
+    }
+    async fn run(&self, fire: &Fire<'_>) -> Result<(), AppError> {
+        let Some(row) = timer_contract(fire, &[ContractStatus::Active]).await? else {
+            return Ok(());
+        };
+        let row = set_status_by_timer(fire, row, ContractStatus::Expiring, "expiry_notice").await?;
+        let customer = customer::Entity::find_by_id(row.customer_id)
+            .one(fire.txn)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default();
+        let message = notifications::Message {
+            kind: EXPIRY_NOTICE,
+            link: Some(format!("/contracts/{}", row.id)),
+            zh: (
+                format!("保养到期通知书：{}", row.number),
+                format!(
+                    "客户{customer}的保养合同{}将于{}到期，请发出保养到期通知书并派员前往争取续约。",
+                    row.number, row.end_date
+                ),
+            ),
+            en: (
+                format!("Contract expiry notice: {}", row.number),
+                format!(
+                    "Maintenance contract {} of {customer} ends on {}. Send the expiry notice and visit the customer about renewal.",
+                    row.number, row.end_date
+                ),
+            ),
+        };
+        let owners = contract_owners(fire.txn, &row).await?;
+        notifications::notify(fire.txn, fire.now_ms, &owners, &message).await?;
+        Ok(())
+    }
+}
+
+/// The day after its end, a contract that was neither renewed nor terminated expires.
+pub struct ExpiredJob;
+
+#[async_trait::async_trait]
+impl Job for ExpiredJob {
+    fn name(&self) -> &'static str {
+        EXPIRED
+    }
+    async fn run(&self, fire: &Fire<'_>) -> Result<(), AppError> {
+        let states = [ContractStatus::Active, ContractStatus::Expiring];
+        let Some(row) = timer_contract(fire, &states).await? else {
+            return Ok(());
+        };
+        let row = set_status_by_timer(fire, row, ContractStatus::Expired, "expire").await?;
+        let message = notifications::Message {
+            kind: EXPIRED,
+            link: Some(format!("/contracts/{}", row.id)),
+            zh: (
+                format!("保养合同已到期：{}", row.number),
+                format!("保养合同{}已于{}到期，未续约。", row.number, row.end_date),
+            ),
+            en: (
+                format!("Contract expired: {}", row.number),
+                format!(
+                    "Maintenance contract {} ended on {} without renewal.",
+                    row.number, row.end_date
+                ),
+            ),
+        };
+        let owners = contract_owners(fire.txn, &row).await?;
+        notifications::notify(fire.txn, fire.now_ms, &owners, &message).await?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

@@ -14,12 +14,14 @@ pub mod demo;
 pub mod error;
 pub mod idempotency;
 pub mod import_export;
+pub mod notifications;
 pub mod numbering;
 pub mod org;
 pub mod page;
 pub mod products;
 pub mod settings;
 pub mod staff;
+pub mod timers;
 pub mod units;
 
 use std::path::PathBuf;

@@ -1,0 +1,196 @@
+//! Notifications (SYSTEM-3): messages to one user, created in the transaction of the event
+//! that causes them (usually a timer's effect), listed in the app and marked read by their
+//! owner only. Texts are written in the recipient's language when created.
+
+use aftersales_domain::role::Role;
+use aftersales_store::entity::{notification, user, user_role};
+use aftersales_store::sea_orm::sea_query::Expr;
+use aftersales_store::sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde::Serialize;
+
+use crate::page::PageRequest;
+use crate::{format_ms, Actor, App, AppError};
+
+/// A message in both interface languages; each recipient gets the one they chose.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// A stable code, e.g. `contract_expiry_notice`.
+    pub kind: &'static str,
+    /// Path inside the app, e.g. `/contracts/7`.
+    pub link: Option<String>,
+    /// (title, body) in Chinese.
+    pub zh: (String, String),
+    /// (title, body) in English.
+    pub en: (String, String),
+}
+
+/// Notifies each active user of `user_ids` (duplicates once), in the caller's transaction.
+/// A notification to a user with an e-mail address is queued for mailing (`mail_status`
+/// pending); the mailer sends it after the commit. Answers how many were created.
+pub async fn notify(
+    db: &impl ConnectionTrait,
+    now_ms: i64,
+    user_ids: &[i64],
+    message: &Message,
+) -> Result<usize, AppError> {
+    let mut ids = user_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?;
+    for user in &users {
+        let (title, body) = match user.locale.as_deref() {
+            Some("en") => &message.en,
+            _ => &message.zh,
+        };
+        let mailable = user.email.as_deref().is_some_and(|e| !e.trim().is_empty());
+        notification::ActiveModel {
+            user_id: Set(user.id),
+            kind: Set(message.kind.to_string()),
+            title: Set(title.clone()),
+            body: Set(Some(body.clone()).filter(|b| !b.is_empty())),
+            link: Set(message.link.clone()),
+            created_at: Set(now_ms),
+            read_at: Set(None),
+            mail_status: Set(mailable.then(|| MAIL_PENDING.to_string())),
+            mailed_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(users.len())
+}
+
+pub(crate) const MAIL_PENDING: &str = "pending";
+
+/// Active users holding `role`, optionally only those of one organisation unit: the owners
+/// a timer notifies (e.g. the branch managers of a contract's branch).
+pub async fn users_with_role(
+    db: &impl ConnectionTrait,
+    role: Role,
+    org_unit_id: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let holders: Vec<i64> = user_role::Entity::find()
+        .filter(user_role::Column::Role.eq(role.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    let mut query = user::Entity::find()
+        .filter(user::Column::Id.is_in(holders))
+        .filter(user::Column::Active.eq(true));
+    if let Some(unit) = org_unit_id {
+        query = query.filter(user::Column::OrgUnitId.eq(unit));
+    }
+    Ok(query
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: Option<String>,
+    /// Path inside the app, e.g. `/contracts/7`.
+    pub link: Option<String>,
+    /// RFC 3339 instant (UTC).
+    pub created_at: String,
+    /// RFC 3339 instant (UTC) when the user marked it read; null while unread.
+    pub read_at: Option<String>,
+}
+
+impl From<notification::Model> for NotificationView {
+    fn from(row: notification::Model) -> Self {
+        NotificationView {
+            id: row.id,
+            kind: row.kind,
+            title: row.title,
+            body: row.body,
+            link: row.link,
+            created_at: format_ms(row.created_at),
+            read_at: row.read_at.map(format_ms),
+        }
+    }
+}
+
+/// The signed-in user's notifications, newest first, with the number still unread.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Inbox {
+    pub unread: u64,
+    pub items: Vec<NotificationView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub async fn list_mine(app: &App, actor: &Actor, page: PageRequest) -> Result<Inbox, AppError> {
+    let paginator = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .paginate(&app.db, page.per_page());
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page.index()).await?;
+    Ok(Inbox {
+        unread: unread_count(app, actor).await?,
+        items: rows.into_iter().map(NotificationView::from).collect(),
+        total,
+        page: page.page(),
+        per_page: page.per_page(),
+    })
+}
+
+/// How many of the user's notifications are unread (the header badge).
+pub async fn unread_count(app: &App, actor: &Actor) -> Result<u64, AppError> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(&app.db)
+        .await?)
+}
+
+/// Marks one of the user's notifications read (again is harmless). Another user's
+/// notification answers 404.
+pub async fn mark_read(app: &App, actor: &Actor, id: i64) -> Result<NotificationView, AppError> {
+    let txn = app.write_txn().await?;
+    let row = notification::Entity::find_by_id(id)
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = if row.read_at.is_none() {
+        let mut active: notification::ActiveModel = row.into();
+        active.read_at = Set(Some(app.now_ms()));
+        active.update(&txn).await?
+    } else {
+        row
+    };
+    txn.commit().await?;
+    Ok(row.into())
+}
+
+/// Marks all of the user's notifications read; answers how many changed.
+pub async fn mark_all_read(app: &App, actor: &Actor) -> Result<u64, AppError> {
+    let result = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(app.now_ms()))
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(&app.db)
+        .await?;
+    Ok(result.rows_affected)
+}
