@@ -86,9 +86,10 @@ export async function submit(page, buttonSelector) {
   return response;
 }
 
-export async function screenshot(page, name) {
+/** Saves a picture of the page (the whole page, or only the screen with `{ fullPage: false }`). */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }
 
 /** A mobile number no demo customer has. */

@@ -40,7 +40,7 @@ test('the customer list works on a 375 px wide phone without horizontal scrollin
       .filter((r) => r.width > 0 && (r.left < -1 || r.right > 376)).length,
   );
   assert.equal(overflowing, 0, 'no cell, header or filter reaches beyond the screen');
-  await screenshot(page, 'customers-375');
+  await screenshot(page, 'customers-375', { fullPage: false });
 
   // Searching and opening a customer works on the phone too.
   const firstName = (await rows.first().locator('td').nth(1).locator('a').innerText()).trim();
@@ -51,5 +51,5 @@ test('the customer list works on a 375 px wide phone without horizontal scrollin
   await Promise.all([page.waitForURL(/\/customers\/\d+$/), found.first().locator('td').nth(1).locator('a').click()]);
   assert.match(await text(page, 'h1'), new RegExp(`^${firstName}`));
   assert.ok((await pageWidth(page)).scroll <= 375, 'the customer card fits');
-  await screenshot(page, 'customer-card-375');
+  await screenshot(page, 'customer-card-375', { fullPage: false });
 });
