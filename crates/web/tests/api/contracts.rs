@@ -152,3 +152,16 @@ async fn an_end_before_the_start_answers_422() {
         .await
         .assert_invalid("end_date");
 }
+
+#[tokio::test]
+async fn a_contract_cannot_change_customer() {
+    let app = TestApp::spawn().await;
+    let first = customer(&app, "甲方", "13600001111").await;
+    let second = customer(&app, "乙方", "13600002222").await;
+    let contract = app.create_contract(first, &[]).await;
+    let mut body = contract_body(second, &[], "2026-11-01", "2027-10-31", 120_000);
+    body["version"] = json!(1);
+    app.put_json(&format!("/contracts/{}", contract["id"]), Role::Admin, body)
+        .await
+        .assert_invalid("customer_id");
+}

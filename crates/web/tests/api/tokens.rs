@@ -107,3 +107,24 @@ async fn a_deactivated_users_token_gets_401() {
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_user_may_set_its_own_language_only_to_a_supported_one() {
+    let app = TestApp::spawn().await;
+    app.put_json("/me/locale", Role::Technician, json!({"locale": "fr"}))
+        .await
+        .assert_invalid("locale");
+    app.put_json("/me/locale", Role::Technician, json!({"locale": "en"}))
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    let me = app.get("/me", Role::Technician).await;
+    assert_eq!(me.body["locale"], "en");
+    // Error messages now come in English.
+    let refused = app.get("/api-tokens", Role::Technician).await;
+    refused.assert_error(StatusCode::FORBIDDEN, "forbidden", None);
+    assert!(
+        refused.body["message"].as_str().unwrap().is_ascii(),
+        "{}",
+        refused.body
+    );
+}
