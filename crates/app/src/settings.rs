@@ -65,6 +65,22 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Maintenance contract number pattern",
     },
     SettingDef {
+        key: "service_order.number_pattern",
+        default: "{branch}{YYYYMMDD}{seq:4}",
+        kind: SettingKind::NumberPattern,
+        source: "001 流程(五) (pattern: design decision)",
+        description_zh: "服务凭证编号规则（按网点和日期）",
+        description_en: "Service order number pattern (per branch and day)",
+    },
+    SettingDef {
+        key: "repair.repeat_window_days",
+        default: "90",
+        kind: SettingKind::Count,
+        source: "004 篇二 3, 4 (window: design decision)",
+        description_zh: "重复维修判定期（天）",
+        description_en: "Repeat-repair window (days)",
+    },
+    SettingDef {
         key: "visit.max_interval_months",
         default: "12",
         kind: SettingKind::Count,

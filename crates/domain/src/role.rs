@@ -46,6 +46,13 @@ code_enum! {
         SettingsWrite = "settings.write",
         ImportExport = "import_export",
         AttachmentWrite = "attachment.write",
+        OrderRead = "order.read",
+        /// Register calls; hand back and archive vouchers (the clerk's part).
+        OrderRegister = "order.register",
+        /// Dispatch, reassign, inspect and cancel (the supervisor's part).
+        OrderDispatch = "order.dispatch",
+        /// Contact, check in, complete, carry in and repair (the technician's part).
+        OrderWork = "order.work",
     }
 }
 
@@ -54,80 +61,37 @@ use Permission::*;
 impl Role {
     /// The permission matrix. The service layer asks this before every operation; the UI
     /// only uses it to hide what would be refused anyway.
+    #[rustfmt::skip]
     pub fn permissions(self) -> &'static [Permission] {
         match self {
             Role::Admin => Permission::ALL,
             Role::GeneralManager | Role::DeputyGeneralManager => &[
-                CustomerRead,
-                CustomerWrite,
-                ProductRead,
-                ContractRead,
-                ContractWrite,
-                OrgRead,
-                StaffRead,
-                AuditRead,
-                ImportExport,
-                AttachmentWrite,
+                CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
+                AuditRead, ImportExport, AttachmentWrite, OrderRead,
             ],
             Role::BranchManager => &[
-                CustomerRead,
-                CustomerWrite,
-                ProductRead,
-                UnitWrite,
-                ContractRead,
-                ContractWrite,
-                OrgRead,
-                StaffRead,
-                StaffWrite,
-                AuditRead,
-                ImportExport,
-                AttachmentWrite,
+                CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
+                StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
+                OrderDispatch,
             ],
             Role::CustomerDepartment => &[
-                CustomerRead,
-                CustomerWrite,
-                ProductRead,
-                ProductWrite,
-                UnitWrite,
-                ContractRead,
-                ContractWrite,
-                OrgRead,
-                StaffRead,
-                AuditRead,
-                ImportExport,
-                AttachmentWrite,
+                CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
+                OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
             ],
             Role::ServiceSupervisor => &[
-                CustomerRead,
-                CustomerWrite,
-                ProductRead,
-                UnitWrite,
-                ContractRead,
-                OrgRead,
-                StaffRead,
-                AttachmentWrite,
+                CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
+                AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork,
             ],
             Role::ServiceAgent => &[
-                CustomerRead,
-                CustomerWrite,
-                ProductRead,
-                UnitWrite,
-                ContractRead,
-                OrgRead,
-                AttachmentWrite,
+                CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
+                OrderRead, OrderRegister,
             ],
-            Role::Technician => &[
-                CustomerRead,
-                ProductRead,
-                ContractRead,
-                OrgRead,
-                AttachmentWrite,
-            ],
+            Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
             Role::WarehouseKeeper => &[ProductRead, OrgRead],
-            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead],
-            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead],
-            Role::Customer => &[CustomerRead, ProductRead, ContractRead],
+            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
+            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
+            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
+            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead],
         }
     }
 

@@ -4,6 +4,8 @@
 pub mod api_token;
 pub mod attachment;
 pub mod audit_record;
+pub mod calendar;
+pub mod calendar_day;
 pub mod contract;
 pub mod contract_unit;
 pub mod customer;
@@ -18,6 +20,8 @@ pub mod org_unit;
 pub mod product;
 pub mod product_component;
 pub mod qualification;
+pub mod service_order;
+pub mod service_order_event;
 pub mod session;
 pub mod setting;
 pub mod sign_in_failure;

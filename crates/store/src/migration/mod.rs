@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_platform;
 mod m20261122_000002_timers;
 mod m20261122_000003_calendars;
+mod m20261122_000004_service_orders;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_platform::Migration),
             Box::new(m20261122_000002_timers::Migration),
             Box::new(m20261122_000003_calendars::Migration),
+            Box::new(m20261122_000004_service_orders::Migration),
         ]
     }
 }

@@ -3,12 +3,14 @@
 //! use the one shape of [`crate::error::ErrorBody`].
 
 mod attachments;
+mod calendars;
 mod contracts;
 mod customers;
 mod exchange;
 mod me;
 mod org;
 mod products;
+mod service_orders;
 mod settings;
 mod staff;
 mod tokens;
@@ -32,9 +34,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(me::router())
         .merge(org::router())
+        .merge(calendars::router())
         .merge(staff::router())
         .merge(customers::router())
         .merge(products::router())
+        .merge(service_orders::router())
         .merge(units::router())
         .merge(contracts::router())
         .merge(settings::router())
@@ -50,9 +54,11 @@ pub fn router() -> Router<AppState> {
     nest(
         (path = "/api/v1", api = me::Api),
         (path = "/api/v1", api = org::Api),
+        (path = "/api/v1", api = calendars::Api),
         (path = "/api/v1", api = staff::Api),
         (path = "/api/v1", api = customers::Api),
         (path = "/api/v1", api = products::Api),
+        (path = "/api/v1", api = service_orders::Api),
         (path = "/api/v1", api = units::Api),
         (path = "/api/v1", api = contracts::Api),
         (path = "/api/v1", api = settings::Api),

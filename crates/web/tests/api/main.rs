@@ -18,6 +18,7 @@ mod org_staff;
 mod permissions;
 mod products;
 mod scoping;
+mod service_orders;
 mod settings;
 mod sign_in;
 mod tokens;

@@ -1,0 +1,840 @@
+//! Service orders (服务凭证): registering a call in the call register (叫修登记簿), the
+//! category proposal, dispatch to a qualified technician and every later step of the one
+//! state machine in `domain::service_order`. Each step is one transaction with its timeline
+//! event and audit record; concurrent steps on one order are serialised by its version.
+
+use aftersales_domain::role::{Permission, Role, Scope};
+use aftersales_domain::service_order::{
+    check_category_override, check_dispatch, needs_priority, next_status, propose_category,
+    repeat_of, CategoryFacts, EarlierRepair, FaultClass, OrderEvent, OrderStatus, ServiceCategory,
+    TechnicianFacts,
+};
+use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
+use aftersales_store::entity::{
+    customer, customer_address, district, product, qualification, service_order,
+    service_order_event, unit, user,
+};
+use aftersales_store::sea_orm::sea_query::{Expr, Query};
+use aftersales_store::sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::idempotency::{self, IdempotencyKey};
+use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
+use crate::{audit, numbering, settings, Actor, App, AppError};
+
+/// Channels a call can come in by (INTAKE-1).
+pub const CHANNELS: &[&str] = &[
+    "phone", "email", "portal", "letter", "walk_in", "chat", "hotline", "api",
+];
+pub const URGENCIES: &[&str] = &["normal", "urgent"];
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct OrderInput {
+    /// phone, email, portal, letter, walk_in, chat, hotline or api.
+    pub channel: String,
+    pub customer_id: i64,
+    pub address_id: Option<i64>,
+    /// The unit, when its serial number is known.
+    pub unit_id: Option<i64>,
+    /// The model, when the unit is not known.
+    pub product_id: Option<i64>,
+    /// The faulty component, if the customer can tell; its own warranty decides the category.
+    pub component: Option<String>,
+    pub fault_description: String,
+    /// hardware, software, operator_error or other.
+    pub fault_class: String,
+    /// normal or urgent.
+    pub urgency: String,
+    /// When the customer called (RFC 3339); now when empty. The arrival clock starts here.
+    pub received_at: Option<String>,
+    /// a, b, c or d; empty: the proposed category. Another category needs a reason.
+    pub category: Option<String>,
+    pub category_reason: Option<String>,
+    /// The customer's preferred visit time, as they said it.
+    pub preferred_time: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StepInput {
+    /// The version read; a stale version answers 409.
+    pub version: i32,
+    /// For dispatch and reassign.
+    pub technician_id: Option<i64>,
+    /// For record_contact: the agreed appointment (RFC 3339).
+    pub appointment_at: Option<String>,
+    /// Work done, inspection findings, cancellation reason…
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderEventView {
+    pub at: String,
+    pub actor: String,
+    pub event: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderView {
+    pub id: i64,
+    pub number: String,
+    pub org_unit_id: i64,
+    pub channel: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub address: Option<String>,
+    /// urban or suburban, from the address's district.
+    pub zone: Option<String>,
+    pub unit_id: Option<i64>,
+    pub serial_no: Option<String>,
+    pub product_id: Option<i64>,
+    pub product: Option<String>,
+    pub component: Option<String>,
+    pub fault_description: Option<String>,
+    pub fault_class: String,
+    pub urgency: String,
+    pub category: String,
+    pub proposed_category: String,
+    pub category_reason: Option<String>,
+    pub status: String,
+    /// Not dispatched on the day it was received: dispatch first.
+    pub priority: bool,
+    pub technician_id: Option<i64>,
+    pub technician: Option<String>,
+    pub repeat_of_id: Option<i64>,
+    pub preferred_time: Option<String>,
+    pub received_at: String,
+    pub dispatched_at: Option<String>,
+    pub contacted_at: Option<String>,
+    pub appointment_at: Option<String>,
+    pub arrived_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub returned_at: Option<String>,
+    pub archived_at: Option<String>,
+    /// Steps possible now, for the buttons a page offers.
+    pub next_events: Vec<String>,
+    pub version: i32,
+    /// The timeline, oldest first (only on the detail view).
+    pub events: Vec<OrderEventView>,
+}
+
+fn parse_instant(field: &str, text: &str) -> Result<Timestamp, AppError> {
+    text.trim()
+        .parse::<Timestamp>()
+        .map_err(|_| AppError::invalid(field, "invalid_instant"))
+}
+
+struct ValidOrder {
+    channel: String,
+    fault_description: String,
+    fault_class: FaultClass,
+    urgency: String,
+    component: Option<String>,
+    preferred_time: Option<String>,
+    requested_category: Option<ServiceCategory>,
+    category_reason: Option<String>,
+}
+
+fn validate(input: &OrderInput) -> Result<ValidOrder, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    if !CHANNELS.contains(&input.channel.as_str()) {
+        errors.add("channel", "invalid_choice");
+    }
+    if !URGENCIES.contains(&input.urgency.as_str()) {
+        errors.add("urgency", "invalid_choice");
+    }
+    let fault_description = errors.check(
+        "fault_description",
+        required_text(&input.fault_description, 2000),
+    );
+    let fault_class = errors.check(
+        "fault_class",
+        FaultClass::parse(&input.fault_class).ok_or("invalid_choice"),
+    );
+    let component = errors.check("component", optional_text(input.component.as_deref(), 50));
+    let preferred_time = errors.check(
+        "preferred_time",
+        optional_text(input.preferred_time.as_deref(), 100),
+    );
+    let category_reason = errors.check(
+        "category_reason",
+        optional_text(input.category_reason.as_deref(), 500),
+    );
+    let requested_category = match input
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(code) => errors.check(
+            "category",
+            ServiceCategory::parse(&code.to_lowercase())
+                .map(Some)
+                .ok_or("invalid_choice"),
+        ),
+        None => Some(None),
+    };
+    if input.unit_id.is_none() && input.product_id.is_none() {
+        errors.add("product_id", "required");
+    }
+    match (
+        fault_description,
+        fault_class,
+        component,
+        preferred_time,
+        category_reason,
+        requested_category,
+    ) {
+        (
+            Some(fault_description),
+            Some(fault_class),
+            Some(component),
+            Some(preferred_time),
+            Some(category_reason),
+            Some(requested_category),
+        ) if errors.is_empty() => Ok(ValidOrder {
+            channel: input.channel.clone(),
+            fault_description,
+            fault_class,
+            urgency: input.urgency.clone(),
+            component,
+            preferred_time,
+            requested_category,
+            category_reason,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Registers a call (INTAKE-2/3): the order gets its number, its proposed category from the
+/// unit's warranty and contracts on the call date, and a repeat-repair link when the same
+/// unit had the same kind of fault repaired within the window.
+pub async fn register(
+    app: &App,
+    actor: &Actor,
+    input: &OrderInput,
+    key: Option<&IdempotencyKey>,
+) -> Result<OrderView, AppError> {
+    actor.require(Permission::OrderRegister)?;
+    if let Some(id) = idempotency::replayed(app, actor, key, "service_order").await? {
+        return get(app, actor, id).await;
+    }
+    let valid = validate(input)?;
+    let now = app.clock.now();
+    let received_at = match input
+        .received_at
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
+        Some(text) => {
+            let at = parse_instant("received_at", text)?;
+            if at > now {
+                return Err(AppError::invalid("received_at", "in_future"));
+            }
+            at
+        }
+        None => now,
+    };
+    let txn = app.write_txn().await?;
+    let customer = crate::customers::find_visible(&txn, actor, input.customer_id)
+        .await
+        .map_err(|_| AppError::invalid("customer_id", "not_found"))?;
+    let mut errors = ValidationErrors::new();
+    if let Some(address_id) = input.address_id {
+        let address = customer_address::Entity::find_by_id(address_id)
+            .one(&txn)
+            .await?;
+        if address.is_none_or(|a| a.customer_id != customer.id) {
+            errors.add("address_id", "not_customers_address");
+        }
+    }
+    let unit = match input.unit_id {
+        Some(unit_id) => {
+            let unit = unit::Entity::find_by_id(unit_id)
+                .one(&txn)
+                .await?
+                .filter(|u| u.customer_id == customer.id);
+            if unit.is_none() {
+                errors.add("unit_id", "not_customers_unit");
+            }
+            unit
+        }
+        None => None,
+    };
+    let product_id = unit.as_ref().map(|u| u.product_id).or(input.product_id);
+    let product = match product_id {
+        Some(id) => product::Entity::find_by_id(id).one(&txn).await?,
+        None => None,
+    };
+    if product.is_none() && unit.is_none() {
+        errors.add("product_id", "not_found");
+    }
+    errors.into_result(())?;
+    let call_day = received_at.to_zoned(crate::clock::default_zone()).date();
+    let proposed = match &unit {
+        Some(unit) => {
+            let view = crate::units::get(app, actor, unit.id, Some(call_day)).await?;
+            let component = valid
+                .component
+                .as_deref()
+                .and_then(|name| view.warranty.components.iter().find(|c| c.name == name));
+            let under_warranty = component.map_or(view.warranty.unit.under_warranty, |c| {
+                c.status.under_warranty
+            });
+            propose_category(CategoryFacts {
+                under_warranty: Some(under_warranty),
+                contract_covers: view.contract.is_some(),
+            })
+        }
+        None => propose_category(CategoryFacts {
+            under_warranty: None,
+            contract_covers: false,
+        }),
+    };
+    let category = valid.requested_category.unwrap_or(proposed);
+    check_category_override(proposed, category, valid.category_reason.as_deref())
+        .map_err(|code| AppError::invalid("category_reason", code))?;
+    let repeat_of_id = match &unit {
+        Some(unit) => {
+            let window = settings::get_count(&txn, "repair.repeat_window_days").await?;
+            let earlier: Vec<EarlierRepair> = service_order::Entity::find()
+                .filter(service_order::Column::UnitId.eq(unit.id))
+                .filter(service_order::Column::CompletedAt.is_not_null())
+                .all(&txn)
+                .await?
+                .into_iter()
+                .filter_map(|o| {
+                    Some(EarlierRepair {
+                        order_id: o.id,
+                        fault_class: FaultClass::parse(&o.fault_class)?,
+                        completed_on: Timestamp::from_millisecond(o.completed_at?)
+                            .ok()?
+                            .to_zoned(crate::clock::default_zone())
+                            .date(),
+                    })
+                })
+                .collect();
+            repeat_of(&earlier, valid.fault_class, call_day, window)
+        }
+        None => None,
+    };
+    let branch = crate::org::find_unit(&txn, customer.org_unit_id).await?;
+    let pattern = settings::get_pattern(&txn, "service_order.number_pattern").await?;
+    let number = numbering::next_number(&txn, &pattern, call_day, &branch.code).await?;
+    let now_ms = now.as_millisecond();
+    let row = service_order::ActiveModel {
+        number: Set(number),
+        org_unit_id: Set(customer.org_unit_id),
+        channel: Set(valid.channel),
+        customer_id: Set(customer.id),
+        address_id: Set(input.address_id),
+        unit_id: Set(unit.as_ref().map(|u| u.id)),
+        product_id: Set(product_id),
+        component: Set(valid.component),
+        fault_description: Set(Some(valid.fault_description)),
+        fault_class: Set(valid.fault_class.as_str().to_string()),
+        urgency: Set(valid.urgency),
+        category: Set(category.as_str().to_string()),
+        proposed_category: Set(proposed.as_str().to_string()),
+        category_reason: Set(if category == proposed {
+            None
+        } else {
+            valid.category_reason
+        }),
+        status: Set(OrderStatus::Registered.as_str().to_string()),
+        priority: Set(false),
+        technician_id: Set(None),
+        repeat_of_id: Set(repeat_of_id),
+        preferred_time: Set(valid.preferred_time),
+        received_at: Set(received_at.as_millisecond()),
+        registered_by: Set(actor.user_id),
+        version: Set(1),
+        created_at: Set(now_ms),
+        updated_at: Set(now_ms),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record_event(
+        &txn,
+        row.id,
+        now_ms,
+        actor,
+        "register",
+        "",
+        OrderStatus::Registered.as_str(),
+        None,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        now_ms,
+        Some(actor),
+        "service_order",
+        row.id,
+        "register",
+        None::<&()>,
+        Some(&row),
+    )
+    .await?;
+    idempotency::remember(&txn, actor, key, "service_order", row.id, now_ms).await?;
+    let view = view(&txn, row, app.today(), false).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+async fn record_event(
+    db: &impl ConnectionTrait,
+    order_id: i64,
+    at: i64,
+    actor: &Actor,
+    event: &str,
+    from: &str,
+    to: &str,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    service_order_event::ActiveModel {
+        order_id: Set(order_id),
+        at: Set(at),
+        actor_id: Set(Some(actor.user_id)),
+        event: Set(event.to_string()),
+        from_status: Set(from.to_string()),
+        to_status: Set(to.to_string()),
+        note: Set(note),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Which part of the staff takes each step.
+fn permission_for(event: OrderEvent) -> Permission {
+    use OrderEvent as E;
+    match event {
+        E::Dispatch | E::Reassign | E::PassInspection | E::FailInspection | E::Cancel => {
+            Permission::OrderDispatch
+        }
+        E::RecordContact | E::CheckIn | E::CompleteOnSite | E::CarryIn | E::StartRepair => {
+            Permission::OrderWork
+        }
+        E::ReturnToCustomer | E::Archive => Permission::OrderRegister,
+    }
+}
+
+async fn technician_facts(
+    db: &impl ConnectionTrait,
+    technician_id: i64,
+) -> Result<TechnicianFacts, AppError> {
+    let Some(person) = user::Entity::find_by_id(technician_id).one(db).await? else {
+        return Err(AppError::invalid("technician_id", "not_found"));
+    };
+    let roles = Actor::load(db, technician_id)
+        .await?
+        .map(|a| a.roles)
+        .unwrap_or_default();
+    let certificates = qualification::Entity::find()
+        .filter(qualification::Column::UserId.eq(technician_id))
+        .filter(qualification::Column::Kind.eq("certificate"))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|q| {
+            Some((
+                q.product_category?,
+                q.expires_on.and_then(|d| d.parse().ok()),
+            ))
+        })
+        .collect();
+    Ok(TechnicianFacts {
+        active: person.active,
+        is_technician: roles.contains(&Role::Technician),
+        branch_id: person.org_unit_id,
+        certificates,
+    })
+}
+
+/// Takes one step of the state machine. Refusals: 409 `invalid_transition` (with the
+/// current status), 409 `stale` when someone else changed the order first, 422 for a
+/// technician who may not take the order (with the reason as the code).
+pub async fn step(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    event: OrderEvent,
+    input: &StepInput,
+) -> Result<OrderView, AppError> {
+    actor.require(permission_for(event))?;
+    let now = app.clock.now().as_millisecond();
+    let txn = app.write_txn().await?;
+    let order = find_visible(&txn, actor, id).await?;
+    // A technician works on their own orders only; supervisors may act for them.
+    if permission_for(event) == Permission::OrderWork
+        && !actor.can(Permission::OrderDispatch)
+        && order.technician_id != Some(actor.user_id)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let from = OrderStatus::parse(&order.status)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored status {}", order.status)))?;
+    let to = next_status(from, event).map_err(|err| AppError::Conflict {
+        code: "invalid_transition",
+        field: Some("status"),
+        detail: Some(err.to_string()),
+    })?;
+    let note = optional_text(input.note.as_deref(), 2000)
+        .map_err(|code| AppError::invalid("note", code))?;
+    let mut active: service_order::ActiveModel = order.clone().into();
+    match event {
+        OrderEvent::Dispatch | OrderEvent::Reassign => {
+            let technician_id = input
+                .technician_id
+                .ok_or_else(|| AppError::invalid("technician_id", "required"))?;
+            if event == OrderEvent::Reassign && order.technician_id == Some(technician_id) {
+                return Err(AppError::invalid("technician_id", "same_technician"));
+            }
+            let category = match order.product_id {
+                Some(product_id) => product::Entity::find_by_id(product_id)
+                    .one(&txn)
+                    .await?
+                    .map(|p| p.category)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            let facts = technician_facts(&txn, technician_id).await?;
+            check_dispatch(&facts, order.org_unit_id, &category, app.today())
+                .map_err(|refusal| AppError::invalid("technician_id", refusal.code()))?;
+            active.technician_id = Set(Some(technician_id));
+            active.dispatched_at = Set(Some(now));
+            active.priority = Set(false);
+        }
+        OrderEvent::RecordContact => {
+            let appointment = match input
+                .appointment_at
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+            {
+                Some(text) => Some(parse_instant("appointment_at", text)?.as_millisecond()),
+                None => None,
+            };
+            active.contacted_at = Set(Some(now));
+            active.appointment_at = Set(appointment);
+        }
+        OrderEvent::CheckIn => active.arrived_at = Set(Some(now)),
+        OrderEvent::CompleteOnSite => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "required"));
+            }
+            active.completed_at = Set(Some(now));
+        }
+        OrderEvent::FailInspection | OrderEvent::Cancel if note.is_none() => {
+            return Err(AppError::invalid("note", "required"))
+        }
+        OrderEvent::Cancel => active.cancelled_at = Set(Some(now)),
+        OrderEvent::ReturnToCustomer => {
+            active.returned_at = Set(Some(now));
+            active.completed_at = Set(Some(order.completed_at.unwrap_or(now)));
+        }
+        OrderEvent::Archive => active.archived_at = Set(Some(now)),
+        OrderEvent::CarryIn
+        | OrderEvent::StartRepair
+        | OrderEvent::PassInspection
+        | OrderEvent::FailInspection => {}
+    }
+    active.status = Set(to.as_str().to_string());
+    active.version = Set(input.version + 1);
+    active.updated_at = Set(now);
+    let after =
+        versioned_update(&txn, active, service_order::Column::Version, input.version).await?;
+    record_event(
+        &txn,
+        id,
+        now,
+        actor,
+        event.as_str(),
+        from.as_str(),
+        to.as_str(),
+        note,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "service_order",
+        id,
+        event.as_str(),
+        Some(&order),
+        Some(&after),
+    )
+    .await?;
+    let view = view(&txn, after, app.today(), true).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+async fn find_visible(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<service_order::Model, AppError> {
+    let row = service_order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.ensure_sees(row.org_unit_id, Some(row.customer_id))?;
+    Ok(row)
+}
+
+pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<OrderView, AppError> {
+    actor.require(Permission::OrderRead)?;
+    let row = find_visible(&app.db, actor, id).await?;
+    view(&app.db, row, app.today(), true).await
+}
+
+fn ms_text(ms: Option<i64>) -> Option<String> {
+    ms.map(crate::format_ms)
+}
+
+async fn view(
+    db: &impl ConnectionTrait,
+    row: service_order::Model,
+    today: jiff::civil::Date,
+    with_events: bool,
+) -> Result<OrderView, AppError> {
+    let customer = customer::Entity::find_by_id(row.customer_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (address, zone) = match row.address_id {
+        Some(address_id) => match customer_address::Entity::find_by_id(address_id)
+            .one(db)
+            .await?
+        {
+            Some(address) => {
+                let district = district::Entity::find_by_id(address.district_id)
+                    .one(db)
+                    .await?;
+                (
+                    Some(format!(
+                        "{} {}",
+                        district.as_ref().map_or("", |d| d.name.as_str()),
+                        address.detail
+                    )),
+                    district.map(|d| d.zone),
+                )
+            }
+            None => (None, None),
+        },
+        None => (None, None),
+    };
+    let serial_no = match row.unit_id {
+        Some(unit_id) => unit::Entity::find_by_id(unit_id)
+            .one(db)
+            .await?
+            .map(|u| u.serial_no),
+        None => None,
+    };
+    let product = match row.product_id {
+        Some(product_id) => product::Entity::find_by_id(product_id)
+            .one(db)
+            .await?
+            .map(|p| format!("{} {}", p.model, p.name)),
+        None => None,
+    };
+    let technician = match row.technician_id {
+        Some(technician_id) => user::Entity::find_by_id(technician_id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Registered);
+    let received_on = Timestamp::from_millisecond(row.received_at)
+        .map(|t| t.to_zoned(crate::clock::default_zone()).date())
+        .unwrap_or(today);
+    let events = if with_events {
+        events_of(db, row.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(OrderView {
+        id: row.id,
+        number: row.number,
+        org_unit_id: row.org_unit_id,
+        channel: row.channel,
+        customer_id: customer.id,
+        customer_name: customer.name,
+        customer_phone: customer.phone,
+        address,
+        zone,
+        unit_id: row.unit_id,
+        serial_no,
+        product_id: row.product_id,
+        product,
+        component: row.component,
+        fault_description: row.fault_description,
+        fault_class: row.fault_class,
+        urgency: row.urgency,
+        category: row.category,
+        proposed_category: row.proposed_category,
+        category_reason: row.category_reason,
+        status: row.status,
+        priority: row.priority || needs_priority(received_on, today, status),
+        technician_id: row.technician_id,
+        technician,
+        repeat_of_id: row.repeat_of_id,
+        preferred_time: row.preferred_time,
+        received_at: crate::format_ms(row.received_at),
+        dispatched_at: ms_text(row.dispatched_at),
+        contacted_at: ms_text(row.contacted_at),
+        appointment_at: ms_text(row.appointment_at),
+        arrived_at: ms_text(row.arrived_at),
+        completed_at: ms_text(row.completed_at),
+        returned_at: ms_text(row.returned_at),
+        archived_at: ms_text(row.archived_at),
+        next_events: status
+            .possible_events()
+            .into_iter()
+            .map(|e| e.as_str().to_string())
+            .collect(),
+        version: row.version,
+        events,
+    })
+}
+
+async fn events_of(
+    db: &impl ConnectionTrait,
+    order_id: i64,
+) -> Result<Vec<OrderEventView>, AppError> {
+    let rows = service_order_event::Entity::find()
+        .filter(service_order_event::Column::OrderId.eq(order_id))
+        .order_by_asc(service_order_event::Column::Id)
+        .all(db)
+        .await?;
+    let actor_ids: Vec<i64> = rows.iter().filter_map(|e| e.actor_id).collect();
+    let actors = user::Entity::find()
+        .filter(user::Column::Id.is_in(actor_ids))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|e| OrderEventView {
+            at: crate::format_ms(e.at),
+            actor: e
+                .actor_id
+                .and_then(|id| actors.iter().find(|a| a.id == id))
+                .map_or_else(|| "system".to_string(), |a| a.display_name.clone()),
+            event: e.event,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            note: e.note,
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct OrderFilter {
+    /// Matches the order number, the fault description, the customer's name or phone.
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub org_unit_id: Option<i64>,
+    pub technician_id: Option<i64>,
+    pub category: Option<String>,
+    /// Received on or after this date (YYYY-MM-DD, Asia/Shanghai).
+    pub from: Option<String>,
+    /// Received on or before this date.
+    pub to: Option<String>,
+}
+
+fn day_start_ms(text: &str, field: &str, days_later: i64) -> Result<i64, AppError> {
+    let date: jiff::civil::Date =
+        aftersales_domain::validation::date(text).map_err(|code| AppError::invalid(field, code))?;
+    let day = date.saturating_add(jiff::Span::new().days(days_later));
+    day.to_zoned(crate::clock::default_zone())
+        .map(|z| z.timestamp().as_millisecond())
+        .map_err(|_| AppError::invalid(field, "invalid_date"))
+}
+
+/// Orders the actor sees, newest call first; undispatched orders from earlier days first.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    filter: &OrderFilter,
+    page: PageRequest,
+) -> Result<Page<OrderView>, AppError> {
+    actor.require(Permission::OrderRead)?;
+    let mut query = service_order::Entity::find();
+    query = match actor.scope() {
+        Scope::AllBranches => query,
+        Scope::Branch(own) => query.filter(service_order::Column::OrgUnitId.eq(own)),
+        Scope::Customer(own) => query.filter(service_order::Column::CustomerId.eq(own)),
+        Scope::Nothing => return Err(AppError::Forbidden),
+    };
+    if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+        query = query.filter(service_order::Column::Status.eq(status));
+    }
+    if let Some(unit) = filter.org_unit_id {
+        query = query.filter(service_order::Column::OrgUnitId.eq(unit));
+    }
+    if let Some(technician) = filter.technician_id {
+        query = query.filter(service_order::Column::TechnicianId.eq(technician));
+    }
+    if let Some(category) = filter.category.as_deref().filter(|c| !c.is_empty()) {
+        query = query.filter(service_order::Column::Category.eq(category.to_lowercase()));
+    }
+    if let Some(from) = filter.from.as_deref().filter(|d| !d.is_empty()) {
+        query = query.filter(service_order::Column::ReceivedAt.gte(day_start_ms(from, "from", 0)?));
+    }
+    if let Some(to) = filter.to.as_deref().filter(|d| !d.is_empty()) {
+        query = query.filter(service_order::Column::ReceivedAt.lt(day_start_ms(to, "to", 1)?));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{q}%");
+        query = query.filter(
+            Condition::any()
+                .add(service_order::Column::Number.like(pattern.clone()))
+                .add(service_order::Column::FaultDescription.like(pattern.clone()))
+                .add(
+                    service_order::Column::CustomerId.in_subquery(
+                        Query::select()
+                            .column(customer::Column::Id)
+                            .from(customer::Entity)
+                            .cond_where(
+                                Condition::any()
+                                    .add(Expr::col(customer::Column::Name).like(pattern.clone()))
+                                    .add(Expr::col(customer::Column::Phone).like(pattern)),
+                            )
+                            .to_owned(),
+                    ),
+                ),
+        );
+    }
+    let paginator = query
+        .order_by_desc(service_order::Column::ReceivedAt)
+        .order_by_desc(service_order::Column::Id)
+        .paginate(&app.db, page.per_page());
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page.index()).await?;
+    let today = app.today();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(view(&app.db, row, today, false).await?);
+    }
+    // The dispatch board shows priority calls first (INTAKE-8); the sort is stable.
+    items.sort_by_key(|o| !o.priority);
+    Ok(Page {
+        items,
+        total,
+        page: page.page(),
+        per_page: page.per_page(),
+    })
+}

@@ -1,0 +1,48 @@
+//! A service order (服务凭证) with the instants its SLA clocks need.
+
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "service_orders")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub number: String,
+    pub org_unit_id: i64,
+    pub channel: String,
+    pub customer_id: i64,
+    pub address_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub product_id: Option<i64>,
+    pub component: Option<String>,
+    pub fault_description: Option<String>,
+    pub fault_class: String,
+    pub urgency: String,
+    pub category: String,
+    pub proposed_category: String,
+    pub category_reason: Option<String>,
+    pub status: String,
+    pub priority: bool,
+    pub technician_id: Option<i64>,
+    pub repeat_of_id: Option<i64>,
+    pub preferred_time: Option<String>,
+    pub received_at: i64,
+    pub registered_by: i64,
+    pub dispatched_at: Option<i64>,
+    pub contacted_at: Option<i64>,
+    pub appointment_at: Option<i64>,
+    pub arrived_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub returned_at: Option<i64>,
+    pub archived_at: Option<i64>,
+    pub cancelled_at: Option<i64>,
+    pub version: i32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
