@@ -34,6 +34,11 @@ pub struct ContractInput {
     /// Units covered; each must belong to the customer.
     #[serde(default)]
     pub unit_ids: Vec<i64>,
+    /// Working calendar of clocks under this contract (e.g. `24x7` for 7×24 service),
+    /// overriding the customer's and the branch's. On update, absent leaves it unchanged and
+    /// "" clears it.
+    #[serde(default)]
+    pub calendar_code: Option<String>,
     pub version: Option<i32>,
 }
 
@@ -53,6 +58,7 @@ pub struct ContractView {
     pub unit_ids: Vec<i64>,
     /// Whether the contract covers its units today.
     pub covers_today: bool,
+    pub calendar_code: Option<String>,
     pub version: i32,
 }
 
@@ -118,6 +124,7 @@ async fn view(
         visits_per_year: row.visits_per_year,
         unit_ids,
         covers_today,
+        calendar_code: row.calendar_code,
         version: row.version,
     })
 }
@@ -175,6 +182,8 @@ pub async fn create(
         .await
         .map_err(|_| AppError::invalid("customer_id", "not_found"))?;
     let branch = crate::org::find_unit(&txn, customer.org_unit_id).await?;
+    let calendar_code =
+        crate::calendars::check_code(&txn, input.calendar_code.as_deref(), "calendar_code").await?;
     let pattern = settings::get_pattern(&txn, "contract.number_pattern").await?;
     let number = numbering::next_number(&txn, &pattern, period.start(), &branch.code).await?;
     let row = contract::ActiveModel {
@@ -187,6 +196,7 @@ pub async fn create(
         status: Set(ContractStatus::Draft.as_str().to_string()),
         scope: Set(scope),
         visits_per_year: Set(input.visits_per_year),
+        calendar_code: Set(calendar_code),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -266,6 +276,11 @@ pub async fn update(
     active.fee_fen = Set(input.fee_fen);
     active.scope = Set(scope);
     active.visits_per_year = Set(input.visits_per_year);
+    if input.calendar_code.is_some() {
+        let code = input.calendar_code.as_deref();
+        active.calendar_code =
+            Set(crate::calendars::check_code(&txn, code, "calendar_code").await?);
+    }
     active.version = Set(version + 1);
     active.updated_at = Set(now);
     let updated = versioned_update(&txn, active, contract::Column::Version, version).await?;

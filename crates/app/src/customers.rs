@@ -58,6 +58,10 @@ pub struct CustomerInput {
     /// Promises made by staff (当时的承诺).
     pub promises: Option<String>,
     pub remarks: Option<String>,
+    /// Working calendar of this customer's clocks (e.g. `24x7`), overriding the branch's.
+    /// On update, absent leaves it unchanged and "" clears it.
+    #[serde(default)]
+    pub calendar_code: Option<String>,
     /// Only on create: contacts and addresses to add with the customer.
     #[serde(default)]
     pub contacts: Vec<ContactInput>,
@@ -107,6 +111,7 @@ pub struct CustomerView {
     pub purchase_reason: Option<String>,
     pub promises: Option<String>,
     pub remarks: Option<String>,
+    pub calendar_code: Option<String>,
     pub version: i32,
     pub created_at: String,
 }
@@ -130,6 +135,7 @@ impl From<customer::Model> for CustomerView {
             purchase_reason: row.purchase_reason,
             promises: row.promises,
             remarks: row.remarks,
+            calendar_code: row.calendar_code,
             version: row.version,
             created_at: crate::format_ms(row.created_at),
         }
@@ -433,6 +439,8 @@ pub(crate) async fn insert(
         .await
         .map_err(|_| AppError::invalid("org_unit_id", "not_found"))?;
     check_districts(db, &valid).await?;
+    let calendar_code =
+        crate::calendars::check_code(db, input.calendar_code.as_deref(), "calendar_code").await?;
     if !input.allow_duplicate_phone {
         let existing = customer::Entity::find()
             .filter(customer::Column::Phone.eq(valid.phone.clone()))
@@ -472,6 +480,7 @@ pub(crate) async fn insert(
         purchase_reason: Set(valid.purchase_reason.clone()),
         promises: Set(valid.promises.clone()),
         remarks: Set(valid.remarks.clone()),
+        calendar_code: Set(calendar_code),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -619,6 +628,11 @@ pub async fn update(
     active.purchase_reason = Set(valid.purchase_reason);
     active.promises = Set(valid.promises);
     active.remarks = Set(valid.remarks);
+    if input.calendar_code.is_some() {
+        let code = input.calendar_code.as_deref();
+        active.calendar_code =
+            Set(crate::calendars::check_code(&txn, code, "calendar_code").await?);
+    }
     active.version = Set(version + 1);
     active.updated_at = Set(now);
     let after = versioned_update(&txn, active, customer::Column::Version, version).await?;

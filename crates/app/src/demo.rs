@@ -558,6 +558,7 @@ pub async fn load(app: &App) -> Result<(), AppError> {
             purchase_reason: None,
             promises: None,
             remarks: None,
+            calendar_code: None,
             contacts: if is_company {
                 vec![ContactInput {
                     name: format!("{}经理", rng.pick(&surnames)),
@@ -645,6 +646,7 @@ pub async fn load(app: &App) -> Result<(), AppError> {
                     scope: Some("定期保养、免费上门检测，配件按价目表八折".into()),
                     visits_per_year: 2,
                     unit_ids: unit_ids.clone(),
+                    calendar_code: None,
                     version: None,
                 },
                 None,

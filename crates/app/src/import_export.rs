@@ -336,6 +336,7 @@ async fn import_customer(
         purchase_reason: None,
         promises: None,
         remarks: None,
+        calendar_code: None,
         contacts: Vec::new(),
         addresses,
         allow_duplicate_phone: false,

@@ -166,6 +166,7 @@ async fn insert_unit(
     let valid = validate_org_unit(input)?;
     let now = app.now_ms();
     let txn = app.write_txn().await?;
+    crate::calendars::check_code(&txn, Some(&valid.calendar_code), "calendar_code").await?;
     if let Some(parent_id) = input.parent_id {
         org_unit::Entity::find_by_id(parent_id)
             .one(&txn)
@@ -218,6 +219,7 @@ pub async fn update_unit(
     }
     let now = app.now_ms();
     let txn = app.write_txn().await?;
+    crate::calendars::check_code(&txn, Some(&valid.calendar_code), "calendar_code").await?;
     let before = find_unit(&txn, id).await?;
     if before.version != version {
         return Err(AppError::StaleVersion);

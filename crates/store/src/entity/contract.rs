@@ -17,6 +17,8 @@ pub struct Model {
     pub status: String,
     pub scope: Option<String>,
     pub visits_per_year: i32,
+    /// Working calendar of this record's clocks, overriding the branch's (e.g. 7×24).
+    pub calendar_code: Option<String>,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,

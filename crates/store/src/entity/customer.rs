@@ -23,6 +23,8 @@ pub struct Model {
     pub purchase_reason: Option<String>,
     pub promises: Option<String>,
     pub remarks: Option<String>,
+    /// Working calendar of this record's clocks, overriding the branch's (e.g. 7×24).
+    pub calendar_code: Option<String>,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,

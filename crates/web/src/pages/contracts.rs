@@ -159,6 +159,8 @@ pub struct ContractForm {
     #[serde(default)]
     unit_ids: Vec<i64>,
     #[serde(default)]
+    calendar_code: String,
+    #[serde(default)]
     version: String,
 }
 
@@ -172,6 +174,7 @@ impl ContractForm {
             scope: c.scope.clone().unwrap_or_default(),
             visits_per_year: c.visits_per_year.to_string(),
             unit_ids: c.unit_ids.clone(),
+            calendar_code: c.calendar_code.clone().unwrap_or_default(),
             version: c.version.to_string(),
         }
     }
@@ -192,6 +195,7 @@ impl ContractForm {
             scope: Some(self.scope.clone()).filter(|s| !s.trim().is_empty()),
             visits_per_year,
             unit_ids: self.unit_ids.clone(),
+            calendar_code: Some(self.calendar_code.clone()),
             version: self.version.parse().ok(),
         })
     }
@@ -212,6 +216,8 @@ struct FormPage {
     units: Vec<UnitSummary>,
     form: ContractForm,
     errors: FieldErrors,
+    /// For the working-calendar select ("" = the customer's or the branch's).
+    calendars: Vec<aftersales_app::calendars::CalendarSummary>,
 }
 
 async fn form_page(
@@ -239,6 +245,9 @@ async fn form_page(
             units: card.units,
             form,
             errors,
+            calendars: aftersales_app::calendars::list(&state.app, &user.actor)
+                .await
+                .unwrap_or_default(),
         },
     )
 }

@@ -172,6 +172,7 @@ impl CustomerForm {
             purchase_reason: blank_to_none(&self.purchase_reason),
             promises: blank_to_none(&self.promises),
             remarks: blank_to_none(&self.remarks),
+            calendar_code: None,
             contacts,
             addresses,
             allow_duplicate_phone: ticked(&self.allow_duplicate_phone),

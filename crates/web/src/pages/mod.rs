@@ -4,6 +4,7 @@
 //! the user's language.
 
 mod admin;
+mod calendars;
 mod contracts;
 mod customers;
 mod org;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(products::router())
         .merge(contracts::router())
         .merge(org::router())
+        .merge(calendars::router())
         .merge(staff::router())
         .merge(admin::router())
 }

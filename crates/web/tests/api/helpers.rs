@@ -568,6 +568,7 @@ async fn seed(app: &App) -> (Seed, HashMap<Role, String>) {
             purchase_reason: None,
             promises: None,
             remarks: None,
+            calendar_code: None,
             contacts: Vec::new(),
             addresses: vec![AddressInput {
                 district_id: district_ids[0],
