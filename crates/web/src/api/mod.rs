@@ -8,6 +8,7 @@ mod contracts;
 mod customers;
 mod exchange;
 mod me;
+mod notifications;
 mod org;
 mod products;
 mod service_orders;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(units::router())
         .merge(contracts::router())
         .merge(settings::router())
+        .merge(notifications::router())
         .merge(tokens::router())
         .merge(attachments::router())
         .merge(exchange::router())
@@ -62,6 +64,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = units::Api),
         (path = "/api/v1", api = contracts::Api),
         (path = "/api/v1", api = settings::Api),
+        (path = "/api/v1", api = notifications::Api),
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),

@@ -7,6 +7,7 @@ mod admin;
 mod calendars;
 mod contracts;
 mod customers;
+mod notifications;
 mod org;
 mod products;
 mod sign_in;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendars::router())
         .merge(staff::router())
         .merge(admin::router())
+        .merge(notifications::router())
 }
 
 /// What every page's layout needs.

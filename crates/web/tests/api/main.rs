@@ -13,6 +13,7 @@ mod contracts;
 mod customers;
 mod idempotency;
 mod import_export;
+mod notifications;
 mod openapi;
 mod org_staff;
 mod permissions;

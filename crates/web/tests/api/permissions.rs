@@ -264,6 +264,9 @@ pub fn routes() -> Vec<Route> {
             Body::Json(|_| json!({"value": "6"})),
         ),
         route(GET, "/audit/{entity}/{id}", &["=customer", "customer"], &[AuditRead], Body::None),
+        // notifications: every user reads and marks only their own (none here: 404)
+        route(GET, "/notifications", &[], &[], Body::None),
+        route(POST, "/notifications/{id}/read", &["=1"], &[], Body::None),
         // API tokens
         route(GET, "/api-tokens", &[], &[ApiTokenManage], Body::None),
         route(
