@@ -55,9 +55,12 @@ async fn ensure_record_visible(
         "customer" => crate::customers::get(app, actor, entity_id)
             .await
             .map(|_| ()),
-        "unit" => crate::units::find_visible(&app.db, actor, entity_id)
-            .await
-            .map(|_| ()),
+        "unit" => {
+            actor.require(Permission::CustomerRead)?;
+            crate::units::find_visible(&app.db, actor, entity_id)
+                .await
+                .map(drop)
+        }
         "contract" => crate::contracts::get(app, actor, entity_id)
             .await
             .map(|_| ()),

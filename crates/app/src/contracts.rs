@@ -222,7 +222,7 @@ pub async fn create(
     Ok(created)
 }
 
-async fn find_visible(
+pub(crate) async fn find_visible(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,
@@ -555,7 +555,8 @@ pub async fn list(
         Scope::Nothing => return Err(AppError::Forbidden),
     };
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        query = query.filter(Condition::any().add(contract::Column::Number.like(format!("%{q}%"))));
+        query = query
+            .filter(Condition::any().add(crate::search::contains(contract::Column::Number, q)));
     }
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(contract::Column::Status.eq(status));

@@ -441,18 +441,9 @@ pub(crate) async fn insert(
     check_districts(db, &valid).await?;
     let calendar_code =
         crate::calendars::check_code(db, input.calendar_code.as_deref(), "calendar_code").await?;
+    check_referrer(db, actor, input.referrer_id, None).await?;
     if !input.allow_duplicate_phone {
-        let existing = customer::Entity::find()
-            .filter(customer::Column::Phone.eq(valid.phone.clone()))
-            .one(db)
-            .await?;
-        if let Some(existing) = existing {
-            return Err(AppError::Conflict {
-                code: "duplicate_phone",
-                field: Some("phone"),
-                detail: Some(existing.number),
-            });
-        }
+        check_phone_free(db, &valid.phone, None).await?;
     }
     let computed = computed_abc(app, db, None).await?;
     let abc_class = valid.abc_class.unwrap_or(computed);
@@ -579,6 +570,45 @@ pub(crate) async fn find_visible(
     Ok(row)
 }
 
+/// A referrer must be a customer the actor sees, and not the customer itself.
+async fn check_referrer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    referrer_id: Option<i64>,
+    this: Option<i64>,
+) -> Result<(), AppError> {
+    match referrer_id {
+        Some(referrer)
+            if Some(referrer) == this || find_visible(db, actor, referrer).await.is_err() =>
+        {
+            Err(AppError::invalid("referrer_id", "not_found"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A phone number already on file is refused with `duplicate_phone`, naming that customer
+/// (the caller may confirm with `allow_duplicate_phone`). `this` is the customer being
+/// edited, whose own number does not count.
+async fn check_phone_free(
+    db: &impl ConnectionTrait,
+    phone: &str,
+    this: Option<i64>,
+) -> Result<(), AppError> {
+    let mut others = customer::Entity::find().filter(customer::Column::Phone.eq(phone));
+    if let Some(this) = this {
+        others = others.filter(customer::Column::Id.ne(this));
+    }
+    match others.one(db).await? {
+        Some(existing) => Err(AppError::Conflict {
+            code: "duplicate_phone",
+            field: Some("phone"),
+            detail: Some(existing.number),
+        }),
+        None => Ok(()),
+    }
+}
+
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<CustomerView, AppError> {
     actor.require(Permission::CustomerRead)?;
     Ok(find_visible(&app.db, actor, id).await?.into())
@@ -598,6 +628,12 @@ pub async fn update(
     let now = app.now_ms();
     let txn = app.write_txn().await?;
     let before = find_visible(&txn, actor, id).await?;
+    if input.referrer_id != before.referrer_id {
+        check_referrer(&txn, actor, input.referrer_id, Some(id)).await?;
+    }
+    if valid.phone != before.phone && !input.allow_duplicate_phone {
+        check_phone_free(&txn, &valid.phone, Some(id)).await?;
+    }
     let org_unit_id = match input.org_unit_id {
         Some(unit) if unit != before.org_unit_id => actor.branch_for_new_record(Some(unit))?,
         _ => before.org_unit_id,
@@ -623,7 +659,7 @@ pub async fn update(
     });
     active.key_account = Set(input.key_account);
     active.org_unit_id = Set(org_unit_id);
-    active.referrer_id = Set(input.referrer_id.filter(|r| *r != id));
+    active.referrer_id = Set(input.referrer_id);
     active.business_profile = Set(valid.business_profile);
     active.purchase_reason = Set(valid.purchase_reason);
     active.promises = Set(valid.promises);
@@ -669,27 +705,30 @@ pub async fn list(
     actor.require(Permission::CustomerRead)?;
     let mut query = scoped(actor, customer::Entity::find())?.order_by_desc(customer::Column::Id);
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{q}%");
         // Phone numbers are stored normalised, so search with the digits the user typed too.
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let phone_pattern = if digits.len() >= 3 {
-            format!("%{digits}%")
+        let phone_text = if digits.len() >= 3 {
+            digits
         } else {
-            pattern.clone()
+            q.to_string()
         };
         query = query.filter(
             Condition::any()
-                .add(customer::Column::Number.like(pattern.clone()))
-                .add(customer::Column::Name.like(pattern.clone()))
-                .add(customer::Column::Phone.like(phone_pattern.clone()))
+                .add(crate::search::contains(customer::Column::Number, q))
+                .add(crate::search::contains(customer::Column::Name, q))
+                .add(crate::search::contains(
+                    customer::Column::Phone,
+                    &phone_text,
+                ))
                 .add(
                     customer::Column::Id.in_subquery(
                         Query::select()
                             .column(customer_contact::Column::CustomerId)
                             .from(customer_contact::Entity)
-                            .and_where(
-                                Expr::col(customer_contact::Column::Phone).like(phone_pattern),
-                            )
+                            .and_where(crate::search::contains(
+                                customer_contact::Column::Phone,
+                                &phone_text,
+                            ))
                             .to_owned(),
                     ),
                 )
@@ -698,7 +737,7 @@ pub async fn list(
                         Query::select()
                             .column(customer_address::Column::CustomerId)
                             .from(customer_address::Entity)
-                            .and_where(Expr::col(customer_address::Column::Detail).like(pattern))
+                            .and_where(crate::search::contains(customer_address::Column::Detail, q))
                             .to_owned(),
                     ),
                 ),

@@ -20,6 +20,7 @@ pub mod numbering;
 pub mod org;
 pub mod page;
 pub mod products;
+pub mod search;
 pub mod service_orders;
 pub mod settings;
 pub mod staff;

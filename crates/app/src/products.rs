@@ -295,11 +295,10 @@ pub async fn list(
     actor.require(Permission::ProductRead)?;
     let mut query = product::Entity::find().order_by_asc(product::Column::Model);
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{q}%");
         query = query.filter(
             Condition::any()
-                .add(product::Column::Model.like(pattern.clone()))
-                .add(product::Column::Name.like(pattern)),
+                .add(crate::search::contains(product::Column::Model, q))
+                .add(crate::search::contains(product::Column::Name, q)),
         );
     }
     if let Some(category) = filter.category.as_deref().filter(|c| !c.is_empty()) {

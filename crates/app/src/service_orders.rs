@@ -14,7 +14,7 @@ use aftersales_store::entity::{
     customer, customer_address, district, product, qualification, service_order,
     service_order_event, unit, user,
 };
-use aftersales_store::sea_orm::sea_query::{Expr, Query};
+use aftersales_store::sea_orm::sea_query::Query;
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
@@ -581,7 +581,7 @@ pub async fn step(
     Ok(view)
 }
 
-async fn find_visible(
+pub(crate) async fn find_visible(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,
@@ -798,11 +798,13 @@ pub async fn list(
         query = query.filter(service_order::Column::ReceivedAt.lt(day_start_ms(to, "to", 1)?));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{q}%");
         query = query.filter(
             Condition::any()
-                .add(service_order::Column::Number.like(pattern.clone()))
-                .add(service_order::Column::FaultDescription.like(pattern.clone()))
+                .add(crate::search::contains(service_order::Column::Number, q))
+                .add(crate::search::contains(
+                    service_order::Column::FaultDescription,
+                    q,
+                ))
                 .add(
                     service_order::Column::CustomerId.in_subquery(
                         Query::select()
@@ -810,8 +812,8 @@ pub async fn list(
                             .from(customer::Entity)
                             .cond_where(
                                 Condition::any()
-                                    .add(Expr::col(customer::Column::Name).like(pattern.clone()))
-                                    .add(Expr::col(customer::Column::Phone).like(pattern)),
+                                    .add(crate::search::contains(customer::Column::Name, q))
+                                    .add(crate::search::contains(customer::Column::Phone, q)),
                             )
                             .to_owned(),
                     ),

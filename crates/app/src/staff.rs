@@ -4,8 +4,8 @@ use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::validation::{date, optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{qualification, staff_skill, user, user_role};
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -265,12 +265,11 @@ pub async fn list(
         query = query.filter(user::Column::OrgUnitId.eq(unit));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{q}%");
         query = query.filter(
-            user::Column::Username
-                .like(pattern.clone())
-                .or(user::Column::DisplayName.like(pattern.clone()))
-                .or(user::Column::BadgeNo.like(pattern)),
+            Condition::any()
+                .add(crate::search::contains(user::Column::Username, q))
+                .add(crate::search::contains(user::Column::DisplayName, q))
+                .add(crate::search::contains(user::Column::BadgeNo, q)),
         );
     }
     if let Some(role) = filter.role.as_deref().filter(|r| !r.is_empty()) {
@@ -296,7 +295,7 @@ pub async fn list(
     })
 }
 
-async fn find_visible(
+pub(crate) async fn find_visible(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,

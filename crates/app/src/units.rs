@@ -416,11 +416,10 @@ pub async fn list(
         Scope::Nothing => return Err(AppError::Forbidden),
     };
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{q}%");
         query = query.filter(
             Condition::any()
-                .add(unit::Column::SerialNo.like(pattern.clone()))
-                .add(unit::Column::InvoiceNo.like(pattern)),
+                .add(crate::search::contains(unit::Column::SerialNo, q))
+                .add(crate::search::contains(unit::Column::InvoiceNo, q)),
         );
     }
     if let Some(customer_id) = filter.customer_id {

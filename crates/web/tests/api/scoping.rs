@@ -172,7 +172,6 @@ async fn branch_staff_get_404_for_units_and_contracts_of_another_branch() {
 /// The audit trail of a record is part of the record: a branch manager of BJ must not read
 /// the history (names, phones, before/after values) of a TJ customer.
 #[tokio::test]
-#[ignore = "bug: GET /audit/{entity}/{id} checks no scope (crates/web/src/api/settings.rs get_audit_trail)"]
 async fn a_bj_branch_manager_cannot_read_the_audit_trail_of_a_tj_customer() {
     let TwoBranches {
         app,
