@@ -6,6 +6,7 @@ mod m20261122_000001_platform;
 mod m20261122_000002_timers;
 mod m20261122_000003_calendars;
 mod m20261122_000004_service_orders;
+mod m20261122_000005_fault_reports;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_timers::Migration),
             Box::new(m20261122_000003_calendars::Migration),
             Box::new(m20261122_000004_service_orders::Migration),
+            Box::new(m20261122_000005_fault_reports::Migration),
         ]
     }
 }
