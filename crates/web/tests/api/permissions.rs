@@ -108,6 +108,33 @@ pub fn routes() -> Vec<Route> {
             &[OrgWrite],
             Body::Json(|fx| json!({"org_unit_id": fx.id("bj"), "name": "延庆区", "zone": "suburban", "version": 1})),
         ),
+        // working calendars: read with org.read, change with settings.write
+        route(GET, "/calendars", &[], &[OrgRead], Body::None),
+        route(
+            POST,
+            "/calendars",
+            &[],
+            &[SettingsWrite],
+            Body::Json(|_| json!({"code": "mx-cal", "name": "矩阵日历", "copy_from": "cn-standard"})),
+        ),
+        route(GET, "/calendars/{code}", &["=cn-standard"], &[OrgRead], Body::None),
+        route(
+            PUT,
+            "/calendars/{code}",
+            &["=cn-standard"],
+            &[SettingsWrite],
+            Body::Json(|_| json!({"name": "改", "time_zone": "Asia/Shanghai", "periods": {"mon": ["09:00-18:00"]}, "version": 1})),
+        ),
+        route(
+            POST,
+            "/calendars/{code}/holidays",
+            &["=cn-standard"],
+            &[SettingsWrite],
+            Body::Json(|_| json!({"format": "csv", "text": "2026-12-24,holiday", "replace": false})),
+        ),
+        route(DELETE, "/calendars/{code}/days/{date}", &["=cn-standard", "=2026-10-01"], &[SettingsWrite], Body::None),
+        route(GET, "/calendars/{code}/deadline", &["=cn-standard"], &[OrgRead], Body::None),
+        route(GET, "/calendars/{code}/elapsed", &["=cn-standard"], &[OrgRead], Body::None),
         // staff
         route(GET, "/staff", &[], &[StaffRead], Body::None),
         route(
