@@ -13,6 +13,7 @@ pub mod contracts;
 pub mod customers;
 pub mod demo;
 pub mod error;
+pub mod fault_reports;
 pub mod idempotency;
 pub mod import_export;
 pub mod notifications;
