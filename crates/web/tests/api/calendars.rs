@@ -323,3 +323,233 @@ async fn customers_and_contracts_carry_their_own_calendar() {
     .expect("effective");
     assert_eq!(effective.code(), "24x7");
 }
+
+/// The pages, through the router with a real session cookie.
+mod pages {
+    use aftersales_domain::role::Role;
+    use axum::body::Body;
+    use axum::http::{header, Method, Request, StatusCode};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use crate::helpers::{TestApp, PASSWORD};
+
+    struct Browser<'a> {
+        app: &'a TestApp,
+        cookie: String,
+        csrf: String,
+    }
+
+    impl Browser<'_> {
+        async fn send(
+            &self,
+            method: Method,
+            path: &str,
+            content_type: Option<&str>,
+            body: Vec<u8>,
+        ) -> (StatusCode, String, String) {
+            let mut builder = Request::builder()
+                .method(method)
+                .uri(path)
+                .header(header::COOKIE, &self.cookie)
+                .header(header::ACCEPT_LANGUAGE, "zh-CN");
+            if let Some(content_type) = content_type {
+                builder = builder.header(header::CONTENT_TYPE, content_type);
+            }
+            let response = self
+                .app
+                .router
+                .clone()
+                .oneshot(builder.body(Body::from(body)).expect("request"))
+                .await
+                .expect("infallible");
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            (
+                status,
+                location,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        }
+
+        async fn get(&self, path: &str) -> (StatusCode, String) {
+            let (status, _, body) = self.send(Method::GET, path, None, Vec::new()).await;
+            (status, body)
+        }
+
+        async fn post_form(
+            &self,
+            path: &str,
+            fields: &[(&str, &str)],
+        ) -> (StatusCode, String, String) {
+            let mut body = format!("_csrf={}", aftersales_web_urlencode(&self.csrf));
+            for (name, value) in fields {
+                body.push_str(&format!("&{name}={}", aftersales_web_urlencode(value)));
+            }
+            self.send(
+                Method::POST,
+                path,
+                Some("application/x-www-form-urlencoded"),
+                body.into_bytes(),
+            )
+            .await
+        }
+
+        async fn post_multipart(
+            &self,
+            path: &str,
+            fields: &[(&str, &str)],
+        ) -> (StatusCode, String) {
+            let boundary = "calendar-test-boundary";
+            let mut body = String::new();
+            for (name, value) in [("_csrf", self.csrf.as_str())].iter().chain(fields) {
+                body.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                ));
+            }
+            body.push_str(&format!("--{boundary}--\r\n"));
+            let (status, _, html) = self
+                .send(
+                    Method::POST,
+                    path,
+                    Some(&format!("multipart/form-data; boundary={boundary}")),
+                    body.into_bytes(),
+                )
+                .await;
+            (status, html)
+        }
+    }
+
+    fn aftersales_web_urlencode(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    async fn browser(app: &TestApp) -> Browser<'_> {
+        let session = aftersales_app::auth::sign_in(
+            &app.app,
+            &format!("u_{}", Role::Admin.as_str()),
+            PASSWORD,
+            "10.9.9.9",
+        )
+        .await
+        .expect("sign in");
+        Browser {
+            app,
+            cookie: format!("as_session={}", session.token),
+            csrf: session.csrf_token,
+        }
+    }
+
+    #[tokio::test]
+    async fn administrators_copy_edit_and_import_through_the_pages() {
+        let app = TestApp::spawn().await;
+        let b = browser(&app).await;
+        let (status, html) = b.get("/calendars").await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("cn-standard") && html.contains("calendar-form"));
+        let (status, html) = b.get("/org").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("href=\"/calendars\""));
+
+        let (status, location, _) = b
+            .post_form(
+                "/calendars",
+                &[
+                    ("code", "acme"),
+                    ("name", "本公司"),
+                    ("copy_from", "cn-standard"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/calendars/acme")
+        );
+        let (status, html) = b.get("/calendars/acme").await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("definition-form") && html.contains("国庆节"));
+
+        let week = |mon: &'static str| {
+            vec![
+                ("name", "本公司"),
+                ("time_zone", "Asia/Shanghai"),
+                ("mon", mon),
+                ("tue", "09:00-12:00, 13:00-18:00"),
+                ("version", "1"),
+            ]
+        };
+        let (status, _, html) = b
+            .post_form("/calendars/acme", &week("09:00-13:00, 12:00-18:00"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field=\"mon\""), "{html}");
+        let (status, _, _) = b
+            .post_form("/calendars/acme", &week("08:30-12:00 13:00-17:30"))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, html) = b.get("/calendars/acme").await;
+        assert!(html.contains("08:30-12:00, 13:00-17:30"));
+
+        let (status, html) = b
+            .post_multipart(
+                "/calendars/acme/holidays",
+                &[("text", "2026-12-24,holiday,Eve\n2026-12-99,holiday")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("第2行"), "{html}");
+        let (status, html) = b
+            .post_multipart(
+                "/calendars/acme/holidays",
+                &[("text", "2026-12-24,holiday,Eve")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("import-notice") && html.contains("2026-12-24"));
+        let (status, location, _) = b
+            .post_form("/calendars/acme/days/2026-12-24/delete", &[])
+            .await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/calendars/acme")
+        );
+
+        let (status, html) = b
+            .get("/calendars/cn-standard?start=2026-10-08T04%3A35&duration=48h")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("2026-10-14T18:00:00+08:00"), "{html}");
+        assert!(html.contains("builtin-note") && !html.contains("definition-form"));
+
+        // The contract form offers the calendars.
+        let customer = app
+            .create_customer(
+                serde_json::json!({"kind": "person", "name": "选日历", "phone": "13900001111",
+                                                "org_unit_id": app.seed.bj}),
+            )
+            .await;
+        let (status, html) = b
+            .get(&format!("/contracts/new?customer_id={}", customer["id"]))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("name=\"calendar_code\"") && html.contains("value=\"acme\""));
+    }
+}
