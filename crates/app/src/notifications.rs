@@ -194,3 +194,141 @@ pub async fn mark_all_read(app: &App, actor: &Actor) -> Result<u64, AppError> {
         .await?;
     Ok(result.rows_affected)
 }
+
+// ----- e-mail -----
+
+const MAIL_SENDING: &str = "sending";
+const MAIL_SENT: &str = "sent";
+const MAIL_FAILED: &str = "failed";
+
+/// Notifications older than this are not mailed any more (e.g. when a relay is configured
+/// after months without one): a stale reminder in the mailbox helps nobody.
+const MAIL_MAX_AGE_MS: i64 = 24 * 3_600_000;
+
+/// The SMTP relay e-mail notifications go through. Only the binary reads its configuration.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+impl Mailer {
+    /// `smtp_url` as lettre reads it: `smtp://host:25` (plain, or `?tls=required` for
+    /// STARTTLS), `smtps://user:password@host:465`; `from` is an address, optionally with a
+    /// name (`售后服务 <service@example.com>`).
+    pub fn new(smtp_url: &str, from: &str) -> Result<Mailer, String> {
+        let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(smtp_url)
+            .map_err(|err| format!("SMTP URL: {err}"))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|err| format!("sender address {from:?}: {err}"))?;
+        Ok(Mailer { transport, from })
+    }
+}
+
+/// Mails up to `limit` notifications queued since the last run; answers how many were sent.
+/// Each is claimed by a conditional update (pending → sending) before it is sent, so two
+/// instances never mail one twice; an instance that dies mid-send leaves it `sending`
+/// (at most once). A refused or undeliverable message is marked `failed` and logged.
+pub async fn send_pending_mail(app: &App, mailer: &Mailer, limit: u64) -> Result<usize, AppError> {
+    use aftersales_store::sea_orm::QuerySelect;
+    use lettre::AsyncTransport;
+
+    let now = app.now_ms();
+    let queued = notification::Entity::find()
+        .filter(notification::Column::MailStatus.eq(MAIL_PENDING))
+        .filter(notification::Column::CreatedAt.gte(now - MAIL_MAX_AGE_MS))
+        .order_by_asc(notification::Column::Id)
+        .limit(limit)
+        .all(&app.db)
+        .await?;
+    let mut sent = 0;
+    for row in queued {
+        let claimed = notification::Entity::update_many()
+            .col_expr(notification::Column::MailStatus, Expr::value(MAIL_SENDING))
+            .filter(notification::Column::Id.eq(row.id))
+            .filter(notification::Column::MailStatus.eq(MAIL_PENDING))
+            .exec(&app.db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let address = user::Entity::find_by_id(row.user_id)
+            .one(&app.db)
+            .await?
+            .and_then(|u| u.email);
+        let result = match address
+            .as_deref()
+            .map(str::parse::<lettre::message::Mailbox>)
+        {
+            Some(Ok(to)) => {
+                let mut text = row.body.clone().unwrap_or_default();
+                if let Some(link) = &row.link {
+                    text.push_str(&format!("\n\n{link}\n"));
+                }
+                match lettre::Message::builder()
+                    .from(mailer.from.clone())
+                    .to(to)
+                    .subject(row.title.clone())
+                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                    .body(text)
+                {
+                    Ok(message) => mailer
+                        .transport
+                        .send(message)
+                        .await
+                        .map(|_| ())
+                        .map_err(|err| err.to_string()),
+                    Err(err) => Err(err.to_string()),
+                }
+            }
+            Some(Err(err)) => Err(format!("address: {err}")),
+            None => Err("the user has no e-mail address".to_string()),
+        };
+        let status = match &result {
+            Ok(()) => {
+                sent += 1;
+                MAIL_SENT
+            }
+            Err(err) => {
+                tracing::warn!(notification = row.id, error = %err, "e-mail notification not sent");
+                MAIL_FAILED
+            }
+        };
+        notification::Entity::update_many()
+            .col_expr(notification::Column::MailStatus, Expr::value(status))
+            .col_expr(notification::Column::MailedAt, Expr::value(app.now_ms()))
+            .filter(notification::Column::Id.eq(row.id))
+            .exec(&app.db)
+            .await?;
+    }
+    Ok(sent)
+}
+
+/// Mails queued notifications every `interval`, after the transactions that created them
+/// have committed (the `notifications` table is the outbox). Without a relay, e-mail is off:
+/// that is logged once and no task runs.
+pub fn spawn_mailer(
+    app: App,
+    mailer: Option<Mailer>,
+    interval: std::time::Duration,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let Some(mailer) = mailer else {
+        tracing::info!(
+            "no SMTP relay configured (AFTERSALES_SMTP_URL): notifications are in-app only"
+        );
+        return None;
+    };
+    Some(tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval.max(std::time::Duration::from_millis(10)));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if let Err(err) = send_pending_mail(&app, &mailer, 50).await {
+                tracing::warn!(error = %err, "mailer: sending notifications failed");
+            }
+        }
+    }))
+}

@@ -271,7 +271,7 @@ pub fn spawn_runner_with(app: App, jobs: Jobs, interval: Duration) -> tokio::tas
             // Drain everything due before sleeping again, in batches.
             loop {
                 match run_due_with(&app, &jobs, 100).await {
-                    Ok(fired) if fired == 100 => continue,
+                    Ok(100) => continue,
                     Ok(_) => break,
                     Err(err) => {
                         tracing::warn!(error = %err, "timer runner: run_due failed");

@@ -784,3 +784,114 @@ async fn terminating_or_renewing_cancels_the_contract_timers() {
         }
     }
 }
+
+// ----- e-mail -----
+
+/// A minimal SMTP server on a free local port that accepts everything and keeps every line
+/// it was sent.
+async fn fake_smtp() -> (u16, Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = log.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    seen.lock().unwrap().push(line.clone());
+                    let command = line.to_ascii_uppercase();
+                    let reply: &[u8] = if in_data {
+                        if line != "." {
+                            continue;
+                        }
+                        in_data = false;
+                        b"250 queued\r\n"
+                    } else if command.starts_with("EHLO") {
+                        b"250-fake\r\n250 8BITMIME\r\n"
+                    } else if command.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if command.starts_with("QUIT") {
+                        b"221 bye\r\n"
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(reply).await.unwrap();
+                    if command.starts_with("QUIT") {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (port, log)
+}
+
+#[tokio::test]
+async fn notifications_are_mailed_after_commit_once_to_users_with_an_address() {
+    use aftersales_store::entity::{notification, user};
+    use aftersales_store::sea_orm::{ActiveModelTrait, Set};
+    let db = TestDb::create().await;
+    let clock = clock();
+    let app = db.app(clock.clone()).await;
+    let company = company(&app).await;
+    let manager = user::Entity::find_by_id(company.manager)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut manager: user::ActiveModel = manager.into();
+    manager.email = Set(Some("bj.manager@example.com".into()));
+    manager.update(&app.db).await.unwrap();
+    signed_contract(&app, &company, "2027-03-31").await;
+    clock.set(at("2027-02-28T01:00:00Z"));
+    assert_eq!(timers::run_due(&app, 10).await.unwrap(), 1);
+
+    let (port, log) = fake_smtp().await;
+    let mailer = notifications::Mailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "售后服务 <service@example.com>",
+    )
+    .unwrap();
+    assert_eq!(
+        notifications::send_pending_mail(&app, &mailer, 50)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        notifications::send_pending_mail(&app, &mailer, 50)
+            .await
+            .unwrap(),
+        0
+    );
+    let lines = log.lock().unwrap().clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("RCPT TO:<bj.manager@example.com>")),
+        "{lines:?}"
+    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("RCPT TO")).count(), 1);
+    let statuses: Vec<(i64, Option<String>)> = notification::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.user_id, n.mail_status))
+        .collect();
+    assert!(
+        statuses.contains(&(company.manager, Some("sent".into()))),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&(company.kefu, None)),
+        "no address, no mail: {statuses:?}"
+    );
+}

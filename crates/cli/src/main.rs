@@ -37,6 +37,38 @@ struct ServeArgs {
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "AFTERSALES_SECURE_COOKIES")]
     secure_cookies: Option<bool>,
+    /// Seconds between two runs of the timer runner (and of the mailer).
+    #[arg(long, env = "AFTERSALES_TIMER_INTERVAL_SECS", default_value_t = 5)]
+    timer_interval_secs: u64,
+    /// SMTP relay for e-mail notifications, e.g. smtp://host:25 (none: in-app only).
+    #[arg(long, env = "AFTERSALES_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of e-mail notifications, e.g. "售后服务 <service@example.com>".
+    #[arg(long, env = "AFTERSALES_MAIL_FROM")]
+    mail_from: Option<String>,
+}
+
+impl ServeArgs {
+    /// The background work of a serving instance: the timer runner and the mailer.
+    fn background(&self) -> anyhow::Result<Background> {
+        let mailer = match (&self.smtp_url, &self.mail_from) {
+            (Some(url), Some(from)) => Some(
+                aftersales_app::notifications::Mailer::new(url, from)
+                    .map_err(|err| anyhow::anyhow!("e-mail configuration: {err}"))?,
+            ),
+            (Some(_), None) => bail!("AFTERSALES_SMTP_URL needs AFTERSALES_MAIL_FROM"),
+            _ => None,
+        };
+        Ok(Background {
+            interval: std::time::Duration::from_secs(self.timer_interval_secs.max(1)),
+            mailer,
+        })
+    }
+}
+
+struct Background {
+    interval: std::time::Duration,
+    mailer: Option<aftersales_app::notifications::Mailer>,
 }
 
 #[derive(Subcommand)]
@@ -147,9 +179,10 @@ fn redact(url: &str) -> String {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
+            let background = args.background()?;
             let config = cli.config.resolve(args.bind, args.secure_cookies)?;
             let app = open(&config).await?;
-            serve(app, &config, None).await
+            serve(app, &config, None, background).await
         }
         Command::Migrate => {
             let config = cli.config.resolve(None, None)?;
@@ -161,6 +194,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve: args,
             no_serve,
         } => {
+            let background = args.background()?;
             let config = cli.config.resolve(args.bind, args.secure_cookies)?;
             let app = open(&config).await?;
             if aftersales_app::demo::is_loaded(&app).await? {
@@ -181,7 +215,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("Demo data ready. Sign in with {sign_in}.");
                 return Ok(());
             }
-            serve(app, &config, Some(sign_in)).await
+            serve(app, &config, Some(sign_in), background).await
         }
         Command::User { command } => {
             let config = cli.config.resolve(None, None)?;
@@ -197,7 +231,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(app: App, config: &Config, sign_in: Option<String>) -> anyhow::Result<()> {
+async fn serve(
+    app: App,
+    config: &Config,
+    sign_in: Option<String>,
+    background: Background,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
@@ -206,11 +245,24 @@ async fn serve(app: App, config: &Config, sign_in: Option<String>) -> anyhow::Re
     if let Some(sign_in) = sign_in {
         println!("Sign in with {sign_in}.");
     }
+    // Every instance runs the timer runner: timers are claimed row by row, so several
+    // instances on one PostgreSQL never fire one twice.
+    let runner = aftersales_app::timers::spawn_runner(app.clone(), background.interval);
+    let mailer = aftersales_app::notifications::spawn_mailer(
+        app.clone(),
+        background.mailer,
+        background.interval,
+    );
     let state = aftersales_web::AppState::new(app, config.secure_cookies);
-    aftersales_web::serve(listener, state, async {
+    let served = aftersales_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await?;
+    .await;
+    runner.abort();
+    if let Some(mailer) = mailer {
+        mailer.abort();
+    }
+    served?;
     Ok(())
 }
 

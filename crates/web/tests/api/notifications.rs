@@ -57,6 +57,15 @@ async fn the_contract_expiry_notice_reaches_its_owners_who_mark_it_read() {
     let technician = app.get("/notifications", Role::Technician).await;
     assert_eq!(technician.body["total"], 0, "{}", technician.body);
 
+    // The page and the header badge show the same.
+    let page = page_text(&app, "/notifications", Role::BranchManager).await;
+    assert!(
+        page.contains("保养到期通知书") && page.contains("id=\"notifications-link\""),
+        "{page}"
+    );
+    let badge = page_text(&app, "/notifications/unread", Role::BranchManager).await;
+    assert!(badge.contains(">1</span>"), "{badge}");
+
     let inbox = app.get("/notifications", Role::BranchManager).await;
     let notice = inbox.body["items"][0]["id"].as_i64().unwrap();
     // Someone else's notification does not exist for you.
@@ -84,4 +93,28 @@ async fn the_contract_expiry_notice_reaches_its_owners_who_mark_it_read() {
         kefu.body["unread"], 1,
         "the other owner's copy stays unread"
     );
+    let badge = page_text(&app, "/notifications/unread", Role::BranchManager).await;
+    assert!(badge.trim().is_empty(), "nothing unread, no badge: {badge}");
+}
+
+/// A page fetched in a browser session of the role's seeded user.
+async fn page_text(app: &TestApp, path: &str, role: Role) -> String {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let session = aftersales_app::auth::sign_in(
+        &app.app,
+        &format!("u_{}", role.as_str()),
+        crate::helpers::PASSWORD,
+        "127.0.0.1",
+    )
+    .await
+    .expect("sign in");
+    let request = axum::http::Request::get(path)
+        .header("cookie", format!("as_session={}", session.token))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
 }
