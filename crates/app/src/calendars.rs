@@ -1028,8 +1028,10 @@ mod tests {
 
     #[test]
     fn periods_are_validated_by_the_engine_and_named_by_weekday() {
-        let mut periods = WeeklyPeriods::default();
-        periods.mon = vec!["13:00-18:00".into(), "09:00-12:00".into()];
+        let mut periods = WeeklyPeriods {
+            mon: vec!["13:00-18:00".into(), "09:00-12:00".into()],
+            ..WeeklyPeriods::default()
+        };
         let valid = validate_definition("x", "Asia/Shanghai", &periods, ValidationErrors::new())
             .expect("unordered but disjoint periods are fine");
         assert_eq!(valid.periods.mon, ["09:00-12:00", "13:00-18:00"]);

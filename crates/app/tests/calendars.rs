@@ -442,8 +442,10 @@ async fn a_bad_import_line_is_named_and_nothing_is_stored() {
 #[tokio::test]
 async fn periods_are_validated_and_versions_checked() {
     let f = fixture().await;
-    let mut periods = WeeklyPeriods::default();
-    periods.mon = vec!["09:00-12:00".into(), "11:30-18:00".into()];
+    let mut periods = WeeklyPeriods {
+        mon: vec!["09:00-12:00".into(), "11:30-18:00".into()],
+        ..WeeklyPeriods::default()
+    };
     let overlapping = CalendarInput {
         code: "night".into(),
         name: "夜班".into(),
