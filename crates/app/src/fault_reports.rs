@@ -294,12 +294,7 @@ fn validate(input: &ReportInput, photos: &[PhotoUpload]) -> Result<ValidReport, 
         errors.add("photos", "empty_file");
     } else if photos.iter().any(|p| p.bytes.len() > MAX_PHOTO_BYTES) {
         errors.add("photos", "file_too_large");
-    } else if photos.iter().any(|p| {
-        !p.content_type
-            .trim()
-            .to_ascii_lowercase()
-            .starts_with("image/")
-    }) {
+    } else if photos.iter().any(|p| !is_raster_image(&p.content_type)) {
         errors.add("photos", "not_an_image");
     }
     match (description, contact_name, contact_phone, preferred_time) {
@@ -315,6 +310,13 @@ fn validate(input: &ReportInput, photos: &[PhotoUpload]) -> Result<ValidReport, 
         }
         _ => Err(errors),
     }
+}
+
+/// Photos are raster images by their content type; SVG is refused because, served back from
+/// this site, it could carry script.
+fn is_raster_image(content_type: &str) -> bool {
+    let content_type = content_type.trim().to_ascii_lowercase();
+    content_type.starts_with("image/") && !content_type.contains("svg")
 }
 
 /// Refuses with 429 when `count` reports since `since` reached `limit`; the retry time is

@@ -7,6 +7,7 @@ mod calendars;
 mod contracts;
 mod customers;
 mod exchange;
+pub(crate) mod fault_reports;
 mod me;
 mod notifications;
 mod org;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(products::router())
         .merge(service_orders::router())
+        .merge(fault_reports::router())
         .merge(units::router())
         .merge(contracts::router())
         .merge(settings::router())
@@ -61,6 +63,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = customers::Api),
         (path = "/api/v1", api = products::Api),
         (path = "/api/v1", api = service_orders::Api),
+        (path = "/api/v1", api = fault_reports::Api),
         (path = "/api/v1", api = units::Api),
         (path = "/api/v1", api = contracts::Api),
         (path = "/api/v1", api = settings::Api),

@@ -7,6 +7,7 @@ mod admin;
 mod calendars;
 mod contracts;
 mod customers;
+mod fault_reports;
 mod notifications;
 mod org;
 mod products;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(admin::router())
         .merge(notifications::router())
+        .merge(fault_reports::router())
 }
 
 /// What every page's layout needs.

@@ -12,6 +12,7 @@ mod audit;
 mod calendars;
 mod contracts;
 mod customers;
+mod fault_reports;
 mod idempotency;
 mod import_export;
 mod notifications;

@@ -316,6 +316,23 @@ pub fn routes() -> Vec<Route> {
             &[OrderDispatch],
             Body::Json(|fx| json!({"version": 1, "technician_id": fx.id("staff")})),
         ),
+        // fault reports from QR labels: the label is read like the unit, the queue is the call register's
+        route(GET, "/units/{id}/label", &["unit"], &[CustomerRead], Body::None),
+        route(GET, "/fault-reports", &[], &[OrderRegister], Body::None),
+        route(
+            POST,
+            "/fault-reports/{id}/confirm",
+            &["fault_report"],
+            &[OrderRegister],
+            Body::Json(|_| json!({"version": 1, "fault_class": "hardware", "urgency": "normal"})),
+        ),
+        route(
+            POST,
+            "/fault-reports/{id}/reject",
+            &["fault_report_to_reject"],
+            &[OrderRegister],
+            Body::Json(|_| json!({"version": 1, "reason": "重复报修"})),
+        ),
         // attachments: reading them is reading the record they belong to
         route(GET, "/attachments/{entity}/{id}", &["=customer", "customer"], &[CustomerRead], Body::None),
         route(GET, "/attachments/{entity}/{id}", &["=contract", "contract"], &[ContractRead], Body::None),
@@ -482,6 +499,22 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     order.assert_status(StatusCode::CREATED);
     ids.insert("order", order.id());
+    let label = app
+        .get(&format!("/units/{}/label", ids["unit"]), Role::Admin)
+        .await;
+    label.assert_status(StatusCode::OK);
+    let code = label.body["code"].as_str().expect("label code").to_string();
+    for fixture in ["fault_report", "fault_report_to_reject"] {
+        let input = aftersales_app::fault_reports::ReportInput {
+            description: "扫码报修：不制冷".into(),
+            contact_phone: "13000000000".into(),
+            ..Default::default()
+        };
+        let report = aftersales_app::fault_reports::submit(&app.app, &code, &input, &[], None)
+            .await
+            .expect("fault report");
+        ids.insert(fixture, report.id);
+    }
     for (entity, fixture) in [
         ("customer", "customer_attachment"),
         ("unit", "unit_attachment"),
