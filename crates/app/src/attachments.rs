@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use aftersales_domain::role::Permission;
 use aftersales_store::entity::attachment;
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -17,7 +17,7 @@ use crate::{audit, Actor, App, AppError};
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// Records that take attachments, each checked for visibility through its own use case.
-const ENTITIES: &[&str] = &["customer", "unit", "contract"];
+const ENTITIES: &[&str] = &["customer", "unit", "contract", "service_order"];
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
@@ -64,6 +64,9 @@ async fn ensure_record_visible(
         "contract" => crate::contracts::get(app, actor, entity_id)
             .await
             .map(|_| ()),
+        "service_order" => crate::service_orders::get(app, actor, entity_id)
+            .await
+            .map(drop),
         _ => Err(AppError::NotFound),
     }
 }
@@ -86,6 +89,35 @@ pub async fn upload(
         return Err(AppError::NotFound);
     }
     ensure_record_visible(app, actor, entity, entity_id).await?;
+    let txn = app.write_txn().await?;
+    let row = store(
+        app,
+        &txn,
+        actor,
+        entity,
+        entity_id,
+        file_name,
+        content_type,
+        bytes,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row.into())
+}
+
+/// Stores a file and its row inside the caller's transaction, for use cases that attach a
+/// file as part of a larger step (a signature on completion). The caller has checked that
+/// the actor may change the record.
+pub(crate) async fn store(
+    app: &App,
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    entity: &str,
+    entity_id: i64,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<attachment::Model, AppError> {
     let file_name = aftersales_domain::validation::required_text(file_name, 200)
         .map_err(|code| AppError::invalid("file", code))?;
     if bytes.is_empty() {
@@ -115,7 +147,6 @@ pub async fn upload(
             .map_err(|err| AppError::Unavailable(err.to_string()))?;
     }
     let now = app.now_ms();
-    let txn = app.write_txn().await?;
     let row = attachment::ActiveModel {
         entity: Set(entity.to_string()),
         entity_id: Set(entity_id),
@@ -131,10 +162,10 @@ pub async fn upload(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     audit::record(
-        &txn,
+        db,
         now,
         Some(actor),
         entity,
@@ -144,8 +175,7 @@ pub async fn upload(
         Some(&AttachmentView::from(row.clone())),
     )
     .await?;
-    txn.commit().await?;
-    Ok(row.into())
+    Ok(row)
 }
 
 pub async fn list(

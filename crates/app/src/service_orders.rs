@@ -69,6 +69,28 @@ pub struct StepInput {
     pub appointment_at: Option<String>,
     /// Work done, inspection findings, cancellation reason…
     pub note: Option<String>,
+    /// For complete_on_site: the customer's signature drawn on the screen, a PNG as base64
+    /// (a `data:image/png;base64,` prefix is accepted).
+    pub signature_png: Option<String>,
+    /// For complete_on_site without a signature: why (customer absent or refused). The
+    /// supervisor is alerted (REPAIR-3).
+    pub no_signature_reason: Option<String>,
+}
+
+/// The bytes of a signature PNG sent as base64, checked to be a PNG.
+fn decode_signature(text: &str) -> Result<Vec<u8>, AppError> {
+    use base64::Engine;
+    let data = text
+        .trim()
+        .strip_prefix("data:image/png;base64,")
+        .unwrap_or(text.trim());
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|_| AppError::invalid("signature_png", "invalid_signature"))?;
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Err(AppError::invalid("signature_png", "invalid_signature"));
+    }
+    Ok(bytes)
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -416,6 +438,41 @@ async fn record_event(
     Ok(())
 }
 
+/// How the customer acknowledged the work on completion.
+enum Signature {
+    Drawn(Vec<u8>),
+    Refused(String),
+}
+
+/// A completion without the customer's signature alerts the branch's supervisors.
+async fn alert_supervisors(
+    db: &impl ConnectionTrait,
+    now: i64,
+    order: &service_order::Model,
+    reason: &str,
+) -> Result<(), AppError> {
+    let supervisors =
+        crate::notifications::users_with_role(db, Role::ServiceSupervisor, Some(order.org_unit_id))
+            .await?;
+    let message = crate::notifications::Message {
+        kind: "order_unsigned",
+        link: Some(format!("/service-orders/{}", order.id)),
+        zh: (
+            format!("服务凭证 {} 未经客户签字完工", order.number),
+            format!("原因：{reason}"),
+        ),
+        en: (
+            format!(
+                "Service order {} completed without the customer's signature",
+                order.number
+            ),
+            format!("Reason: {reason}"),
+        ),
+    };
+    crate::notifications::notify(db, now, &supervisors, &message).await?;
+    Ok(())
+}
+
 /// Which part of the staff takes each step.
 fn permission_for(event: OrderEvent) -> Permission {
     use OrderEvent as E;
@@ -493,6 +550,7 @@ pub async fn step(
     let note = optional_text(input.note.as_deref(), 2000)
         .map_err(|code| AppError::invalid("note", code))?;
     let mut active: service_order::ActiveModel = order.clone().into();
+    let mut signed = None;
     match event {
         OrderEvent::Dispatch | OrderEvent::Reassign => {
             let technician_id = input
@@ -533,6 +591,19 @@ pub async fn step(
             if note.is_none() {
                 return Err(AppError::invalid("note", "required"));
             }
+            let reason = optional_text(input.no_signature_reason.as_deref(), 500)
+                .map_err(|code| AppError::invalid("no_signature_reason", code))?;
+            signed = match (
+                input
+                    .signature_png
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty()),
+                reason,
+            ) {
+                (Some(text), _) => Some(Signature::Drawn(decode_signature(text)?)),
+                (None, Some(reason)) => Some(Signature::Refused(reason)),
+                (None, None) => return Err(AppError::invalid("signature_png", "required")),
+            };
             active.completed_at = Set(Some(now));
         }
         OrderEvent::FailInspection | OrderEvent::Cancel if note.is_none() => {
@@ -554,6 +625,31 @@ pub async fn step(
     active.updated_at = Set(now);
     let after =
         versioned_update(&txn, active, service_order::Column::Version, input.version).await?;
+    let note = match &signed {
+        Some(Signature::Drawn(png)) => {
+            let name = format!("signature-{}.png", order.number);
+            crate::attachments::store(
+                app,
+                &txn,
+                actor,
+                "service_order",
+                id,
+                &name,
+                "image/png",
+                png,
+            )
+            .await?;
+            note
+        }
+        Some(Signature::Refused(reason)) => {
+            alert_supervisors(&txn, now, &order, reason).await?;
+            Some(format!(
+                "{} ／ 未签名原因: {reason}",
+                note.unwrap_or_default()
+            ))
+        }
+        None => note,
+    };
     record_event(
         &txn,
         id,

@@ -26,6 +26,9 @@ async fn customer_with_unit(
     (customer_id, unit["id"].as_i64().unwrap(), address_id)
 }
 
+/// A 1×1 PNG, as the signature pad sends it.
+const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
 fn order_body(customer_id: i64, unit_id: i64, address_id: i64) -> Value {
     json!({
         "channel": "phone",
@@ -253,7 +256,7 @@ async fn the_on_site_flow_ends_with_an_archived_voucher_and_a_full_timeline() {
         (
             Role::Technician,
             "complete_on_site",
-            json!({"note": "更换电容，试机正常"}),
+            json!({"note": "更换电容，试机正常", "signature_png": SIGNATURE}),
         ),
         (Role::ServiceAgent, "archive", json!({})),
     ] {
@@ -327,6 +330,100 @@ async fn completing_needs_the_work_done_and_technicians_work_only_on_their_own_o
     )
     .await
     .assert_invalid("note");
+    step(
+        &app,
+        Role::Technician,
+        &order,
+        "complete_on_site",
+        json!({"note": "修好了"}),
+    )
+    .await
+    .assert_invalid("signature_png");
+    step(
+        &app,
+        Role::Technician,
+        &order,
+        "complete_on_site",
+        json!({"note": "修好了", "signature_png": "bm90IGEgcG5n"}),
+    )
+    .await
+    .assert_invalid("signature_png");
+    let done = step(
+        &app,
+        Role::Technician,
+        &order,
+        "complete_on_site",
+        json!({"note": "修好了", "signature_png": SIGNATURE}),
+    )
+    .await;
+    done.assert_status(StatusCode::OK);
+    // The drawn signature is filed with the order.
+    let files = app
+        .get(
+            &format!("/attachments/service_order/{}", order["id"]),
+            Role::Admin,
+        )
+        .await;
+    files.assert_status(StatusCode::OK);
+    let name = files.body[0]["file_name"].as_str().unwrap().to_string();
+    assert!(
+        name.starts_with("signature-") && name.ends_with(".png"),
+        "{name}"
+    );
+    assert_eq!(files.body[0]["content_type"], "image/png");
+}
+
+#[tokio::test]
+async fn completing_without_a_signature_needs_a_reason_and_alerts_the_supervisor() {
+    let app = TestApp::spawn().await;
+    certify_technician(&app).await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000011", "SN-K1", "2026-06-01").await;
+    let mut order = register(&app, order_body(customer, unit, address)).await;
+    let technician = app.user(Role::Technician);
+    order = step(
+        &app,
+        Role::ServiceSupervisor,
+        &order,
+        "dispatch",
+        json!({"technician_id": technician}),
+    )
+    .await
+    .body;
+    for event in ["record_contact", "check_in"] {
+        order = step(&app, Role::Technician, &order, event, json!({}))
+            .await
+            .body;
+    }
+    let done = step(
+        &app,
+        Role::Technician,
+        &order,
+        "complete_on_site",
+        json!({"note": "修好了", "no_signature_reason": "客户不在家，家人代收"}),
+    )
+    .await;
+    done.assert_status(StatusCode::OK);
+    let last = done.body["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(
+        last["note"].as_str().unwrap().contains("客户不在家"),
+        "{last}"
+    );
+    let inbox = app.get("/notifications", Role::ServiceSupervisor).await;
+    inbox.assert_status(StatusCode::OK);
+    assert!(
+        inbox
+            .body
+            .to_string()
+            .contains(order["number"].as_str().unwrap()),
+        "{}",
+        inbox.body
+    );
 }
 
 #[tokio::test]
@@ -448,7 +545,7 @@ async fn a_second_call_for_the_same_fault_within_the_window_is_a_repeat_repair()
         (
             Role::Technician,
             "complete_on_site",
-            json!({"note": "更换电容"}),
+            json!({"note": "更换电容", "signature_png": SIGNATURE}),
         ),
     ] {
         first = step(&app, role, &first, event, extra).await.body;

@@ -1,0 +1,468 @@
+//! Service-order pages: the call register and dispatch board, the intake form with customer
+//! look-up by phone, the order page with one form per possible step (signature capture on
+//! completion), the technician's "my jobs" list and the printable service voucher.
+
+use aftersales_app::customers::{self, AddressView, CustomerView};
+use aftersales_app::page::{Page, PageRequest};
+use aftersales_app::products::{self, ProductFilter, ProductView};
+use aftersales_app::service_orders::{
+    self, OrderFilter, OrderInput, OrderView, StepInput, CHANNELS, URGENCIES,
+};
+use aftersales_app::staff::{self, UserFilter, UserView};
+use aftersales_app::units::UnitSummary;
+use aftersales_app::{attachments, AppError};
+use aftersales_domain::service_order::{FaultClass, OrderEvent, OrderStatus, ServiceCategory};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::{
+    is_form_error, optional_id, redirect, render, render_with, CsrfForm, Ctx, FieldErrors,
+    PageError, Pager,
+};
+use crate::session::PageUser;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/service-orders", get(list_orders).post(register_order))
+        .route("/service-orders/new", get(new_order))
+        .route("/service-orders/{id}", get(show_order))
+        .route("/service-orders/{id}/step", post(step_order))
+        .route("/service-orders/{id}/print", get(print_order))
+        .route("/my-jobs", get(my_jobs))
+}
+
+fn all() -> PageRequest {
+    PageRequest {
+        page: Some(1),
+        per_page: Some(aftersales_app::page::MAX_PER_PAGE),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    page: Page<OrderView>,
+    pager: Pager,
+    filter: OrderFilter,
+    technicians: Vec<UserView>,
+    statuses: &'static [OrderStatus],
+    categories: &'static [ServiceCategory],
+}
+
+impl ListPage {
+    fn status_is(&self, code: &str) -> bool {
+        self.filter.status.as_deref() == Some(code)
+    }
+    fn category_is(&self, code: &str) -> bool {
+        self.filter.category.as_deref() == Some(code)
+    }
+    fn technician_is(&self, id: &i64) -> bool {
+        self.filter.technician_id == Some(*id)
+    }
+    fn text(value: &Option<String>) -> &str {
+        value.as_deref().unwrap_or("")
+    }
+}
+
+/// The branch's technicians (for filters and dispatch); empty for users who may not list staff.
+async fn technicians(state: &AppState, user: &PageUser) -> Vec<UserView> {
+    let filter = UserFilter {
+        role: Some("technician".into()),
+        ..UserFilter::default()
+    };
+    staff::list(&state.app, &user.actor, &filter, all())
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default()
+}
+
+async fn list_orders(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(filter): Query<OrderFilter>,
+    Query(page): Query<PageRequest>,
+) -> Result<Response, PageError> {
+    let result = service_orders::list(&state.app, &user.actor, &filter, page).await?;
+    let pager = Pager::new(
+        &result,
+        &[
+            ("q", filter.q.clone()),
+            ("status", filter.status.clone()),
+            ("category", filter.category.clone()),
+            ("technician_id", filter.technician_id.map(|t| t.to_string())),
+            ("from", filter.from.clone()),
+            ("to", filter.to.clone()),
+        ],
+    );
+    let technicians = technicians(&state, &user).await;
+    render(&ListPage {
+        ctx: Ctx::of(&user, "service_orders"),
+        page: result,
+        pager,
+        filter,
+        technicians,
+        statuses: OrderStatus::ALL,
+        categories: ServiceCategory::ALL,
+    })
+}
+
+/// The intake form as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct IntakeForm {
+    /// The phone number the caller gives: finds the customer.
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    customer_id: String,
+    #[serde(default)]
+    address_id: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    product_id: String,
+    #[serde(default)]
+    component: String,
+    #[serde(default)]
+    fault_description: String,
+    #[serde(default)]
+    fault_class: String,
+    #[serde(default)]
+    urgency: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    category_reason: String,
+    #[serde(default)]
+    preferred_time: String,
+}
+
+fn text(value: &str) -> Option<String> {
+    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl IntakeForm {
+    fn to_input(&self) -> OrderInput {
+        OrderInput {
+            channel: self.channel.clone(),
+            customer_id: optional_id(&self.customer_id).unwrap_or(0),
+            address_id: optional_id(&self.address_id),
+            unit_id: optional_id(&self.unit_id),
+            product_id: optional_id(&self.product_id),
+            component: text(&self.component),
+            fault_description: self.fault_description.clone(),
+            fault_class: self.fault_class.clone(),
+            urgency: self.urgency.clone(),
+            received_at: None,
+            category: text(&self.category),
+            category_reason: text(&self.category_reason),
+            preferred_time: text(&self.preferred_time),
+        }
+    }
+}
+
+/// A customer found by phone, with what the form lets the agent pick.
+pub struct Match {
+    customer: CustomerView,
+    addresses: Vec<AddressView>,
+    units: Vec<UnitSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/new.html")]
+struct IntakePage {
+    ctx: Ctx,
+    form: IntakeForm,
+    matches: Vec<Match>,
+    products: Vec<ProductView>,
+    errors: FieldErrors,
+    channels: &'static [&'static str],
+    urgencies: &'static [&'static str],
+    fault_classes: &'static [FaultClass],
+    categories: &'static [ServiceCategory],
+    /// The phone was searched and nothing matched.
+    searched: bool,
+}
+
+impl IntakePage {
+    fn is(&self, value: &str, chosen: &str) -> bool {
+        value == chosen
+    }
+    fn chosen_id(&self, chosen: &str, id: &i64) -> bool {
+        optional_id(chosen) == Some(*id)
+    }
+}
+
+async fn intake_page(
+    state: &AppState,
+    user: &PageUser,
+    mut form: IntakeForm,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let mut matches = Vec::new();
+    let phone = form.phone.trim().to_string();
+    if !phone.is_empty() {
+        // A malformed number simply finds nobody; the form says so.
+        for customer in customers::find_by_phone(&state.app, &user.actor, &phone)
+            .await
+            .unwrap_or_default()
+        {
+            let card = customers::card(&state.app, &user.actor, customer.id).await?;
+            matches.push(Match {
+                customer,
+                addresses: card.addresses,
+                units: card.units,
+            });
+        }
+    }
+    if matches.len() == 1 && form.customer_id.is_empty() {
+        form.customer_id = matches[0].customer.id.to_string();
+        if let Some(address) = matches[0].addresses.first() {
+            form.address_id = address.id.to_string();
+        }
+    }
+    if form.channel.is_empty() {
+        form.channel = "phone".into();
+    }
+    let products = products::list(&state.app, &user.actor, &ProductFilter::default(), all())
+        .await?
+        .items;
+    let (status, errors) = match &error {
+        Some(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::from_error(err, user.lang, &[]),
+        ),
+        None => (StatusCode::OK, FieldErrors::default()),
+    };
+    let searched = !phone.is_empty() && matches.is_empty();
+    render_with(
+        status,
+        &IntakePage {
+            ctx: Ctx::of(user, "service_orders"),
+            form,
+            matches,
+            products,
+            errors,
+            channels: CHANNELS,
+            urgencies: URGENCIES,
+            fault_classes: FaultClass::ALL,
+            categories: ServiceCategory::ALL,
+            searched,
+        },
+    )
+}
+
+async fn new_order(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(form): Query<IntakeForm>,
+) -> Result<Response, PageError> {
+    intake_page(&state, &user, form, None).await
+}
+
+async fn register_order(
+    State(state): State<AppState>,
+    user: PageUser,
+    CsrfForm(form): CsrfForm<IntakeForm>,
+) -> Result<Response, PageError> {
+    match service_orders::register(&state.app, &user.actor, &form.to_input(), None).await {
+        Ok(order) => redirect(&format!("/service-orders/{}", order.id)),
+        Err(err) if is_form_error(&err) => intake_page(&state, &user, form, Some(err)).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    order: OrderView,
+    technicians: Vec<UserView>,
+    attachments: Vec<attachments::AttachmentView>,
+    errors: FieldErrors,
+}
+
+impl ShowPage {
+    fn can_step(&self, event: &str) -> bool {
+        self.order.next_events.iter().any(|e| e == event)
+    }
+    /// The instant shown in the order's zone (Asia/Shanghai), or a dash.
+    fn at(&self, instant: &Option<String>) -> String {
+        instant
+            .as_deref()
+            .map_or_else(|| "—".to_string(), |i| self.ctx.local_time(i))
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let order = service_orders::get(&state.app, &user.actor, id).await?;
+    let technicians = technicians(state, user).await;
+    let attachments = attachments::list(&state.app, &user.actor, "service_order", id).await?;
+    let (status, errors) = match &error {
+        Some(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::from_error(err, user.lang, &[]),
+        ),
+        None => (StatusCode::OK, FieldErrors::default()),
+    };
+    render_with(
+        status,
+        &ShowPage {
+            ctx: Ctx::of(user, "service_orders"),
+            order,
+            technicians,
+            attachments,
+            errors,
+        },
+    )
+}
+
+async fn show_order(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    show_page(&state, &user, id, None).await
+}
+
+#[derive(Debug, Deserialize)]
+struct StepForm {
+    event: String,
+    version: i32,
+    #[serde(default)]
+    technician_id: String,
+    /// `datetime-local` value, read in Asia/Shanghai.
+    #[serde(default)]
+    appointment_at: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    signature_png: String,
+    #[serde(default)]
+    no_signature_reason: String,
+}
+
+/// A `datetime-local` value (`2026-11-22T14:30`) in the default zone, as RFC 3339.
+fn local_to_instant(value: &str) -> Result<Option<String>, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let civil: jiff::civil::DateTime = value
+        .parse()
+        .map_err(|_| AppError::invalid("appointment_at", "invalid_instant"))?;
+    let zoned = civil
+        .to_zoned(aftersales_app::clock::default_zone())
+        .map_err(|_| AppError::invalid("appointment_at", "invalid_instant"))?;
+    Ok(Some(zoned.timestamp().to_string()))
+}
+
+async fn step_order(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<StepForm>,
+) -> Result<Response, PageError> {
+    let event = OrderEvent::parse(&form.event).ok_or(PageError(AppError::NotFound))?;
+    let result = match local_to_instant(&form.appointment_at) {
+        Ok(appointment_at) => {
+            let input = StepInput {
+                version: form.version,
+                technician_id: optional_id(&form.technician_id),
+                appointment_at,
+                note: text(&form.note),
+                signature_png: text(&form.signature_png),
+                no_signature_reason: text(&form.no_signature_reason),
+            };
+            service_orders::step(&state.app, &user.actor, id, event, &input).await
+        }
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(_) => redirect(&format!("/service-orders/{id}")),
+        Err(err) if is_form_error(&err) => show_page(&state, &user, id, Some(err)).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/print.html")]
+struct PrintPage {
+    ctx: Ctx,
+    order: OrderView,
+    /// `a4` or `receipt` (80 mm).
+    paper: String,
+}
+
+#[derive(Deserialize)]
+struct PrintQuery {
+    paper: Option<String>,
+}
+
+/// The service voucher (服务凭证) as a printable page, A4 or 80 mm receipt paper.
+async fn print_order(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(query): Query<PrintQuery>,
+) -> Result<Response, PageError> {
+    let order = service_orders::get(&state.app, &user.actor, id).await?;
+    let paper = if query.paper.as_deref() == Some("receipt") {
+        "receipt"
+    } else {
+        "a4"
+    }
+    .to_string();
+    render(&PrintPage {
+        ctx: Ctx::of(&user, "service_orders"),
+        order,
+        paper,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/my_jobs.html")]
+struct MyJobsPage {
+    ctx: Ctx,
+    jobs: Vec<OrderView>,
+}
+
+/// The technician's open jobs on a phone: soonest appointment first.
+async fn my_jobs(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let filter = OrderFilter {
+        technician_id: Some(user.actor.user_id),
+        ..OrderFilter::default()
+    };
+    let mut jobs: Vec<OrderView> = service_orders::list(&state.app, &user.actor, &filter, all())
+        .await?
+        .items
+        .into_iter()
+        .filter(|o| {
+            OrderStatus::parse(&o.status).is_some_and(|s| {
+                !s.is_final() && s != OrderStatus::CompletedOnSite && s != OrderStatus::Returned
+            })
+        })
+        .collect();
+    jobs.sort_by(|a, b| {
+        a.appointment_at
+            .cmp(&b.appointment_at)
+            .then(a.received_at.cmp(&b.received_at))
+    });
+    render(&MyJobsPage {
+        ctx: Ctx::of(&user, "my_jobs"),
+        jobs,
+    })
+}
