@@ -11,6 +11,7 @@ mod fault_reports;
 mod notifications;
 mod org;
 mod products;
+mod service_orders;
 mod sign_in;
 mod staff;
 mod units;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(units::router())
         .merge(products::router())
+        .merge(service_orders::router())
         .merge(contracts::router())
         .merge(org::router())
         .merge(calendars::router())
