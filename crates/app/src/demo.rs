@@ -339,8 +339,15 @@ pub async fn load(app: &App) -> Result<(), AppError> {
     ];
     let today = app.today();
     let in_two_years = today.saturating_add(jiff::Span::new().years(2)).to_string();
+    let mut technicians = Vec::new();
     for person in &people {
         let created = crate::staff::create(app, a, person).await?;
+        if person
+            .roles
+            .contains(&Role::Technician.as_str().to_string())
+        {
+            technicians.push(created.id);
+        }
         if person
             .roles
             .contains(&Role::ServiceAgent.as_str().to_string())
@@ -529,6 +536,7 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         "天津大悦城旗舰店",
     ];
     let mut rng = Lcg(20_261_122);
+    let mut demo_calls = Vec::new();
     let mut unit_serial = 0;
     for n in 0..200 {
         let is_company = n % 10 == 0;
@@ -588,6 +596,7 @@ pub async fn load(app: &App) -> Result<(), AppError> {
             .map(|ad| ad.id);
         let n_units = if is_company { 4 } else { 1 + rng.below(2) };
         let mut unit_ids = Vec::new();
+        let address_for_orders = address_id;
         for _ in 0..n_units {
             unit_serial += 1;
             let product_idx = rng.below(products.len());
@@ -628,6 +637,9 @@ pub async fn load(app: &App) -> Result<(), AppError> {
             )
             .await?;
             unit_ids.push(created.id);
+            if demo_calls.len() < 40 {
+                demo_calls.push((customer.id, created.id, address_for_orders));
+            }
         }
         if is_company || n % 9 == 0 {
             let start = today.saturating_sub(jiff::Span::new().days(rng.below(300) as i64));
@@ -654,6 +666,92 @@ pub async fn load(app: &App) -> Result<(), AppError> {
             .await?;
             crate::contracts::change_status(app, a, contract.id, "active", contract.version)
                 .await?;
+        }
+    }
+    load_service_orders(app, a, &demo_calls, &technicians).await
+}
+
+/// Forty calls in every stage: waiting for dispatch, dispatched, on site, completed and
+/// archived, so the dispatch board and the technicians' job lists are not empty.
+async fn load_service_orders(
+    app: &App,
+    admin: &Actor,
+    calls: &[(i64, i64, Option<i64>)],
+    technicians: &[i64],
+) -> Result<(), AppError> {
+    use crate::service_orders::{self, OrderInput, StepInput};
+    use aftersales_domain::service_order::OrderEvent as E;
+    let faults = [
+        "不制冷，外机不转",
+        "开机后有异响",
+        "显示屏报错 E4",
+        "漏水",
+        "无法开机",
+        "遥控失灵",
+    ];
+    // A 1×1 PNG stands in for a customer's drawn signature.
+    let signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    for (idx, (customer_id, unit_id, address_id)) in calls.iter().enumerate() {
+        let input = OrderInput {
+            channel: ["phone", "phone", "walk_in", "chat", "portal"][idx % 5].into(),
+            customer_id: *customer_id,
+            address_id: *address_id,
+            unit_id: Some(*unit_id),
+            fault_description: faults[idx % faults.len()].into(),
+            fault_class: if idx % 7 == 3 {
+                "operator_error"
+            } else {
+                "hardware"
+            }
+            .into(),
+            urgency: if idx % 6 == 0 { "urgent" } else { "normal" }.into(),
+            ..OrderInput::default()
+        };
+        let mut order = service_orders::register(app, admin, &input, None).await?;
+        let stages: &[E] = match idx % 5 {
+            0 => &[],
+            1 => &[E::Dispatch],
+            2 => &[E::Dispatch, E::RecordContact, E::CheckIn],
+            3 => &[E::Dispatch, E::RecordContact, E::CheckIn, E::CompleteOnSite],
+            _ => &[
+                E::Dispatch,
+                E::RecordContact,
+                E::CheckIn,
+                E::CompleteOnSite,
+                E::Archive,
+            ],
+        };
+        for event in stages {
+            let mut step = StepInput {
+                version: order.version,
+                ..StepInput::default()
+            };
+            match event {
+                E::Dispatch => {
+                    // The first technician of the branch certified for the product takes it.
+                    let mut dispatched = None;
+                    for technician in technicians {
+                        step.technician_id = Some(*technician);
+                        if let Ok(next) =
+                            service_orders::step(app, admin, order.id, *event, &step).await
+                        {
+                            dispatched = Some(next);
+                            break;
+                        }
+                    }
+                    match dispatched {
+                        Some(next) => order = next,
+                        None => break,
+                    }
+                    continue;
+                }
+                E::CompleteOnSite => {
+                    step.note = Some("检查并更换故障部件，试机正常".into());
+                    step.signature_png = Some(signature.into());
+                }
+                _ => {}
+            }
+            order = service_orders::step(app, admin, order.id, *event, &step).await?;
         }
     }
     Ok(())
