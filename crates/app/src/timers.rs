@@ -14,8 +14,8 @@ use std::time::Duration;
 use aftersales_store::entity::timer;
 use aftersales_store::sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::{App, AppError};
@@ -183,6 +183,15 @@ enum Outcome {
 /// Claims the first due pending timer and fires it, in one transaction.
 async fn fire_next(app: &App, jobs: &Jobs) -> Result<Outcome, AppError> {
     let now = app.now_ms();
+    // A plain read first, so an idle tick takes no write lock (SQLite has only one).
+    let due = timer::Entity::find()
+        .filter(timer::Column::Status.eq(PENDING))
+        .filter(timer::Column::DueAt.lte(now))
+        .count(&app.db)
+        .await?;
+    if due == 0 {
+        return Ok(Outcome::Idle);
+    }
     let txn = app.write_txn().await?;
     // dialect: FOR UPDATE SKIP LOCKED on PostgreSQL (another runner's claimed row is skipped,
     // not waited for); SQLite's query builder leaves the lock clause out, and the write lock
