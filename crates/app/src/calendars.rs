@@ -86,10 +86,14 @@ impl WeeklyPeriods {
     }
 
     /// Reads the form's seven lines (Monday first); periods are separated by commas, `、`,
-    /// semicolons or spaces.
+    /// semicolons or spaces (spaces around a period's dash are allowed).
     pub fn from_lines(lines: &[&str; 7]) -> WeeklyPeriods {
         let mut periods = WeeklyPeriods::default();
         for (idx, line) in lines.iter().enumerate() {
+            let mut line = line.replace('–', "-");
+            while line.contains(" -") || line.contains("- ") {
+                line = line.replace(" -", "-").replace("- ", "-");
+            }
             *periods.day_mut(idx) = line
                 .split([',', '，', ';', '；', '、', ' '])
                 .map(str::trim)
@@ -1056,13 +1060,14 @@ mod tests {
         let periods = WeeklyPeriods::from_lines(&[
             "09:00-12:00, 13:00-18:00",
             "09:00-12:00，13:00-18:00",
-            "",
+            "09:00 - 12:00  13:00 – 18:00",
             "",
             "",
             "",
             "",
         ]);
         assert_eq!(periods.mon, periods.tue);
+        assert_eq!(periods.mon, periods.wed);
         assert_eq!(periods.line(0), "09:00-12:00, 13:00-18:00");
         assert!(periods.sun.is_empty());
     }
