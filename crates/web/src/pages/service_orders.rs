@@ -209,11 +209,20 @@ async fn intake_page(
 ) -> Result<Response, PageError> {
     let mut matches = Vec::new();
     let phone = form.phone.trim().to_string();
-    if !phone.is_empty() {
-        // A malformed number simply finds nobody; the form says so.
-        for customer in customers::find_by_phone(&state.app, &user.actor, &phone)
-            .await
-            .unwrap_or_default()
+    // Look-up as you type: part of a phone number (as customer or contact), a name or a
+    // customer number, once there is enough to be selective.
+    if phone.chars().count() >= 3 {
+        let filter = customers::CustomerFilter {
+            q: Some(phone.clone()),
+            ..customers::CustomerFilter::default()
+        };
+        let first = PageRequest {
+            page: Some(1),
+            per_page: Some(8),
+        };
+        for customer in customers::list(&state.app, &user.actor, &filter, first)
+            .await?
+            .items
         {
             let card = customers::card(&state.app, &user.actor, customer.id).await?;
             matches.push(Match {
