@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod codes;
 pub mod contract;
 pub mod customer;
+pub mod daily_report;
 pub mod money;
 pub mod numbering;
 pub mod org;

@@ -53,6 +53,11 @@ code_enum! {
         OrderDispatch = "order.dispatch",
         /// Contact, check in, complete, carry in and repair (the technician's part).
         OrderWork = "order.work",
+        /// Read technicians' and branches' daily reports (one's own report needs only
+        /// `OrderWork`).
+        DailyReportRead = "daily_report.read",
+        /// Approve (sign), return and forward a branch's daily report (the branch manager's part).
+        ReportApprove = "report.approve",
     }
 }
 
@@ -67,20 +72,21 @@ impl Role {
             Role::Admin => Permission::ALL,
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
-                AuditRead, ImportExport, AttachmentWrite, OrderRead,
+                AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                OrderDispatch,
+                OrderDispatch, DailyReportRead, ReportApprove,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
+                DailyReportRead,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
-                AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork,
+                AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
