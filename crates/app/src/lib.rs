@@ -24,6 +24,7 @@ pub mod products;
 pub mod search;
 pub mod service_orders;
 pub mod settings;
+pub mod sla_clocks;
 pub mod staff;
 pub mod timers;
 pub mod units;

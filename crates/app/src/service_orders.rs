@@ -146,6 +146,8 @@ pub struct OrderView {
     pub version: i32,
     /// The timeline, oldest first (only on the detail view).
     pub events: Vec<OrderEventView>,
+    /// The SLA clocks: first contact, arrival, completion (only on the detail view).
+    pub clocks: Vec<crate::sla_clocks::ClockView>,
 }
 
 fn parse_instant(field: &str, text: &str) -> Result<Timestamp, AppError> {
@@ -408,7 +410,7 @@ pub async fn register(
     )
     .await?;
     idempotency::remember(&txn, actor, key, "service_order", row.id, now_ms).await?;
-    let view = view(&txn, row, app.today(), false).await?;
+    let view = view(&txn, row, app.clock.now(), false).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -672,7 +674,7 @@ pub async fn step(
         Some(&after),
     )
     .await?;
-    let view = view(&txn, after, app.today(), true).await?;
+    let view = view(&txn, after, app.clock.now(), true).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -693,19 +695,22 @@ pub(crate) async fn find_visible(
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<OrderView, AppError> {
     actor.require(Permission::OrderRead)?;
     let row = find_visible(&app.db, actor, id).await?;
-    view(&app.db, row, app.today(), true).await
+    view(&app.db, row, app.clock.now(), true).await
 }
 
 fn ms_text(ms: Option<i64>) -> Option<String> {
     ms.map(crate::format_ms)
 }
 
+/// An order as the API and pages show it; `with_details` adds the timeline and the SLA
+/// clocks (the detail view), which lists leave out.
 async fn view(
     db: &impl ConnectionTrait,
     row: service_order::Model,
-    today: jiff::civil::Date,
-    with_events: bool,
+    now: Timestamp,
+    with_details: bool,
 ) -> Result<OrderView, AppError> {
+    let today = now.to_zoned(crate::clock::default_zone()).date();
     let customer = customer::Entity::find_by_id(row.customer_id)
         .one(db)
         .await?
@@ -757,10 +762,22 @@ async fn view(
     let received_on = Timestamp::from_millisecond(row.received_at)
         .map(|t| t.to_zoned(crate::clock::default_zone()).date())
         .unwrap_or(today);
-    let events = if with_events {
-        events_of(db, row.id).await?
+    let (events, clocks) = if with_details {
+        let calendar = crate::calendars::effective_calendar(
+            db,
+            Some(row.org_unit_id),
+            Some(row.customer_id),
+            None,
+        )
+        .await?;
+        let targets = crate::sla_clocks::Targets::load(db).await?;
+        let suburban = zone.as_deref() == Some("suburban");
+        (
+            events_of(db, row.id).await?,
+            crate::sla_clocks::order_clocks(&row, suburban, &calendar, &targets, now),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(OrderView {
         id: row.id,
@@ -804,6 +821,7 @@ async fn view(
             .collect(),
         version: row.version,
         events,
+        clocks,
     })
 }
 
@@ -922,10 +940,10 @@ pub async fn list(
         .paginate(&app.db, page.per_page());
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page.index()).await?;
-    let today = app.today();
+    let now = app.clock.now();
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        items.push(view(&app.db, row, today, false).await?);
+        items.push(view(&app.db, row, now, false).await?);
     }
     // The dispatch board shows priority calls first (INTAKE-8); the sort is stable.
     items.sort_by_key(|o| !o.priority);

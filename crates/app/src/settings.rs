@@ -19,6 +19,8 @@ pub enum SettingKind {
     Count,
     /// A number pattern such as `KS-{YYYYMM}-{seq:4}`.
     NumberPattern,
+    /// A ratio between 0 and 1, e.g. the share of a clock used before it warns.
+    Ratio,
 }
 
 pub struct SettingDef {
@@ -73,6 +75,46 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Service order number pattern (per branch and day)",
     },
     SettingDef {
+        key: "dispatch.first_contact_minutes",
+        default: "30",
+        kind: SettingKind::Count,
+        source: "000 第19条② (seed blank; 30: design decision)",
+        description_zh: "派工后联系客户时限（工作分钟）",
+        description_en: "Contact the customer within (working minutes after dispatch)",
+    },
+    SettingDef {
+        key: "sla.urban_hours",
+        default: "6",
+        kind: SettingKind::Count,
+        source: "001 流程(十六)",
+        description_zh: "市区到达时限（工作小时，自叫修时间起）",
+        description_en: "Arrival in town within (working hours from the call)",
+    },
+    SettingDef {
+        key: "sla.suburban_hours",
+        default: "7",
+        kind: SettingKind::Count,
+        source: "001 流程(十六)",
+        description_zh: "郊区到达时限（工作小时，自叫修时间起）",
+        description_en: "Arrival in the suburbs within (working hours from the call)",
+    },
+    SettingDef {
+        key: "repair.promise_hours",
+        default: "24",
+        kind: SettingKind::Count,
+        source: "000 第19条⑤⑨ (seed blank; 24: design decision)",
+        description_zh: "承诺完工时限（工作小时，自叫修时间起）",
+        description_en: "Promised completion (working hours from the call)",
+    },
+    SettingDef {
+        key: "sla.warn_ratio",
+        default: "0.75",
+        kind: SettingKind::Ratio,
+        source: "DISPATCH-3 (design decision)",
+        description_zh: "时限用去该比例时预警",
+        description_en: "Warn when this share of a deadline is used",
+    },
+    SettingDef {
         key: "repair.repeat_window_days",
         default: "90",
         kind: SettingKind::Count,
@@ -102,6 +144,10 @@ fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
             .map(|n| n.to_string())
             .map_err(|_| "invalid_number"),
         SettingKind::NumberPattern => NumberPattern::parse(value).map(|_| value.to_string()),
+        SettingKind::Ratio => match value.parse::<f64>() {
+            Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(value.to_string()),
+            _ => Err("invalid_ratio"),
+        },
     }
 }
 

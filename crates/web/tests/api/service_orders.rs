@@ -96,6 +96,21 @@ async fn a_call_for_a_unit_under_warranty_is_registered_as_free_service_with_a_b
     assert_eq!(order["zone"], "urban");
     assert_eq!(order["received_at"], "2026-11-22T02:00:00Z");
     assert_eq!(order["next_events"], json!(["dispatch", "cancel"]));
+    // Called on a Sunday morning: the 6 working hours to arrive in town start on Monday
+    // 09:00 and end at 16:00 (cn-standard, Asia/Shanghai).
+    let detail = app
+        .get(&format!("/service-orders/{}", order["id"]), Role::Admin)
+        .await;
+    let arrival = detail.body["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "arrival")
+        .unwrap()
+        .clone();
+    assert_eq!(arrival["deadline"], "2026-11-23T08:00:00Z", "{arrival}");
+    assert_eq!(arrival["status"], "running");
+    assert_eq!(arrival["target_minutes"], 360);
 }
 
 #[tokio::test]
