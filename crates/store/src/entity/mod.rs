@@ -4,6 +4,7 @@
 pub mod api_token;
 pub mod attachment;
 pub mod audit_record;
+pub mod branch_daily_report;
 pub mod calendar;
 pub mod calendar_day;
 pub mod contract;
@@ -28,6 +29,8 @@ pub mod session;
 pub mod setting;
 pub mod sign_in_failure;
 pub mod staff_skill;
+pub mod technician_daily_report;
+pub mod technician_daily_report_line;
 pub mod timer;
 pub mod unit;
 pub mod unit_label;

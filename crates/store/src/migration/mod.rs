@@ -7,6 +7,7 @@ mod m20261122_000002_timers;
 mod m20261122_000003_calendars;
 mod m20261122_000004_service_orders;
 mod m20261122_000005_fault_reports;
+mod m20261122_000006_daily_reports;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_calendars::Migration),
             Box::new(m20261122_000004_service_orders::Migration),
             Box::new(m20261122_000005_fault_reports::Migration),
+            Box::new(m20261122_000006_daily_reports::Migration),
         ]
     }
 }
