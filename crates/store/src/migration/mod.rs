@@ -8,6 +8,7 @@ mod m20261122_000003_calendars;
 mod m20261122_000004_service_orders;
 mod m20261122_000005_fault_reports;
 mod m20261122_000006_daily_reports;
+mod m20261122_000007_carry_in;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_service_orders::Migration),
             Box::new(m20261122_000005_fault_reports::Migration),
             Box::new(m20261122_000006_daily_reports::Migration),
+            Box::new(m20261122_000007_carry_in::Migration),
         ]
     }
 }
