@@ -11,6 +11,7 @@ pub mod calendars;
 pub mod clock;
 pub mod contracts;
 pub mod customers;
+pub mod daily_reports;
 pub mod demo;
 pub mod error;
 pub mod fault_reports;
