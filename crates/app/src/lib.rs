@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod carry_in;
 pub mod clock;
 pub mod contracts;
 pub mod customers;

@@ -75,6 +75,13 @@ pub struct StepInput {
     /// For complete_on_site without a signature: why (customer absent or refused). The
     /// supervisor is alerted (REPAIR-3).
     pub no_signature_reason: Option<String>,
+    /// For carry_in: the goods receipt (客户商品领取收据) handed to the customer (CARRYIN-1).
+    pub receipt: Option<crate::carry_in::ReceiptInput>,
+    /// For return_to_customer: the original receipt was retrieved and is voided.
+    pub receipt_returned: Option<bool>,
+    /// For return_to_customer when the customer lost the receipt: the branch supervisor who
+    /// approved after checking the customer's identity (CARRYIN-5).
+    pub lost_receipt_approved_by: Option<i64>,
 }
 
 /// The bytes of a signature PNG sent as base64, checked to be a PNG.
@@ -613,12 +620,27 @@ pub async fn step(
         }
         OrderEvent::Cancel => active.cancelled_at = Set(Some(now)),
         OrderEvent::ReturnToCustomer => {
+            let facts = crate::carry_in::ReturnFacts {
+                receipt_returned: input.receipt_returned == Some(true),
+                lost_receipt_approved_by: input.lost_receipt_approved_by,
+            };
+            crate::carry_in::on_return(&txn, actor, &order, &facts, now).await?;
             active.returned_at = Set(Some(now));
             active.completed_at = Set(Some(order.completed_at.unwrap_or(now)));
         }
         OrderEvent::Archive => active.archived_at = Set(Some(now)),
-        OrderEvent::CarryIn
-        | OrderEvent::StartRepair
+        OrderEvent::CarryIn => {
+            crate::carry_in::issue(
+                &txn,
+                actor,
+                &order,
+                input.receipt.as_ref(),
+                app.today(),
+                now,
+            )
+            .await?;
+        }
+        OrderEvent::StartRepair
         | OrderEvent::PassInspection
         | OrderEvent::FailInspection => {}
     }

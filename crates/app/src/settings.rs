@@ -75,6 +75,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Service order number pattern (per branch and day)",
     },
     SettingDef {
+        key: "goods_receipt.number_pattern",
+        default: "SH{YYYYMMDD}{seq:3}",
+        kind: SettingKind::NumberPattern,
+        source: "001 流程(八) (pattern: design decision)",
+        description_zh: "客户商品领取收据编号规则（按日期）",
+        description_en: "Goods receipt number pattern (per day)",
+    },
+    SettingDef {
         key: "dispatch.first_contact_minutes",
         default: "30",
         kind: SettingKind::Count,

@@ -67,6 +67,7 @@ impl Jobs {
         Jobs::default()
             .with(crate::contracts::ExpiryNoticeJob)
             .with(crate::contracts::ExpiredJob)
+            .with(crate::carry_in::OverdueJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {
