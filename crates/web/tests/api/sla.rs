@@ -1,0 +1,121 @@
+//! SLA clocks watched by the timer runner: at risk warns, a breach escalates supervisor →
+//! branch manager → customer department → deputy general manager, each level once, driven
+//! by the test clock; and the breach report.
+
+use aftersales_domain::role::Role;
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{customer_body, TestApp};
+
+/// The titles of a role's notifications.
+async fn titles(app: &TestApp, role: Role) -> Vec<String> {
+    let inbox = app.get("/notifications", role).await;
+    inbox.assert_status(StatusCode::OK);
+    let items = inbox.body["items"].as_array().cloned().unwrap_or_default();
+    items
+        .iter()
+        .map(|n| n["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+async fn sweep_at(app: &TestApp, instant: &str) {
+    app.clock.set(instant.parse().unwrap());
+    aftersales_app::sla_watch::ensure_sweep(&app.app)
+        .await
+        .unwrap();
+    aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once() {
+    let app = TestApp::spawn().await;
+    // Sunday 10:00 in Shanghai: the arrival clock counts from Monday 09:00 and ends at 16:00.
+    let customer = app
+        .create_customer(customer_body(
+            "赵六",
+            "13700000099",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
+        .await;
+    let unit = app
+        .create_unit(customer["id"].as_i64().unwrap(), "SN-SLA-1", "2026-06-01")
+        .await;
+    let order = app
+        .post_json(
+            "/service-orders",
+            Role::ServiceAgent,
+            json!({"channel": "phone", "customer_id": customer["id"], "unit_id": unit["id"], "fault_description": "不制冷", "fault_class": "hardware", "urgency": "normal"}),
+        )
+        .await;
+    order.assert_status(StatusCode::CREATED);
+    let number = order.body["number"].as_str().unwrap().to_string();
+
+    // Monday 14:40: 280 of 360 working minutes used (78 % ≥ 75 %): the supervisor is warned.
+    sweep_at(&app, "2026-11-23T06:40:00Z").await;
+    let supervisor = titles(&app, Role::ServiceSupervisor).await;
+    assert!(
+        supervisor
+            .iter()
+            .any(|t| t.contains(&number) && t.contains("即将到期")),
+        "{supervisor:?}"
+    );
+    assert!(
+        !supervisor.iter().any(|t| t.contains("超时")),
+        "not breached yet: {supervisor:?}"
+    );
+
+    // 16:30: breached at 16:00 → level 1, the supervisor.
+    sweep_at(&app, "2026-11-23T08:30:00Z").await;
+    assert!(titles(&app, Role::ServiceSupervisor)
+        .await
+        .iter()
+        .any(|t| t.contains("第1级")));
+    assert!(titles(&app, Role::BranchManager).await.is_empty());
+
+    // 18:30: 2½ hours late → level 2, the branch manager; nobody above yet.
+    sweep_at(&app, "2026-11-23T10:30:00Z").await;
+    assert!(titles(&app, Role::BranchManager)
+        .await
+        .iter()
+        .any(|t| t.contains("第2级")));
+    assert!(titles(&app, Role::CustomerDepartment).await.is_empty());
+
+    // 22:30: 6½ hours late → levels 3 and 4 at once.
+    sweep_at(&app, "2026-11-23T14:30:00Z").await;
+    assert!(titles(&app, Role::CustomerDepartment)
+        .await
+        .iter()
+        .any(|t| t.contains("第3级")));
+    assert!(titles(&app, Role::DeputyGeneralManager)
+        .await
+        .iter()
+        .any(|t| t.contains("第4级")));
+
+    // Sweeping again sends nothing new.
+    let before = titles(&app, Role::ServiceSupervisor).await.len();
+    sweep_at(&app, "2026-11-23T14:35:00Z").await;
+    assert_eq!(titles(&app, Role::ServiceSupervisor).await.len(), before);
+
+    let report = app
+        .get(
+            "/reports/sla-breaches?from=2026-11-22&to=2026-11-23",
+            Role::BranchManager,
+        )
+        .await;
+    report.assert_status(StatusCode::OK);
+    let arrival = report
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["clock"] == "arrival")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (arrival["breached"].as_u64(), arrival["met"].as_u64()),
+        (Some(1), Some(0)),
+        "{arrival}"
+    );
+}
