@@ -624,15 +624,16 @@ pub async fn add_entry(
     let now = app.now_ms();
     let txn = app.write_txn().await?;
     let order = crate::service_orders::find_visible(&txn, actor, order_id).await?;
-    if !actor.can(Permission::OrderDispatch) && order.technician_id != Some(actor.user_id) {
-        return Err(AppError::Forbidden);
-    }
     if order.status != OrderStatus::InRepair.as_str() {
         return Err(AppError::Conflict {
             code: "not_in_repair",
             field: Some("status"),
             detail: Some(format!("the order is {}", order.status)),
         });
+    }
+    // A technician writes on their own orders only; supervisors may write for them.
+    if !actor.can(Permission::OrderDispatch) && order.technician_id != Some(actor.user_id) {
+        return Err(AppError::Forbidden);
     }
     let mut errors = ValidationErrors::new();
     let note = text(input.note.as_deref(), "note", 1000, &mut errors);
@@ -777,4 +778,31 @@ impl Job for OverdueJob {
         active.update(fire.txn).await?;
         Ok(())
     }
+}
+
+/// A supervisor who may approve returning an item without its receipt.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Approver {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The supervisors of the order's branch, for the lost-receipt approval on return.
+pub async fn approvers(app: &App, actor: &Actor, order_id: i64) -> Result<Vec<Approver>, AppError> {
+    actor.require(Permission::OrderRead)?;
+    let order = crate::service_orders::find_visible(&app.db, actor, order_id).await?;
+    let ids =
+        notifications::users_with_role(&app.db, Role::ServiceSupervisor, Some(order.org_unit_id))
+            .await?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::Id)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|u| Approver {
+            id: u.id,
+            name: u.display_name,
+        })
+        .collect())
 }

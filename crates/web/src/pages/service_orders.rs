@@ -2,6 +2,10 @@
 //! look-up by phone, the order page with one form per possible step (signature capture on
 //! completion), the technician's "my jobs" list and the printable service voucher.
 
+use aftersales_app::carry_in::{
+    self, Approver, EntryInput, ReceiptInput, ReceiptView, RegisterFilter, RepairCardView,
+    WorkshopItem,
+};
 use aftersales_app::customers::{self, AddressView, CustomerView};
 use aftersales_app::page::{Page, PageRequest};
 use aftersales_app::products::{self, ProductFilter, ProductView};
@@ -35,6 +39,17 @@ pub fn router() -> Router<AppState> {
         .route("/service-orders/{id}/step", post(step_order))
         .route("/service-orders/{id}/print", get(print_order))
         .route("/my-jobs", get(my_jobs))
+        .route(
+            "/service-orders/{id}/repair-card",
+            post(add_repair_card_entry),
+        )
+        .route("/service-orders/{id}/receipt/print", get(print_receipt))
+        .route(
+            "/service-orders/{id}/repair-card/print",
+            get(print_repair_card),
+        )
+        .route("/workshop", get(workshop))
+        .route("/goods-register", get(goods_register))
 }
 
 fn all() -> PageRequest {
@@ -297,9 +312,20 @@ struct ShowPage {
     technicians: Vec<UserView>,
     attachments: Vec<attachments::AttachmentView>,
     errors: FieldErrors,
+    /// The goods receipt, once the unit was carried in.
+    receipt: Option<ReceiptView>,
+    /// The repair card, once the unit was carried in.
+    card: Option<RepairCardView>,
+    /// Supervisors who may approve a return without the receipt.
+    approvers: Vec<Approver>,
+    /// The date the carry-in form proposes as promised (today + 3 days).
+    default_promised: String,
 }
 
 impl ShowPage {
+    fn in_repair(&self) -> bool {
+        self.order.status == OrderStatus::InRepair.as_str()
+    }
     fn can_step(&self, event: &str) -> bool {
         self.order.next_events.iter().any(|e| e == event)
     }
@@ -320,6 +346,25 @@ async fn show_page(
     let order = service_orders::get(&state.app, &user.actor, id).await?;
     let technicians = technicians(state, user).await;
     let attachments = attachments::list(&state.app, &user.actor, "service_order", id).await?;
+    let receipt = match carry_in::receipt(&state.app, &user.actor, id).await {
+        Ok(receipt) => Some(receipt),
+        Err(AppError::NotFound) => None,
+        Err(err) => return Err(err.into()),
+    };
+    let card = match &receipt {
+        Some(_) => Some(carry_in::repair_card(&state.app, &user.actor, id).await?),
+        None => None,
+    };
+    let approvers = if order.next_events.iter().any(|e| e == "return_to_customer") {
+        carry_in::approvers(&state.app, &user.actor, id).await?
+    } else {
+        Vec::new()
+    };
+    let default_promised = state
+        .app
+        .today()
+        .saturating_add(jiff::Span::new().days(3))
+        .to_string();
     let (status, errors) = match &error {
         Some(err) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -335,6 +380,10 @@ async fn show_page(
             technicians,
             attachments,
             errors,
+            receipt,
+            card,
+            approvers,
+            default_promised,
         },
     )
 }
@@ -362,6 +411,21 @@ struct StepForm {
     signature_png: String,
     #[serde(default)]
     no_signature_reason: String,
+    #[serde(default)]
+    item_description: String,
+    #[serde(default)]
+    serial_no: String,
+    #[serde(default)]
+    accessories: String,
+    #[serde(default)]
+    condition: String,
+    #[serde(default)]
+    promised_date: String,
+    /// The checkbox "原收据已收回作废": `on` when ticked.
+    #[serde(default)]
+    receipt_returned: String,
+    #[serde(default)]
+    lost_receipt_approved_by: String,
 }
 
 /// A `datetime-local` value (`2026-11-22T14:30`) in the default zone, as RFC 3339.
@@ -395,6 +459,15 @@ async fn step_order(
                 note: text(&form.note),
                 signature_png: text(&form.signature_png),
                 no_signature_reason: text(&form.no_signature_reason),
+                receipt: (event == OrderEvent::CarryIn).then(|| ReceiptInput {
+                    item_description: form.item_description.clone(),
+                    serial_no: text(&form.serial_no),
+                    accessories: text(&form.accessories),
+                    condition: text(&form.condition),
+                    promised_date: form.promised_date.clone(),
+                }),
+                receipt_returned: Some(!form.receipt_returned.is_empty()),
+                lost_receipt_approved_by: optional_id(&form.lost_receipt_approved_by),
             };
             service_orders::step(&state.app, &user.actor, id, event, &input).await
         }
@@ -473,5 +546,165 @@ async fn my_jobs(State(state): State<AppState>, user: PageUser) -> Result<Respon
     render(&MyJobsPage {
         ctx: Ctx::of(&user, "my_jobs"),
         jobs,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct EntryForm {
+    kind: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    part_number: String,
+    #[serde(default)]
+    part_name: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    part_serial: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Adds a repair-card line from the order page.
+async fn add_repair_card_entry(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<EntryForm>,
+) -> Result<Response, PageError> {
+    let number = |value: &str, field: &str| -> Result<Option<i64>, AppError> {
+        match value.trim() {
+            "" => Ok(None),
+            v => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, "invalid_number")),
+        }
+    };
+    let result = match (
+        number(&form.minutes, "minutes"),
+        number(&form.quantity, "quantity"),
+    ) {
+        (Ok(minutes), Ok(quantity)) => {
+            let input = EntryInput {
+                kind: form.kind.clone(),
+                technician_id: None,
+                minutes,
+                part_number: text(&form.part_number),
+                part_name: text(&form.part_name),
+                quantity,
+                part_serial: text(&form.part_serial),
+                note: text(&form.note),
+            };
+            carry_in::add_entry(&state.app, &user.actor, id, &input)
+                .await
+                .map(|_| ())
+        }
+        (Err(err), _) | (_, Err(err)) => Err(err),
+    };
+    match result {
+        Ok(()) => redirect(&format!("/service-orders/{id}#repair-card")),
+        Err(err) if is_form_error(&err) => show_page(&state, &user, id, Some(err)).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/receipt_print.html")]
+struct ReceiptPrintPage {
+    ctx: Ctx,
+    order: OrderView,
+    receipt: ReceiptView,
+    paper: String,
+}
+
+/// The customer goods receipt (客户商品领取收据) with signature lines, A4 or 80 mm.
+async fn print_receipt(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(query): Query<PrintQuery>,
+) -> Result<Response, PageError> {
+    let order = service_orders::get(&state.app, &user.actor, id).await?;
+    let receipt = carry_in::receipt(&state.app, &user.actor, id).await?;
+    let paper = if query.paper.as_deref() == Some("receipt") {
+        "receipt"
+    } else {
+        "a4"
+    }
+    .to_string();
+    render(&ReceiptPrintPage {
+        ctx: Ctx::of(&user, "service_orders"),
+        order,
+        receipt,
+        paper,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/repair_card_print.html")]
+struct RepairCardPrintPage {
+    ctx: Ctx,
+    order: OrderView,
+    card: RepairCardView,
+}
+
+/// The repair card (修护卡) as a tag to tie to the unit.
+async fn print_repair_card(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let order = service_orders::get(&state.app, &user.actor, id).await?;
+    let card = carry_in::repair_card(&state.app, &user.actor, id).await?;
+    render(&RepairCardPrintPage {
+        ctx: Ctx::of(&user, "service_orders"),
+        order,
+        card,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/workshop.html")]
+struct WorkshopPage {
+    ctx: Ctx,
+    items: Vec<WorkshopItem>,
+}
+
+/// Every unit held in the workshop, oldest first; overdue ones flagged.
+async fn workshop(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let items = carry_in::list_workshop(&state.app, &user.actor).await?;
+    render(&WorkshopPage {
+        ctx: Ctx::of(&user, "workshop"),
+        items,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/goods_register.html")]
+struct RegisterPage {
+    ctx: Ctx,
+    rows: Vec<ReceiptView>,
+    filter: RegisterFilter,
+}
+
+impl RegisterPage {
+    fn text(value: &Option<String>) -> &str {
+        value.as_deref().unwrap_or("")
+    }
+}
+
+/// The goods in/out register (客户商品进出登记簿) between two dates.
+async fn goods_register(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(filter): Query<RegisterFilter>,
+) -> Result<Response, PageError> {
+    let rows = carry_in::goods_register(&state.app, &user.actor, &filter).await?;
+    render(&RegisterPage {
+        ctx: Ctx::of(&user, "goods_register"),
+        rows,
+        filter,
     })
 }

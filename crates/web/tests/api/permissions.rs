@@ -316,6 +316,18 @@ pub fn routes() -> Vec<Route> {
             &[OrderDispatch],
             Body::Json(|fx| json!({"version": 1, "technician_id": fx.id("staff")})),
         ),
+        // carry-in: the order is not in repair, so writers get 409 before any ownership check
+        route(GET, "/service-orders/{id}/receipt", &["order"], &[OrderRead], Body::None),
+        route(GET, "/service-orders/{id}/repair-card", &["order"], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/service-orders/{id}/repair-card",
+            &["order"],
+            &[OrderWork],
+            Body::Json(|_| json!({"kind": "labour", "minutes": 30})),
+        ),
+        route(GET, "/workshop", &[], &[OrderRead], Body::None),
+        route(GET, "/goods-register", &[], &[OrderRead], Body::None),
         // fault reports from QR labels: the label is read like the unit, the queue is the call register's
         route(GET, "/units/{id}/label", &["unit"], &[CustomerRead], Body::None),
         route(GET, "/fault-reports", &[], &[OrderRegister], Body::None),

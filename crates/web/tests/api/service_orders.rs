@@ -460,7 +460,7 @@ async fn the_carry_in_flow_goes_through_repair_and_inspection_back_to_the_custom
         (
             Role::Technician,
             "carry_in",
-            json!({"note": "压缩机异响，带回维修"}),
+            json!({"note": "压缩机异响，带回维修", "receipt": receipt_body()}),
         ),
         (Role::Technician, "start_repair", json!({})),
         (
@@ -469,7 +469,11 @@ async fn the_carry_in_flow_goes_through_repair_and_inspection_back_to_the_custom
             json!({"note": "仍有异响"}),
         ),
         (Role::ServiceSupervisor, "pass_inspection", json!({})),
-        (Role::ServiceAgent, "return_to_customer", json!({})),
+        (
+            Role::ServiceAgent,
+            "return_to_customer",
+            json!({"receipt_returned": true}),
+        ),
         (Role::ServiceAgent, "archive", json!({})),
     ] {
         let response = step(&app, role, &order, event, extra).await;
@@ -590,4 +594,394 @@ async fn a_call_not_dispatched_on_its_day_is_listed_first_as_priority_the_next_d
     assert_eq!(items[0]["priority"], true);
     assert_eq!(items[1]["id"], new["id"]);
     assert_eq!(items[1]["priority"], false);
+}
+
+fn receipt_body() -> Value {
+    json!({
+        "item_description": "KFR-35GW 空调室内机",
+        "accessories": "遥控器一个",
+        "condition": "外壳有划痕",
+        "promised_date": "2026-11-25",
+    })
+}
+
+/// An order for a unit bought on `purchase_date`, taken to `carried_in` by the technician
+/// with `receipt`; answers the carry-in response.
+async fn carry_in_with(
+    app: &TestApp,
+    phone: &str,
+    serial_no: &str,
+    purchase_date: &str,
+    receipt: Value,
+) -> crate::helpers::TestResponse {
+    certify_technician(app).await;
+    let (customer, unit, address) = customer_with_unit(app, phone, serial_no, purchase_date).await;
+    let mut order = register(app, order_body(customer, unit, address)).await;
+    let technician = app.user(Role::Technician);
+    order = step(
+        app,
+        Role::ServiceSupervisor,
+        &order,
+        "dispatch",
+        json!({"technician_id": technician}),
+    )
+    .await
+    .body;
+    for event in ["record_contact", "check_in"] {
+        order = step(app, Role::Technician, &order, event, json!({}))
+            .await
+            .body;
+    }
+    let mut extra = json!({"note": "带回维修"});
+    if !receipt.is_null() {
+        extra["receipt"] = receipt;
+    }
+    step(app, Role::Technician, &order, "carry_in", extra).await
+}
+
+/// Carried in, repaired and inspected: ready to go back to the customer.
+async fn ready_for_return(
+    app: &TestApp,
+    phone: &str,
+    serial_no: &str,
+    purchase_date: &str,
+) -> Value {
+    let carried = carry_in_with(app, phone, serial_no, purchase_date, receipt_body()).await;
+    carried.assert_status(StatusCode::OK);
+    let mut order = carried.body;
+    for (role, event) in [
+        (Role::Technician, "start_repair"),
+        (Role::ServiceSupervisor, "pass_inspection"),
+    ] {
+        let response = step(app, role, &order, event, json!({})).await;
+        response.assert_status(StatusCode::OK);
+        order = response.body;
+    }
+    order
+}
+
+#[tokio::test]
+async fn carrying_in_needs_the_receipt_facts_and_issues_a_numbered_receipt_listed_in_the_register()
+{
+    let app = TestApp::spawn().await;
+    let refused = carry_in_with(&app, "13700000021", "SN-R1", "2026-06-01", Value::Null).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = refused.error_fields();
+    assert!(
+        fields.contains(&"receipt.item_description".to_string())
+            && fields.contains(&"receipt.promised_date".to_string()),
+        "{fields:?}"
+    );
+    let orders = app
+        .get("/service-orders?status=carried_in", Role::Admin)
+        .await;
+    assert_eq!(orders.body["total"], 0, "nothing changed");
+
+    let order = app
+        .get("/service-orders?status=on_site", Role::Admin)
+        .await
+        .body["items"][0]
+        .clone();
+    let mut past = receipt_body();
+    past["promised_date"] = json!("2026-11-01");
+    step(
+        &app,
+        Role::Technician,
+        &order,
+        "carry_in",
+        json!({"receipt": past}),
+    )
+    .await
+    .assert_invalid("receipt.promised_date");
+    let carried = step(
+        &app,
+        Role::Technician,
+        &order,
+        "carry_in",
+        json!({"receipt": receipt_body()}),
+    )
+    .await;
+    carried.assert_status(StatusCode::OK);
+    let receipt = app
+        .get(
+            &format!("/service-orders/{}/receipt", order["id"]),
+            Role::ServiceAgent,
+        )
+        .await;
+    receipt.assert_status(StatusCode::OK);
+    assert_eq!(receipt.body["number"], "SH20261122001", "{}", receipt.body);
+    assert_eq!(receipt.body["status"], "issued");
+    assert_eq!(
+        receipt.body["serial_no"], "SN-R1",
+        "the unit's serial by default"
+    );
+    assert_eq!(receipt.body["promised_date"], "2026-11-25");
+    assert_eq!(receipt.body["accessories"], "遥控器一个");
+
+    let register = app
+        .get(
+            "/goods-register?from=2026-11-22&to=2026-11-22",
+            Role::ServiceAgent,
+        )
+        .await;
+    register.assert_status(StatusCode::OK);
+    let rows = register.body.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{}", register.body);
+    assert_eq!(rows[0]["number"], "SH20261122001");
+    assert_eq!(rows[0]["order_number"], order["number"]);
+    assert_eq!(rows[0]["customer_name"], "王五");
+    assert!(rows[0]["technician"].is_string());
+    assert!(rows[0]["returned_at"].is_null());
+    let earlier = app
+        .get("/goods-register?to=2026-11-21", Role::ServiceAgent)
+        .await;
+    assert_eq!(earlier.body, json!([]));
+
+    let workshop = app.get("/workshop", Role::ServiceSupervisor).await;
+    workshop.assert_status(StatusCode::OK);
+    assert_eq!(workshop.body[0]["receipt_number"], "SH20261122001");
+    assert_eq!(workshop.body[0]["age_days"], 0);
+    assert_eq!(workshop.body[0]["overdue"], false);
+}
+
+#[tokio::test]
+async fn the_repair_card_takes_labour_and_parts_only_while_in_repair_and_only_from_its_technician()
+{
+    let app = TestApp::spawn().await;
+    let carried = carry_in_with(&app, "13700000022", "SN-R2", "2026-06-01", receipt_body()).await;
+    carried.assert_status(StatusCode::OK);
+    let order = carried.body;
+    let card = format!("/service-orders/{}/repair-card", order["id"]);
+    app.post_json(
+        &card,
+        Role::Technician,
+        json!({"kind": "labour", "minutes": 30}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "not_in_repair", Some("status"));
+    let order = step(&app, Role::Technician, &order, "start_repair", json!({}))
+        .await
+        .body;
+    let labour = app
+        .post_json(
+            &card,
+            Role::Technician,
+            json!({"kind": "labour", "minutes": 90, "note": "检修压缩机"}),
+        )
+        .await;
+    labour.assert_status(StatusCode::CREATED);
+    assert_eq!(labour.body["technician_id"], app.user(Role::Technician));
+    app.post_json(
+        &card,
+        Role::ServiceSupervisor,
+        json!({"kind": "part", "part_number": "C-35", "part_name": "启动电容", "quantity": 2}),
+    )
+    .await
+    .assert_status(StatusCode::CREATED);
+    app.post_json(&card, Role::Technician, json!({"kind": "labour"}))
+        .await
+        .assert_invalid("minutes");
+    app.post_json(&card, Role::Technician, json!({"kind": "part"}))
+        .await
+        .assert_invalid("part_name");
+    // Another technician of the branch may not write on this card.
+    let other = app
+        .post_json(
+            "/staff",
+            Role::Admin,
+            json!({"username": "other_tech", "display_name": "别的技师", "password": "long-enough-pw",
+                   "org_unit_id": app.seed.bj, "roles": ["technician"]}),
+        )
+        .await;
+    other.assert_status(StatusCode::CREATED);
+    let token = app
+        .post_json(
+            "/api-tokens",
+            Role::Admin,
+            json!({"name": "t", "user_id": other.id()}),
+        )
+        .await;
+    token.assert_status(StatusCode::CREATED);
+    let secret = token.body["secret"].as_str().expect("secret").to_string();
+    app.post_json(
+        &card,
+        crate::helpers::Auth::Token(&secret),
+        json!({"kind": "labour", "minutes": 5}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    let view = app.get(&card, Role::ServiceAgent).await;
+    view.assert_status(StatusCode::OK);
+    let entries = view.body["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{}", view.body);
+    assert_eq!(entries[0]["kind"], "labour");
+    assert_eq!(entries[1]["part_name"], "启动电容");
+    assert_eq!(entries[1]["quantity"], 2);
+    assert_eq!(view.body["total_minutes"], 90);
+    assert_eq!(view.body["receipt_number"], "SH20261122001");
+    assert_eq!(order["status"], "in_repair");
+}
+
+#[tokio::test]
+async fn returning_voids_the_receipt_for_good_and_records_the_return_date() {
+    let app = TestApp::spawn().await;
+    let order = ready_for_return(&app, "13700000023", "SN-R3", "2026-06-01").await;
+    step(
+        &app,
+        Role::ServiceAgent,
+        &order,
+        "return_to_customer",
+        json!({}),
+    )
+    .await
+    .assert_invalid("receipt_returned");
+    app.clock.advance(jiff::SignedDuration::from_hours(2));
+    let returned = step(
+        &app,
+        Role::ServiceAgent,
+        &order,
+        "return_to_customer",
+        json!({"receipt_returned": true}),
+    )
+    .await;
+    returned.assert_status(StatusCode::OK);
+    let receipt = app
+        .get(
+            &format!("/service-orders/{}/receipt", order["id"]),
+            Role::ServiceAgent,
+        )
+        .await
+        .body;
+    assert_eq!(receipt["status"], "void");
+    assert_eq!(receipt["voided_at"], "2026-11-22T04:00:00Z");
+    assert_eq!(receipt["returned_at"], "2026-11-22T04:00:00Z");
+    assert_eq!(receipt["lost"], false);
+    assert!(receipt["voided_by"].is_string());
+    let register = app.get("/goods-register", Role::ServiceAgent).await.body;
+    assert_eq!(register[0]["returned_at"], "2026-11-22T04:00:00Z");
+    assert_eq!(
+        app.get("/workshop", Role::ServiceAgent).await.body,
+        json!([])
+    );
+    // A void receipt cannot be used again: not for a second return of the order, and its
+    // void state is kept.
+    step(
+        &app,
+        Role::ServiceAgent,
+        &returned.body,
+        "return_to_customer",
+        json!({"receipt_returned": true}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
+    let again = app
+        .get(
+            &format!("/service-orders/{}/receipt", order["id"]),
+            Role::ServiceAgent,
+        )
+        .await
+        .body;
+    assert_eq!(again, receipt);
+}
+
+#[tokio::test]
+async fn a_lost_receipt_needs_the_approval_of_a_supervisor_of_the_branch() {
+    let app = TestApp::spawn().await;
+    let order = ready_for_return(&app, "13700000024", "SN-R4", "2026-06-01").await;
+    for approver in [app.user(Role::ServiceAgent), app.user(Role::Technician)] {
+        let refused = step(
+            &app,
+            Role::ServiceAgent,
+            &order,
+            "return_to_customer",
+            json!({"lost_receipt_approved_by": approver}),
+        )
+        .await;
+        refused.assert_invalid("lost_receipt_approved_by");
+        assert_eq!(refused.body["errors"][0]["code"], "not_a_supervisor");
+    }
+    let supervisor = app.user(Role::ServiceSupervisor);
+    step(
+        &app,
+        Role::ServiceAgent,
+        &order,
+        "return_to_customer",
+        json!({"lost_receipt_approved_by": supervisor, "note": "客户身份证已核对"}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let receipt = app
+        .get(
+            &format!("/service-orders/{}/receipt", order["id"]),
+            Role::ServiceAgent,
+        )
+        .await
+        .body;
+    assert_eq!(receipt["status"], "void");
+    assert_eq!(receipt["lost"], true);
+    assert!(receipt["lost_approved_by"].is_string(), "{receipt}");
+}
+
+#[tokio::test]
+async fn returning_a_paid_repair_tells_the_accountant_to_invoice_today() {
+    let app = TestApp::spawn().await;
+    let order = ready_for_return(&app, "13700000025", "SN-R5", "2024-01-10").await;
+    assert_eq!(order["category"], "a");
+    step(
+        &app,
+        Role::ServiceAgent,
+        &order,
+        "return_to_customer",
+        json!({"receipt_returned": true}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let inbox = app.get("/notifications", Role::Accountant).await;
+    inbox.assert_status(StatusCode::OK);
+    let text = inbox.body.to_string();
+    assert!(
+        text.contains("invoice_due") && text.contains(order["number"].as_str().unwrap()),
+        "{text}"
+    );
+    // A free repair does not.
+    let free = ready_for_return(&app, "13700000026", "SN-R6", "2026-06-01").await;
+    step(
+        &app,
+        Role::ServiceAgent,
+        &free,
+        "return_to_customer",
+        json!({"receipt_returned": true}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let inbox = app
+        .get("/notifications", Role::Accountant)
+        .await
+        .body
+        .to_string();
+    assert!(!inbox.contains(free["number"].as_str().unwrap()), "{inbox}");
+}
+
+#[tokio::test]
+async fn an_item_held_past_its_promised_date_is_overdue_and_reported_to_the_supervisor_once() {
+    let app = TestApp::spawn().await;
+    let carried = carry_in_with(&app, "13700000027", "SN-R7", "2026-06-01", receipt_body()).await;
+    carried.assert_status(StatusCode::OK);
+    app.clock.advance(jiff::SignedDuration::from_hours(24 * 4));
+    let workshop = app.get("/workshop", Role::ServiceSupervisor).await.body;
+    assert_eq!(workshop[0]["overdue"], true, "{workshop}");
+    assert_eq!(workshop[0]["age_days"], 4);
+    aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
+    aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
+    let inbox = app
+        .get("/notifications", Role::ServiceSupervisor)
+        .await
+        .body;
+    let overdue = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "carry_in_overdue")
+        .count();
+    assert_eq!(overdue, 1, "{inbox}");
 }
