@@ -427,11 +427,11 @@ async fn refresh_in(
     unit: &org_unit::Model,
     date: Date,
     now: i64,
-) -> Result<technician_daily_report::Model, AppError> {
-    let row = match find_report(db, technician.id, date).await? {
-        Some(row) => row,
+) -> Result<(technician_daily_report::Model, bool), AppError> {
+    let (row, created) = match find_report(db, technician.id, date).await? {
+        Some(row) => (row, false),
         None => {
-            technician_daily_report::ActiveModel {
+            let row = technician_daily_report::ActiveModel {
                 technician_id: Set(technician.id),
                 org_unit_id: Set(unit.id),
                 report_date: Set(date.to_string()),
@@ -444,7 +444,8 @@ async fn refresh_in(
                 ..Default::default()
             }
             .insert(db)
-            .await?
+            .await?;
+            (row, true)
         }
     };
     if row.status != TechnicianReportStatus::Draft.as_str() {
@@ -452,21 +453,51 @@ async fn refresh_in(
     }
     let jobs = job_lines_for(app, db, technician.id, date, &zone_of(unit)).await?;
     let existing = line_rows(db, row.id).await?;
-    technician_daily_report_line::Entity::delete_many()
-        .filter(technician_daily_report_line::Column::ReportId.eq(row.id))
-        .filter(technician_daily_report_line::Column::OrderId.is_not_null())
-        .exec(db)
-        .await?;
+    let mut changed = created;
+    // Job lines are updated in place (same row per order), so refreshing twice is a no-op.
+    for stale in existing.iter().filter(|l| {
+        l.order_id
+            .is_some_and(|order| !jobs.iter().any(|j| j.order_id == Some(order)))
+    }) {
+        technician_daily_report_line::Entity::delete_by_id(stale.id)
+            .exec(db)
+            .await?;
+        changed = true;
+    }
     for (position, line) in jobs.iter().enumerate() {
-        insert_line(db, row.id, line, position as i32, now).await?;
+        let position = position as i32;
+        match existing.iter().find(|l| l.order_id == line.order_id) {
+            Some(current) => {
+                let wanted = ReportLine {
+                    note: current.note.clone(),
+                    ..line.clone()
+                };
+                if line_of(current) != wanted || current.position != position {
+                    let mut active = current.clone().into_active_model();
+                    active.order_number = Set(line.order_number.clone());
+                    active.category = Set(line.category.as_str().to_string());
+                    active.minutes = Set(line.minutes);
+                    active.position = Set(position);
+                    active.update(db).await?;
+                    changed = true;
+                }
+            }
+            None => {
+                insert_line(db, row.id, line, position, now).await?;
+                changed = true;
+            }
+        }
     }
     // Manual lines keep their rows and follow the jobs.
     for (offset, manual) in existing.iter().filter(|l| l.order_id.is_none()).enumerate() {
-        let mut active = manual.clone().into_active_model();
-        active.position = Set((jobs.len() + offset) as i32);
-        active.update(db).await?;
+        let position = (jobs.len() + offset) as i32;
+        if manual.position != position {
+            let mut active = manual.clone().into_active_model();
+            active.position = Set(position);
+            active.update(db).await?;
+        }
     }
-    Ok(row)
+    Ok((row, changed))
 }
 
 async fn insert_line(
@@ -528,7 +559,12 @@ pub async fn generate(
         Some(row) => line_rows(&txn, row.id).await?,
         None => Vec::new(),
     };
-    let row = refresh_in(app, &txn, &technician, &unit, date, now).await?;
+    let (row, changed) = refresh_in(app, &txn, &technician, &unit, date, now).await?;
+    if !changed && before.is_some() {
+        // Nothing new on the orders: nothing to write or audit.
+        drop(txn);
+        return technician_view(&app.db, &technician, &unit, date, Some(&row), Vec::new()).await;
+    }
     let row = touch(&txn, &row, now).await?;
     let after_lines = line_rows(&txn, row.id).await?;
     audit::record(
@@ -569,7 +605,11 @@ pub async fn add_line(
             return Err(AppError::conflict("report_submitted"))
         }
         Some(row) => row,
-        None => refresh_in(app, &txn, &technician, &unit, date, now).await?,
+        None => {
+            refresh_in(app, &txn, &technician, &unit, date, now)
+                .await?
+                .0
+        }
     };
     let existing: Vec<ReportLine> = line_rows(&txn, row.id).await?.iter().map(line_of).collect();
     let line = rules::internal_line(kind, input.minutes, note, &existing)
@@ -653,7 +693,11 @@ pub async fn submit(
     let txn = app.write_txn().await?;
     let row = match find_report(&txn, user_id, date).await? {
         Some(row) => row,
-        None => refresh_in(app, &txn, &technician, &unit, date, now).await?,
+        None => {
+            refresh_in(app, &txn, &technician, &unit, date, now)
+                .await?
+                .0
+        }
     };
     let from = TechnicianReportStatus::parse(&row.status).ok_or_else(invalid_transition)?;
     let to = rules::next_technician_status(from, TechnicianReportEvent::Submit)

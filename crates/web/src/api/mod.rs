@@ -6,6 +6,7 @@ mod attachments;
 mod calendars;
 mod contracts;
 mod customers;
+mod daily_reports;
 mod exchange;
 pub(crate) mod fault_reports;
 mod me;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(units::router())
         .merge(contracts::router())
         .merge(settings::router())
+        .merge(daily_reports::router())
         .merge(notifications::router())
         .merge(tokens::router())
         .merge(attachments::router())
@@ -68,6 +70,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = contracts::Api),
         (path = "/api/v1", api = settings::Api),
         (path = "/api/v1", api = notifications::Api),
+        (path = "/api/v1", api = daily_reports::Api),
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),

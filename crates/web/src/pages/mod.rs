@@ -7,6 +7,7 @@ mod admin;
 mod calendars;
 mod contracts;
 mod customers;
+mod daily_reports;
 mod fault_reports;
 mod notifications;
 mod org;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(fault_reports::router())
 }
 
+        .merge(daily_reports::router())
 /// What every page's layout needs.
 pub struct Ctx {
     pub lang: Lang,

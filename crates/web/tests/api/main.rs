@@ -12,6 +12,7 @@ mod audit;
 mod calendars;
 mod contracts;
 mod customers;
+mod daily_reports;
 mod fault_reports;
 mod idempotency;
 mod import_export;
