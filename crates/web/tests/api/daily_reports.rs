@@ -443,3 +443,76 @@ async fn branch_reports_are_scoped_and_dates_are_checked() {
     empty.assert_status(StatusCode::OK);
     assert_eq!(empty.body["totals"]["total"], 0);
 }
+
+/// A page as the signed-in user of `role` sees it (status and HTML).
+async fn page(app: &TestApp, path: &str, role: Role) -> (StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let session = aftersales_app::auth::sign_in(
+        &app.app,
+        &format!("u_{}", role.as_str()),
+        crate::helpers::PASSWORD,
+        "127.0.0.1",
+    )
+    .await
+    .expect("sign in");
+    let request = axum::http::Request::get(path)
+        .header("cookie", format!("as_session={}", session.token))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_pages_show_my_report_the_branch_report_and_their_print_views() {
+    let app = TestApp::spawn().await;
+    let technician = app.user(Role::Technician);
+    app.post_json(
+        &tech_path(technician, "/lines"),
+        Role::Technician,
+        json!({"kind": "parts_management", "minutes": 40, "note": "盘点备件"}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let (status, html) = page(&app, &tech_path(technician, ""), Role::Technician).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("我的日报") && html.contains("盘点备件") && html.contains("零件管理"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"action\" value=\"submit\""));
+    let (status, html) = page(&app, &tech_path(technician, "/print"), Role::Technician).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("技术员工作日报表"));
+    app.post_json(
+        &tech_path(technician, "/submit"),
+        Role::Technician,
+        json!({}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    app.post_json(
+        &branch_path(&app, "/submit"),
+        Role::ServiceSupervisor,
+        json!({}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let (status, html) = page(&app, &branch_path(&app, ""), Role::BranchManager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("服务主任日报表") && html.contains("id=\"branch-approve\""),
+        "{html}"
+    );
+    // The supervisor sees the report but no approval button.
+    let (_, html) = page(&app, &branch_path(&app, ""), Role::ServiceSupervisor).await;
+    assert!(!html.contains("id=\"branch-approve\""));
+    let (status, html) = page(&app, &branch_path(&app, "/print"), Role::BranchManager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("服务主任日报表") && html.contains("size: A4"));
+    let (status, _) = page(&app, "/my-daily-report", Role::Technician).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
