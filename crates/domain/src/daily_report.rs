@@ -650,4 +650,23 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn only_branch_managers_and_administrators_sign_branch_reports() {
+        use crate::role::{allows, Permission, Role};
+        for role in Role::ALL {
+            let expected = matches!(role, Role::BranchManager | Role::Admin);
+            assert_eq!(
+                allows(&[*role], Permission::ReportApprove),
+                expected,
+                "{role}"
+            );
+        }
+        assert!(allows(
+            &[Role::ServiceSupervisor],
+            Permission::DailyReportRead
+        ));
+        assert!(!allows(&[Role::Technician], Permission::DailyReportRead));
+        assert!(!allows(&[Role::Customer], Permission::DailyReportRead));
+    }
 }
