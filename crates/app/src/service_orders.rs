@@ -640,9 +640,7 @@ pub async fn step(
             )
             .await?;
         }
-        OrderEvent::StartRepair
-        | OrderEvent::PassInspection
-        | OrderEvent::FailInspection => {}
+        OrderEvent::StartRepair | OrderEvent::PassInspection | OrderEvent::FailInspection => {}
     }
     active.status = Set(to.as_str().to_string());
     active.version = Set(input.version + 1);
