@@ -115,6 +115,22 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Promised completion (working hours from the call)",
     },
     SettingDef {
+        key: "sla.escalation_step_hours",
+        default: "2",
+        kind: SettingKind::Count,
+        source: "issue: escalation chain (interval: design decision)",
+        description_zh: "超时后逐级督办的间隔（小时）",
+        description_en: "Hours between escalation levels after a breach",
+    },
+    SettingDef {
+        key: "sla.sweep_minutes",
+        default: "5",
+        kind: SettingKind::Count,
+        source: "design decision",
+        description_zh: "检查时限的周期（分钟）",
+        description_en: "How often deadlines are checked (minutes)",
+    },
+    SettingDef {
         key: "sla.warn_ratio",
         default: "0.75",
         kind: SettingKind::Ratio,

@@ -68,6 +68,7 @@ impl Jobs {
             .with(crate::contracts::ExpiryNoticeJob)
             .with(crate::contracts::ExpiredJob)
             .with(crate::carry_in::OverdueJob)
+            .with(crate::sla_watch::SweepJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

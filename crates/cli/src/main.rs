@@ -247,6 +247,9 @@ async fn serve(
     }
     // Every instance runs the timer runner: timers are claimed row by row, so several
     // instances on one PostgreSQL never fire one twice.
+    aftersales_app::sla_watch::ensure_sweep(&app)
+        .await
+        .map_err(|err| anyhow::anyhow!("scheduling the SLA watch: {err}"))?;
     let runner = aftersales_app::timers::spawn_runner(app.clone(), background.interval);
     let mailer = aftersales_app::notifications::spawn_mailer(
         app.clone(),

@@ -30,6 +30,7 @@ pub mod service_order_event;
 pub mod session;
 pub mod setting;
 pub mod sign_in_failure;
+pub mod sla_alert;
 pub mod staff_skill;
 pub mod technician_daily_report;
 pub mod technician_daily_report_line;

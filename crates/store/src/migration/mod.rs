@@ -9,6 +9,7 @@ mod m20261122_000004_service_orders;
 mod m20261122_000005_fault_reports;
 mod m20261122_000006_daily_reports;
 mod m20261122_000007_carry_in;
+mod m20261122_000008_sla_alerts;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_fault_reports::Migration),
             Box::new(m20261122_000006_daily_reports::Migration),
             Box::new(m20261122_000007_carry_in::Migration),
+            Box::new(m20261122_000008_sla_alerts::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod me;
 mod notifications;
 mod org;
 mod products;
+mod reports;
 mod service_orders;
 mod settings;
 mod staff;
@@ -32,6 +33,7 @@ pub use crate::error::ApiError;
 pub use crate::session::ApiUser;
 use crate::AppState;
 pub use attachments::file_response;
+pub use reports::PeriodQuery;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,12 +43,13 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(customers::router())
         .merge(products::router())
+        .merge(reports::router())
         .merge(service_orders::router())
         .merge(fault_reports::router())
+        .merge(daily_reports::router())
         .merge(units::router())
         .merge(contracts::router())
         .merge(settings::router())
-        .merge(daily_reports::router())
         .merge(notifications::router())
         .merge(tokens::router())
         .merge(attachments::router())
@@ -64,13 +67,14 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = staff::Api),
         (path = "/api/v1", api = customers::Api),
         (path = "/api/v1", api = products::Api),
+        (path = "/api/v1", api = reports::Api),
         (path = "/api/v1", api = service_orders::Api),
         (path = "/api/v1", api = fault_reports::Api),
+        (path = "/api/v1", api = daily_reports::Api),
         (path = "/api/v1", api = units::Api),
         (path = "/api/v1", api = contracts::Api),
         (path = "/api/v1", api = settings::Api),
         (path = "/api/v1", api = notifications::Api),
-        (path = "/api/v1", api = daily_reports::Api),
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),

@@ -12,6 +12,7 @@ mod fault_reports;
 mod notifications;
 mod org;
 mod products;
+mod reports;
 mod service_orders;
 mod sign_in;
 mod staff;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(units::router())
         .merge(products::router())
+        .merge(reports::router())
         .merge(service_orders::router())
         .merge(contracts::router())
         .merge(org::router())
@@ -48,9 +50,9 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(notifications::router())
         .merge(fault_reports::router())
+        .merge(daily_reports::router())
 }
 
-        .merge(daily_reports::router())
 /// What every page's layout needs.
 pub struct Ctx {
     pub lang: Lang,

@@ -25,5 +25,6 @@ mod scoping;
 mod service_orders;
 mod settings;
 mod sign_in;
+mod sla;
 mod tokens;
 mod units;

@@ -300,6 +300,7 @@ pub fn routes() -> Vec<Route> {
         route(DELETE, "/api-tokens/{id}", &["token"], &[ApiTokenManage], Body::None),
         // service orders
         route(GET, "/service-orders", &[], &[OrderRead], Body::None),
+        route(GET, "/reports/sla-breaches", &[], &[DailyReportRead], Body::None),
         route(
             POST,
             "/service-orders",
@@ -345,7 +346,6 @@ pub fn routes() -> Vec<Route> {
             &[OrderRegister],
             Body::Json(|_| json!({"version": 1, "reason": "重复报修"})),
         ),
-        // attachments: reading them is reading the record they belong to
         // daily reports: one's own needs order.work (anyone else's answers 404); reading others' daily_report.read
         route(GET, "/daily-reports/technician/{user_id}/{date}", &["staff", "=2026-11-22"], &[DailyReportRead], Body::None),
         route(POST, "/daily-reports/technician/{user_id}/{date}/generate", &["staff", "=2026-11-22"], &[OrderWork], Body::None),
@@ -376,6 +376,7 @@ pub fn routes() -> Vec<Route> {
             Body::Json(|_| json!({"reason": "补充"})),
         ),
         route(POST, "/daily-reports/branch/{org_unit_id}/{date}/{event}", &["bj", "=2026-11-22", "=forward"], &[ReportApprove], Body::None),
+        // attachments: reading them is reading the record they belong to
         route(GET, "/attachments/{entity}/{id}", &["=customer", "customer"], &[CustomerRead], Body::None),
         route(GET, "/attachments/{entity}/{id}", &["=contract", "contract"], &[ContractRead], Body::None),
         route(GET, "/attachments/{entity}/{id}", &["=unit", "unit"], &[CustomerRead], Body::None),
