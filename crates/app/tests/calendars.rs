@@ -1,101 +1,16 @@
 //! Working calendars on a real database: a temporary SQLite file, or a brand-new PostgreSQL
 //! database when `AFTERSALES_TEST_PG_URL` is set (dropped afterwards, as in the web API suite).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use aftersales_app::calendars::{self, CalendarInput, HolidayImport, WeeklyPeriods};
 use aftersales_app::org::{self, OrgUnitInput};
 use aftersales_app::staff::{self, UserInput};
 use aftersales_app::{contracts, customers, Actor, App, AppError, ManualClock};
-use aftersales_store::sea_orm::{ConnectionTrait, Database};
-use sea_orm_migration::MigratorTrait;
+use aftersales_testkit::TestDb;
 use serde_json::json;
 
 const START: &str = "2026-11-22T02:00:00Z";
-
-// ----- databases -----
-
-enum TestDb {
-    Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-impl TestDb {
-    async fn create() -> TestDb {
-        match std::env::var("AFTERSALES_TEST_PG_URL") {
-            Ok(admin_url) if !admin_url.trim().is_empty() => {
-                let nanos = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or_default();
-                let name = format!(
-                    "aftersales_test_cal_{}_{}_{:x}",
-                    std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::Relaxed),
-                    nanos & 0xff_ffff_ffff
-                );
-                let admin = Database::connect(&admin_url).await.expect("connect admin");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                TestDb::Postgres { admin_url, name }
-            }
-            _ => TestDb::Sqlite(tempfile::tempdir().expect("temp dir")),
-        }
-    }
-
-    fn url(&self) -> String {
-        match self {
-            TestDb::Sqlite(dir) => format!("sqlite://{}", dir.path().join("test.db").display()),
-            TestDb::Postgres { admin_url, name } => {
-                let (base, query) = match admin_url.split_once('?') {
-                    Some((base, query)) => (base, Some(query)),
-                    None => (admin_url.as_str(), None),
-                };
-                let start = base.find("://").map_or(0, |i| i + 3);
-                let base = match base[start..].find('/') {
-                    Some(slash) => &base[..start + slash],
-                    None => base,
-                };
-                match query {
-                    Some(query) => format!("{base}/{name}?{query}"),
-                    None => format!("{base}/{name}"),
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let TestDb::Postgres { admin_url, name } = self else {
-            return;
-        };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let admin = Database::connect(&admin_url).await?;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await?;
-                admin.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("warning: could not drop a test database: {dropped:?}");
-        }
-    }
-}
 
 /// A migrated database with a root unit, a branch, an administrator and a technician.
 struct Fixture {
@@ -144,18 +59,9 @@ fn user_input(username: &str, role: &str, org_unit_id: i64) -> UserInput {
 
 async fn fixture() -> Fixture {
     let test_db = TestDb::create().await;
-    let db = aftersales_store::connect(&test_db.url())
-        .await
-        .expect("connect to the test database");
-    aftersales_store::migration::Migrator::up(&db, None)
-        .await
-        .expect("migrations");
+    let db = test_db.connect().await;
     let clock = Arc::new(ManualClock::new(START.parse().expect("start")));
-    let app = App::new(
-        db,
-        clock,
-        std::env::temp_dir().join("aftersales-calendar-tests"),
-    );
+    let app = App::new(db, clock, test_db.files_dir());
     let hq = org::create_root_unit(&app, &unit_input("HQ", "customer_department", None, None))
         .await
         .expect("root unit");

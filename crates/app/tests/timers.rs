@@ -2,7 +2,6 @@
 //! PostgreSQL database when `AFTERSALES_TEST_PG_URL` is set (dropped afterwards, as in the
 //! web API suite). Time moves on a `ManualClock`: no test sleeps.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aftersales_app::contracts::{self, ContractInput};
@@ -17,10 +16,10 @@ use aftersales_domain::role::Role;
 use aftersales_store::entity::{audit_record, timer};
 use aftersales_store::sea_orm::sea_query::{Alias, Query};
 use aftersales_store::sea_orm::{
-    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
+use aftersales_testkit::TestDb;
 use jiff::{SignedDuration, Timestamp};
-use sea_orm_migration::MigratorTrait;
 
 /// 2026-11-22 10:00 in Asia/Shanghai.
 const START: &str = "2026-11-22T02:00:00Z";
@@ -28,106 +27,9 @@ const HOUR: i64 = 3_600_000;
 
 // ----- databases -----
 
-enum TestDb {
-    Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-impl TestDb {
-    async fn create() -> TestDb {
-        match std::env::var("AFTERSALES_TEST_PG_URL") {
-            Ok(admin_url) if !admin_url.trim().is_empty() => {
-                let nanos = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or_default();
-                let name = format!(
-                    "aftersales_test_{}_{}_{:x}",
-                    std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::Relaxed),
-                    nanos & 0xff_ffff_ffff
-                );
-                let admin = Database::connect(&admin_url).await.expect("connect admin");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                TestDb::Postgres { admin_url, name }
-            }
-            _ => TestDb::Sqlite(tempfile::tempdir().expect("temp dir")),
-        }
-    }
-
-    fn is_postgres(&self) -> bool {
-        matches!(self, TestDb::Postgres { .. })
-    }
-
-    fn url(&self) -> String {
-        match self {
-            TestDb::Sqlite(dir) => format!("sqlite://{}", dir.path().join("test.db").display()),
-            TestDb::Postgres { admin_url, name } => {
-                let (base, query) = match admin_url.split_once('?') {
-                    Some((base, query)) => (base, Some(query)),
-                    None => (admin_url.as_str(), None),
-                };
-                let start = base.find("://").map_or(0, |i| i + 3);
-                let base = match base[start..].find('/') {
-                    Some(slash) => &base[..start + slash],
-                    None => base,
-                };
-                match query {
-                    Some(query) => format!("{base}/{name}?{query}"),
-                    None => format!("{base}/{name}"),
-                }
-            }
-        }
-    }
-
-    /// A new connection pool on the test database, migrated.
-    async fn connect(&self) -> DatabaseConnection {
-        let db = aftersales_store::connect(&self.url())
-            .await
-            .expect("connect to the test database");
-        aftersales_store::migration::Migrator::up(&db, None)
-            .await
-            .expect("migrations");
-        db
-    }
-
-    /// An `App` with its own pool and the given clock.
-    async fn app(&self, clock: Arc<ManualClock>) -> App {
-        let files = std::env::temp_dir().join("aftersales-timer-tests");
-        App::new(self.connect().await, clock, files)
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let TestDb::Postgres { admin_url, name } = self else {
-            return;
-        };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let admin = Database::connect(&admin_url).await?;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await?;
-                admin.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("warning: could not drop a test database: {dropped:?}");
-        }
-    }
+/// An `App` with its own pool on the test database and the given clock.
+async fn app_on(db: &TestDb, clock: Arc<ManualClock>) -> App {
+    App::new(db.connect().await, clock, db.files_dir())
 }
 
 fn clock() -> Arc<ManualClock> {
@@ -252,7 +154,7 @@ async fn timer_row(app: &App, subject_id: i64) -> timer::Model {
 async fn a_timer_fires_once_when_due_and_never_again() {
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     create_effect_table(&app.db).await;
     let (jobs, _) = test_jobs();
     schedule(&app, "test_record", 1, start_ms() + HOUR, None).await;
@@ -278,7 +180,7 @@ async fn timers_survive_a_restart() {
     let db = TestDb::create().await;
     let clock = clock();
     {
-        let before = db.app(clock.clone()).await;
+        let before = app_on(&db, clock.clone()).await;
         create_effect_table(&before.db).await;
         schedule(&before, "test_record", 7, start_ms() + 2 * HOUR, None).await;
         before
@@ -289,7 +191,7 @@ async fn timers_survive_a_restart() {
             .expect("close the first pool");
     }
     clock.advance(SignedDuration::from_hours(3));
-    let after = db.app(clock.clone()).await;
+    let after = app_on(&db, clock.clone()).await;
     let (jobs, order) = test_jobs();
     assert_eq!(timers::run_due_with(&after, &jobs, 10).await.unwrap(), 1);
     assert_eq!(*order.lock().unwrap(), vec![7]);
@@ -300,7 +202,7 @@ async fn timers_survive_a_restart() {
 async fn a_late_runner_catches_up_in_due_order() {
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     create_effect_table(&app.db).await;
     let (jobs, order) = test_jobs();
     // Scheduled out of order; two share a due instant (then the older row goes first).
@@ -327,7 +229,7 @@ async fn a_late_runner_catches_up_in_due_order() {
 async fn a_failing_job_leaves_no_partial_effect_and_is_retried_with_backoff() {
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     create_effect_table(&app.db).await;
     let (jobs, _) = test_jobs();
     schedule(&app, "test_fail", 1, start_ms(), None).await;
@@ -366,7 +268,7 @@ async fn a_failing_job_leaves_no_partial_effect_and_is_retried_with_backoff() {
 #[tokio::test]
 async fn an_unknown_job_is_a_failure_not_a_crash() {
     let db = TestDb::create().await;
-    let app = db.app(clock()).await;
+    let app = app_on(&db, clock()).await;
     schedule(&app, "no_such_job", 1, start_ms(), None).await;
     assert_eq!(timers::run_due(&app, 10).await.unwrap(), 0);
     let row = timer_row(&app, 1).await;
@@ -377,7 +279,7 @@ async fn an_unknown_job_is_a_failure_not_a_crash() {
 async fn scheduling_the_same_key_twice_is_a_no_op_and_cancel_frees_it() {
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     create_effect_table(&app.db).await;
     let (jobs, _) = test_jobs();
     assert!(schedule(&app, "test_record", 1, start_ms(), Some("k1")).await);
@@ -423,8 +325,8 @@ async fn two_runners_on_postgresql_never_fire_a_timer_twice() {
         return;
     }
     let clock = clock();
-    let first = db.app(clock.clone()).await;
-    let second = db.app(clock.clone()).await;
+    let first = app_on(&db, clock.clone()).await;
+    let second = app_on(&db, clock.clone()).await;
     create_effect_table(&first.db).await;
     for subject in 0..200 {
         schedule(&first, "test_record", subject, start_ms() + subject, None).await;
@@ -613,7 +515,7 @@ fn at(instant: &str) -> Timestamp {
 async fn a_signed_contract_gets_its_expiry_notice_a_month_ahead_then_expires() {
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     let company = company(&app).await;
     let contract = signed_contract(&app, &company, "2027-03-31").await;
     assert_eq!(contract.status, "active");
@@ -717,7 +619,7 @@ async fn a_signed_contract_gets_its_expiry_notice_a_month_ahead_then_expires() {
 async fn a_late_runner_fires_the_notice_before_the_expiry() {
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     let company = company(&app).await;
     let contract = signed_contract(&app, &company, "2027-03-31").await;
     // The runner was down over the whole last month.
@@ -741,7 +643,7 @@ async fn a_late_runner_fires_the_notice_before_the_expiry() {
 async fn terminating_or_renewing_cancels_the_contract_timers() {
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     let company = company(&app).await;
     let terminated = signed_contract(&app, &company, "2027-03-31").await;
     contracts::change_status(
@@ -839,7 +741,7 @@ async fn notifications_are_mailed_after_commit_once_to_users_with_an_address() {
     use aftersales_store::sea_orm::{ActiveModelTrait, Set};
     let db = TestDb::create().await;
     let clock = clock();
-    let app = db.app(clock.clone()).await;
+    let app = app_on(&db, clock.clone()).await;
     let company = company(&app).await;
     let manager = user::Entity::find_by_id(company.manager)
         .one(&app.db)

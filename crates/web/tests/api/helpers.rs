@@ -10,7 +10,6 @@
 //! all named `aftersales_test_%` and can be removed by hand.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use aftersales_app::customers::{AddressInput, CustomerInput};
@@ -19,13 +18,12 @@ use aftersales_app::products::{ComponentInput, ProductInput};
 use aftersales_app::staff::UserInput;
 use aftersales_app::{Actor, App, ManualClock};
 use aftersales_domain::role::Role;
-use aftersales_store::sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use aftersales_testkit::TestDb;
 use aftersales_web::AppState;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use sea_orm_migration::MigratorTrait;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -168,10 +166,8 @@ pub struct TestApp {
 impl TestApp {
     /// A fresh database with the seeded organisation, product and one user per role.
     pub async fn spawn() -> TestApp {
-        let (db, test_db) = TestDb::create().await;
-        aftersales_store::migration::Migrator::up(&db, None)
-            .await
-            .expect("migrations");
+        let test_db = TestDb::create().await;
+        let db = test_db.connect().await;
         let clock = Arc::new(ManualClock::new(START.parse().expect("start instant")));
         let files_dir = test_db.files_dir();
         let app = App::new(db, clock.clone(), files_dir);
@@ -622,123 +618,4 @@ async fn seed(app: &App) -> (Seed, HashMap<Role, String>) {
         users,
     };
     (seed, tokens)
-}
-
-// ----- databases -----
-
-enum TestDb {
-    Sqlite(tempfile::TempDir),
-    Postgres {
-        admin_url: String,
-        name: String,
-        files: tempfile::TempDir,
-    },
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique_suffix() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!(
-        "{}_{}_{:x}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        nanos & 0xff_ffff_ffff
-    )
-}
-
-/// The URL of database `name` on the server of `admin_url` (same credentials and options).
-fn database_url(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (admin_url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-impl TestDb {
-    async fn create() -> (DatabaseConnection, TestDb) {
-        match std::env::var("AFTERSALES_TEST_PG_URL") {
-            Ok(admin_url) if !admin_url.trim().is_empty() => {
-                let name = format!("aftersales_test_{}", unique_suffix());
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("connect to AFTERSALES_TEST_PG_URL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                let db = aftersales_store::connect(&database_url(&admin_url, &name))
-                    .await
-                    .expect("connect to test database");
-                let files = tempfile::tempdir().expect("temp dir");
-                (
-                    db,
-                    TestDb::Postgres {
-                        admin_url,
-                        name,
-                        files,
-                    },
-                )
-            }
-            _ => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                let db = aftersales_store::connect(&url)
-                    .await
-                    .expect("open SQLite test database");
-                (db, TestDb::Sqlite(dir))
-            }
-        }
-    }
-
-    fn files_dir(&self) -> std::path::PathBuf {
-        match self {
-            TestDb::Sqlite(dir) => dir.path().join("files"),
-            TestDb::Postgres { files, .. } => files.path().to_path_buf(),
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let TestDb::Postgres {
-            admin_url, name, ..
-        } = self
-        else {
-            return;
-        };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        // We may be inside the test's runtime, which cannot block on another future: use a
-        // thread with its own runtime and wait for it.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let admin = Database::connect(&admin_url).await?;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await?;
-                admin.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("warning: could not drop a test database: {dropped:?}");
-        }
-    }
 }
