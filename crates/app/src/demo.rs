@@ -501,6 +501,35 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         products.push(product.id);
     }
 
+    // The price schedule (维修项目与收费标准表) technicians show before paid work.
+    for (code, name, kind, fen) in [
+        ("SM-01", "上门费（市区）", "travel", 3_000),
+        ("SM-02", "上门费（郊区）", "travel", 5_000),
+        ("JC-01", "检测费", "repair", 2_000),
+        ("WX-01", "更换电容", "repair", 8_000),
+        ("WX-02", "空调加氟（R22，1.5匹以下）", "repair", 15_000),
+        ("WX-03", "空调清洗（室内机）", "repair", 8_000),
+        ("WX-04", "更换压缩机（工时）", "labour", 30_000),
+        ("GS-01", "维修工时（每小时）", "labour", 6_000),
+        ("LJ-01", "启动电容 35μF", "part", 2_500),
+        ("LJ-02", "遥控器（通用）", "part", 4_500),
+        ("LJ-03", "冷媒 R22（每公斤）", "part", 9_000),
+    ] {
+        crate::billing::create(
+            app,
+            a,
+            &crate::billing::PriceItemInput {
+                code: code.into(),
+                name: name.into(),
+                kind: kind.into(),
+                price_fen: fen,
+                active: true,
+                version: None,
+            },
+        )
+        .await?;
+    }
+
     let surnames = [
         "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
         "郭", "何", "高", "林", "罗",

@@ -89,6 +89,7 @@ fn conflict_from_constraint(constraint: &str) -> AppError {
         "ux_contracts_number" | "contracts.number" => Some("number"),
         "ux_org_units_code" | "org_units.code" => Some("code"),
         "ux_districts_name" | "districts.name" => Some("name"),
+        "ux_price_items_code" | "price_items.code" => Some("code"),
         "ux_components_name" | "product_components.product_id, product_components.name" => {
             Some("components")
         }

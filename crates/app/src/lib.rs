@@ -7,6 +7,7 @@ pub mod actor;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod calendars;
 pub mod carry_in;
 pub mod clock;

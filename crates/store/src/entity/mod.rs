@@ -21,6 +21,7 @@ pub mod idempotency_key;
 pub mod notification;
 pub mod number_sequence;
 pub mod org_unit;
+pub mod price_item;
 pub mod product;
 pub mod product_component;
 pub mod qualification;

@@ -10,6 +10,7 @@ mod m20261122_000005_fault_reports;
 mod m20261122_000006_daily_reports;
 mod m20261122_000007_carry_in;
 mod m20261122_000008_sla_alerts;
+mod m20261122_000009_price_items;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_daily_reports::Migration),
             Box::new(m20261122_000007_carry_in::Migration),
             Box::new(m20261122_000008_sla_alerts::Migration),
+            Box::new(m20261122_000009_price_items::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! use the one shape of [`crate::error::ErrorBody`].
 
 mod attachments;
+mod billing;
 mod calendars;
 mod contracts;
 mod customers;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(customers::router())
         .merge(products::router())
+        .merge(billing::router())
         .merge(reports::router())
         .merge(service_orders::router())
         .merge(fault_reports::router())
@@ -67,6 +69,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = staff::Api),
         (path = "/api/v1", api = customers::Api),
         (path = "/api/v1", api = products::Api),
+        (path = "/api/v1", api = billing::Api),
         (path = "/api/v1", api = reports::Api),
         (path = "/api/v1", api = service_orders::Api),
         (path = "/api/v1", api = fault_reports::Api),

@@ -4,6 +4,7 @@
 //! the user's language.
 
 mod admin;
+mod billing;
 mod calendars;
 mod contracts;
 mod customers;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(units::router())
         .merge(products::router())
+        .merge(billing::router())
         .merge(reports::router())
         .merge(service_orders::router())
         .merge(contracts::router())

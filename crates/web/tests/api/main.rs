@@ -9,6 +9,7 @@ mod helpers;
 
 mod attachments;
 mod audit;
+mod billing;
 mod calendars;
 mod contracts;
 mod customers;

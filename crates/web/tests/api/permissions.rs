@@ -226,6 +226,22 @@ pub fn routes() -> Vec<Route> {
                 body
             }),
         ),
+        // the price schedule: read by everyone who reads orders, changed by product managers
+        route(GET, "/price-items", &[], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/price-items",
+            &[],
+            &[ProductWrite],
+            Body::Json(|_| json!({"code": "MX-PI2", "name": "矩阵项目", "kind": "repair", "price_fen": 100})),
+        ),
+        route(
+            PUT,
+            "/price-items/{id}",
+            &["price_item"],
+            &[ProductWrite],
+            Body::Json(|_| json!({"code": "MX-PI", "name": "矩阵项目", "kind": "repair", "price_fen": 200, "version": 1})),
+        ),
         // units: reading a unit is reading customer records
         route(GET, "/units", &[], &[CustomerRead], Body::None),
         route(
@@ -542,6 +558,15 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     order.assert_status(StatusCode::CREATED);
     ids.insert("order", order.id());
+    let price_item = app
+        .post_json(
+            "/price-items",
+            Role::Admin,
+            json!({"code": "MX-PI", "name": "矩阵项目", "kind": "repair", "price_fen": 100}),
+        )
+        .await;
+    price_item.assert_status(StatusCode::CREATED);
+    ids.insert("price_item", price_item.id());
     let label = app
         .get(&format!("/units/{}/label", ids["unit"]), Role::Admin)
         .await;

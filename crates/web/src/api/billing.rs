@@ -1,0 +1,58 @@
+//! Billing: the price schedule (维修项目与收费标准表).
+
+use aftersales_app::billing::{self, PriceItemFilter, PriceItemInput, PriceItemView};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+use super::{created, ApiError, ApiJson, ApiQuery, ApiUser};
+use crate::error::ErrorBody;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(list_price_items, create_price_item, update_price_item),
+    components(schemas(PriceItemInput, PriceItemView))
+)]
+pub struct Api;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/price-items",
+            get(list_price_items).post(create_price_item),
+        )
+        .route("/price-items/{id}", put(update_price_item))
+}
+
+#[utoipa::path(get, path = "/price-items", tag = "billing", params(PriceItemFilter), responses((status = 200, body = Vec<PriceItemView>)))]
+async fn list_price_items(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(filter): ApiQuery<PriceItemFilter>,
+) -> Result<Json<Vec<PriceItemView>>, ApiError> {
+    Ok(Json(billing::list(&state.app, &actor, &filter).await?))
+}
+
+#[utoipa::path(post, path = "/price-items", tag = "billing", request_body = PriceItemInput,
+    responses((status = 201, body = PriceItemView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_price_item(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<PriceItemInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(billing::create(&state.app, &actor, &input).await?))
+}
+
+#[utoipa::path(put, path = "/price-items/{id}", tag = "billing", params(("id" = i64, Path)), request_body = PriceItemInput,
+    responses((status = 200, body = PriceItemView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_price_item(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<PriceItemInput>,
+) -> Result<Json<PriceItemView>, ApiError> {
+    Ok(Json(billing::update(&state.app, &actor, id, &input).await?))
+}

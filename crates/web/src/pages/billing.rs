@@ -1,0 +1,217 @@
+//! Billing pages: the price schedule (维修项目与收费标准表) with its edit form and the
+//! printable A4 schedule shown to the customer before paid work.
+
+use aftersales_app::billing::{self, PriceItemFilter, PriceItemInput, PriceItemView};
+use aftersales_app::AppError;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use super::{
+    is_form_error, redirect, render, render_with, ticked, CsrfForm, Ctx, FieldErrors, PageError,
+};
+use crate::session::PageUser;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/price-items", get(list_items).post(create_item))
+        .route("/price-items/print", get(print_schedule))
+        .route("/price-items/{id}", get(edit_item).post(update_item))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PriceItemForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    /// In yuan, e.g. `80` or `80.50`.
+    #[serde(default)]
+    price: String,
+    active: Option<String>,
+    #[serde(default)]
+    version: String,
+}
+
+impl PriceItemForm {
+    fn from_view(item: &PriceItemView) -> PriceItemForm {
+        PriceItemForm {
+            code: item.code.clone(),
+            name: item.name.clone(),
+            kind: item.kind.clone(),
+            price: item.price.clone(),
+            active: item.active.then(|| "on".to_string()),
+            version: item.version.to_string(),
+        }
+    }
+
+    fn to_input(&self) -> Result<PriceItemInput, AppError> {
+        let price_fen = aftersales_domain::money::parse_yuan(&self.price)
+            .map_err(|code| AppError::invalid("price", code))?;
+        Ok(PriceItemInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            price_fen,
+            active: ticked(&self.active),
+            version: self.version.parse().ok(),
+        })
+    }
+}
+
+/// The yuan field on the form answers for `price_fen`.
+const FORM_FIELDS: &[(&str, &str)] = &[("price_fen", "price")];
+
+#[derive(Template)]
+#[template(path = "billing/price_items.html")]
+struct ListPage {
+    ctx: Ctx,
+    items: Vec<PriceItemView>,
+    kinds: &'static [&'static str],
+    /// The create form (for product managers).
+    form: PriceItemForm,
+    errors: FieldErrors,
+}
+
+async fn list_page(
+    state: &AppState,
+    user: &PageUser,
+    form: PriceItemForm,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let items = billing::list(&state.app, &user.actor, &PriceItemFilter::default()).await?;
+    let (status, errors) = match &error {
+        Some(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::from_error(err, user.lang, FORM_FIELDS),
+        ),
+        None => (StatusCode::OK, FieldErrors::default()),
+    };
+    render_with(
+        status,
+        &ListPage {
+            ctx: Ctx::of(user, "price_items"),
+            items,
+            kinds: billing::KINDS,
+            form,
+            errors,
+        },
+    )
+}
+
+async fn list_items(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    let form = PriceItemForm {
+        kind: "repair".into(),
+        active: Some("on".into()),
+        ..PriceItemForm::default()
+    };
+    list_page(&state, &user, form, None).await
+}
+
+async fn create_item(
+    State(state): State<AppState>,
+    user: PageUser,
+    CsrfForm(form): CsrfForm<PriceItemForm>,
+) -> Result<Response, PageError> {
+    let result = match form.to_input() {
+        Ok(input) => billing::create(&state.app, &user.actor, &input).await,
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(_) => redirect("/price-items"),
+        Err(err) if is_form_error(&err) => list_page(&state, &user, form, Some(err)).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "billing/price_item_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    id: i64,
+    kinds: &'static [&'static str],
+    form: PriceItemForm,
+    errors: FieldErrors,
+}
+
+fn form_page(
+    user: &PageUser,
+    id: i64,
+    form: PriceItemForm,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let (status, errors) = match &error {
+        Some(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::from_error(err, user.lang, FORM_FIELDS),
+        ),
+        None => (StatusCode::OK, FieldErrors::default()),
+    };
+    render_with(
+        status,
+        &FormPage {
+            ctx: Ctx::of(user, "price_items"),
+            id,
+            kinds: billing::KINDS,
+            form,
+            errors,
+        },
+    )
+}
+
+async fn edit_item(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let item = billing::get(&state.app, &user.actor, id).await?;
+    form_page(&user, id, PriceItemForm::from_view(&item), None)
+}
+
+async fn update_item(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<PriceItemForm>,
+) -> Result<Response, PageError> {
+    let result = match form.to_input() {
+        Ok(input) => billing::update(&state.app, &user.actor, id, &input).await,
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(_) => redirect("/price-items"),
+        Err(err) if is_form_error(&err) => form_page(&user, id, form, Some(err)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "billing/price_schedule_print.html")]
+struct PrintPage {
+    ctx: Ctx,
+    items: Vec<PriceItemView>,
+    kinds: &'static [&'static str],
+}
+
+/// The printable A4 schedule: active items only, grouped by kind.
+async fn print_schedule(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, PageError> {
+    let filter = PriceItemFilter {
+        active_only: Some(true),
+    };
+    let items = billing::list(&state.app, &user.actor, &filter).await?;
+    render(&PrintPage {
+        ctx: Ctx::of(&user, "price_items"),
+        items,
+        kinds: billing::KINDS,
+    })
+}
