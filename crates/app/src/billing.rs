@@ -2,10 +2,17 @@
 //! travel fees and parts. Everyone who reads orders reads it (technicians show it to the
 //! customer before paid work, REPAIR-2); the product managers (`ProductWrite`) change it.
 //! Items are deactivated rather than deleted.
+//!
+//! Charges on an order (BILLING-3, CATEGORY-2): the technician (own order) or a supervisor
+//! adds lines while the order is on site or in repair, each with its own category. Only
+//! category-A lines are payable: B work is covered by the contract and C work by the
+//! warranty, so their lines are recorded with their list value but cost the customer 0.
+//! Category D is internal time and cannot be charged.
 
 use aftersales_domain::role::Permission;
+use aftersales_domain::service_order::{OrderStatus, ServiceCategory};
 use aftersales_domain::validation::{required_text, ValidationErrors};
-use aftersales_store::entity::price_item;
+use aftersales_store::entity::{order_charge, price_item, service_order, user};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -196,4 +203,295 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     Ok(view(after))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ChargeInput {
+    /// An active price-schedule item; its name and price fill the line.
+    pub price_item_id: Option<i64>,
+    /// Required for a free line; for a price item, replaces its name.
+    pub description: Option<String>,
+    /// Empty: 1 (1–999).
+    pub quantity: Option<i64>,
+    /// Required for a free line (fen, 0 or more); a price item's price otherwise.
+    pub unit_price_fen: Option<i64>,
+    /// a, b or c; empty: the order's category.
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChargeView {
+    pub id: i64,
+    pub price_item_id: Option<i64>,
+    pub description: String,
+    pub quantity: i64,
+    pub unit_price_fen: i64,
+    /// quantity × unit price.
+    pub amount_fen: i64,
+    /// What the customer pays for the line: the amount for category A, else 0.
+    pub payable_fen: i64,
+    pub category: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CategoryTotal {
+    pub category: String,
+    pub amount_fen: i64,
+    pub payable_fen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChargesView {
+    pub order_id: i64,
+    pub lines: Vec<ChargeView>,
+    /// One total per category present, in the order a, b, c.
+    pub totals: Vec<CategoryTotal>,
+    pub total_fen: i64,
+    /// What the customer pays (category-A lines only).
+    pub payable_fen: i64,
+}
+
+/// The line's amount to the customer: only paid (A) work is charged (CATEGORY-1).
+pub fn payable(category: &str, amount_fen: i64) -> i64 {
+    if category == ServiceCategory::A.as_str() {
+        amount_fen
+    } else {
+        0
+    }
+}
+
+/// The statuses in which charges may change.
+fn open_for_charges(status: &str) -> bool {
+    status == OrderStatus::OnSite.as_str() || status == OrderStatus::InRepair.as_str()
+}
+
+/// Loads the order for a charge change: visible, on site or in repair (409 otherwise,
+/// before any ownership check), and the actor's own order unless they dispatch.
+async fn order_for_change(
+    db: &impl aftersales_store::sea_orm::ConnectionTrait,
+    actor: &Actor,
+    order_id: i64,
+) -> Result<service_order::Model, AppError> {
+    let order = crate::service_orders::find_visible(db, actor, order_id).await?;
+    if !open_for_charges(&order.status) {
+        return Err(AppError::Conflict {
+            code: "not_open_for_charges",
+            field: Some("status"),
+            detail: Some(format!("the order is {}", order.status)),
+        });
+    }
+    if !actor.can(Permission::OrderDispatch) && order.technician_id != Some(actor.user_id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(order)
+}
+
+/// The order's charge lines and totals (inside any transaction).
+pub(crate) async fn charges_of(
+    db: &impl aftersales_store::sea_orm::ConnectionTrait,
+    order_id: i64,
+) -> Result<ChargesView, AppError> {
+    let rows = order_charge::Entity::find()
+        .filter(order_charge::Column::OrderId.eq(order_id))
+        .order_by_asc(order_charge::Column::Id)
+        .all(db)
+        .await?;
+    let people = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.created_by).collect::<Vec<_>>()))
+        .all(db)
+        .await?;
+    let mut totals: Vec<CategoryTotal> = Vec::new();
+    let mut lines = Vec::with_capacity(rows.len());
+    for row in rows {
+        let amount_fen = row.quantity.saturating_mul(row.unit_price_fen);
+        let payable_fen = payable(&row.category, amount_fen);
+        match totals.iter_mut().find(|t| t.category == row.category) {
+            Some(total) => {
+                total.amount_fen += amount_fen;
+                total.payable_fen += payable_fen;
+            }
+            None => totals.push(CategoryTotal {
+                category: row.category.clone(),
+                amount_fen,
+                payable_fen,
+            }),
+        }
+        lines.push(ChargeView {
+            id: row.id,
+            price_item_id: row.price_item_id,
+            description: row.description,
+            quantity: row.quantity,
+            unit_price_fen: row.unit_price_fen,
+            amount_fen,
+            payable_fen,
+            category: row.category,
+            created_by: people
+                .iter()
+                .find(|p| p.id == row.created_by)
+                .map_or_else(String::new, |p| p.display_name.clone()),
+            created_at: crate::format_ms(row.created_at),
+        });
+    }
+    totals.sort_by(|a, b| a.category.cmp(&b.category));
+    Ok(ChargesView {
+        order_id,
+        total_fen: totals.iter().map(|t| t.amount_fen).sum(),
+        payable_fen: totals.iter().map(|t| t.payable_fen).sum(),
+        lines,
+        totals,
+    })
+}
+
+pub async fn charges(app: &App, actor: &Actor, order_id: i64) -> Result<ChargesView, AppError> {
+    actor.require(Permission::OrderRead)?;
+    crate::service_orders::find_visible(&app.db, actor, order_id).await?;
+    charges_of(&app.db, order_id).await
+}
+
+/// Adds a charge line (BILLING-3) and answers the order's charges.
+pub async fn add_charge(
+    app: &App,
+    actor: &Actor,
+    order_id: i64,
+    input: &ChargeInput,
+) -> Result<ChargesView, AppError> {
+    actor.require(Permission::OrderWork)?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let order = order_for_change(&txn, actor, order_id).await?;
+    let mut errors = ValidationErrors::new();
+    let item = match input.price_item_id {
+        Some(item_id) => {
+            let item = price_item::Entity::find_by_id(item_id)
+                .one(&txn)
+                .await?
+                .filter(|i| i.active);
+            if item.is_none() {
+                errors.add("price_item_id", "not_found");
+            }
+            item
+        }
+        None => None,
+    };
+    let typed = input
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    let description = match (typed, &item) {
+        (Some(text), _) => errors.check("description", required_text(text, 200)),
+        (None, Some(item)) => Some(item.name.clone()),
+        (None, None) => {
+            errors.add("description", "required");
+            None
+        }
+    };
+    let quantity = input.quantity.unwrap_or(1);
+    if !(1..=999).contains(&quantity) {
+        errors.add("quantity", "out_of_range");
+    }
+    let unit_price_fen = match (input.unit_price_fen, &item) {
+        (Some(fen), _) if fen < 0 => {
+            errors.add("unit_price_fen", "negative");
+            0
+        }
+        (Some(fen), _) if fen > MAX_PRICE_FEN => {
+            errors.add("unit_price_fen", "out_of_range");
+            0
+        }
+        (Some(fen), _) => fen,
+        (None, Some(item)) => item.price_fen,
+        (None, None) => {
+            errors.add("unit_price_fen", "required");
+            0
+        }
+    };
+    let category = match input
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(code) => match ServiceCategory::parse(&code.to_lowercase()) {
+            Some(ServiceCategory::D) | None => {
+                errors.add("category", "invalid_choice");
+                String::new()
+            }
+            Some(category) => category.as_str().to_string(),
+        },
+        // An order registered as internal work (D) has no chargeable lines of its own.
+        None if order.category == ServiceCategory::D.as_str() => {
+            errors.add("category", "required");
+            String::new()
+        }
+        None => order.category.clone(),
+    };
+    let description = match description {
+        Some(description) if errors.is_empty() => description,
+        _ => return Err(errors.into()),
+    };
+    let row = order_charge::ActiveModel {
+        order_id: Set(order.id),
+        price_item_id: Set(item.map(|i| i.id)),
+        description: Set(description),
+        quantity: Set(quantity),
+        unit_price_fen: Set(unit_price_fen),
+        category: Set(category),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "service_order",
+        order.id,
+        "charge_add",
+        None::<&()>,
+        Some(&row),
+    )
+    .await?;
+    let view = charges_of(&txn, order.id).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Removes a charge line while the order is still on site or in repair.
+pub async fn remove_charge(
+    app: &App,
+    actor: &Actor,
+    order_id: i64,
+    charge_id: i64,
+) -> Result<ChargesView, AppError> {
+    actor.require(Permission::OrderWork)?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let order = order_for_change(&txn, actor, order_id).await?;
+    let row = order_charge::Entity::find_by_id(charge_id)
+        .one(&txn)
+        .await?
+        .filter(|c| c.order_id == order.id)
+        .ok_or(AppError::NotFound)?;
+    order_charge::Entity::delete_by_id(row.id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "service_order",
+        order.id,
+        "charge_remove",
+        Some(&row),
+        None::<&()>,
+    )
+    .await?;
+    let view = charges_of(&txn, order.id).await?;
+    txn.commit().await?;
+    Ok(view)
 }

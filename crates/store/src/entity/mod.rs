@@ -20,6 +20,7 @@ pub mod goods_receipt;
 pub mod idempotency_key;
 pub mod notification;
 pub mod number_sequence;
+pub mod order_charge;
 pub mod org_unit;
 pub mod price_item;
 pub mod product;

@@ -11,6 +11,7 @@ mod m20261122_000006_daily_reports;
 mod m20261122_000007_carry_in;
 mod m20261122_000008_sla_alerts;
 mod m20261122_000009_price_items;
+mod m20261122_000010_order_charges;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_carry_in::Migration),
             Box::new(m20261122_000008_sla_alerts::Migration),
             Box::new(m20261122_000009_price_items::Migration),
+            Box::new(m20261122_000010_order_charges::Migration),
         ]
     }
 }

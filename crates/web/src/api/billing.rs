@@ -1,9 +1,12 @@
 //! Billing: the price schedule (维修项目与收费标准表).
 
-use aftersales_app::billing::{self, PriceItemFilter, PriceItemInput, PriceItemView};
+use aftersales_app::billing::{
+    self, CategoryTotal, ChargeInput, ChargeView, ChargesView, PriceItemFilter, PriceItemInput,
+    PriceItemView,
+};
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::{get, put};
+use axum::routing::{delete, get, put};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
@@ -13,8 +16,22 @@ use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_price_items, create_price_item, update_price_item),
-    components(schemas(PriceItemInput, PriceItemView))
+    paths(
+        list_price_items,
+        create_price_item,
+        update_price_item,
+        list_charges,
+        add_charge,
+        remove_charge
+    ),
+    components(schemas(
+        PriceItemInput,
+        PriceItemView,
+        ChargeInput,
+        ChargeView,
+        ChargesView,
+        CategoryTotal
+    ))
 )]
 pub struct Api;
 
@@ -25,6 +42,14 @@ pub fn router() -> Router<AppState> {
             get(list_price_items).post(create_price_item),
         )
         .route("/price-items/{id}", put(update_price_item))
+        .route(
+            "/service-orders/{id}/charges",
+            get(list_charges).post(add_charge),
+        )
+        .route(
+            "/service-orders/{id}/charges/{charge_id}",
+            delete(remove_charge),
+        )
 }
 
 #[utoipa::path(get, path = "/price-items", tag = "billing", params(PriceItemFilter), responses((status = 200, body = Vec<PriceItemView>)))]
@@ -55,4 +80,40 @@ async fn update_price_item(
     ApiJson(input): ApiJson<PriceItemInput>,
 ) -> Result<Json<PriceItemView>, ApiError> {
     Ok(Json(billing::update(&state.app, &actor, id, &input).await?))
+}
+
+#[utoipa::path(get, path = "/service-orders/{id}/charges", tag = "billing", params(("id" = i64, Path)),
+    responses((status = 200, body = ChargesView), (status = 404, body = ErrorBody)))]
+async fn list_charges(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ChargesView>, ApiError> {
+    Ok(Json(billing::charges(&state.app, &actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/service-orders/{id}/charges", tag = "billing", params(("id" = i64, Path)), request_body = ChargeInput,
+    responses((status = 201, body = ChargesView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_charge(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ChargeInput>,
+) -> Result<Response, ApiError> {
+    Ok(created(
+        billing::add_charge(&state.app, &actor, id, &input).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/service-orders/{id}/charges/{charge_id}", tag = "billing",
+    params(("id" = i64, Path), ("charge_id" = i64, Path)),
+    responses((status = 200, body = ChargesView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn remove_charge(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path((id, charge_id)): Path<(i64, i64)>,
+) -> Result<Json<ChargesView>, ApiError> {
+    Ok(Json(
+        billing::remove_charge(&state.app, &actor, id, charge_id).await?,
+    ))
 }

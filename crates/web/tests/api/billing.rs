@@ -2,9 +2,9 @@
 
 use aftersales_domain::role::Role;
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{customer_body, TestApp};
 
 fn item(code: &str, kind: &str, price_fen: i64) -> serde_json::Value {
     json!({"code": code, "name": format!("项目 {code}"), "kind": kind, "price_fen": price_fen})
@@ -113,4 +113,190 @@ async fn bad_price_items_are_refused() {
     )
     .await
     .assert_status(StatusCode::NOT_FOUND);
+}
+
+/// A BJ customer's order for a unit bought on `purchase_date`, dispatched to the seeded
+/// technician and checked in: on site, ready for charges.
+pub async fn order_on_site(
+    app: &TestApp,
+    phone: &str,
+    serial_no: &str,
+    purchase_date: &str,
+) -> Value {
+    let technician = app.user(Role::Technician);
+    app.post_json(
+        &format!("/staff/{technician}/qualifications"),
+        Role::Admin,
+        json!({"kind": "certificate", "product_category": "空调", "title": "空调维修上岗证", "issued_on": "2025-01-01", "expires_on": "2027-12-31"}),
+    )
+    .await;
+    let customer = app
+        .create_customer(customer_body("赵六", phone, app.seed.bj, app.seed.bj_urban))
+        .await;
+    let customer_id = customer["id"].as_i64().unwrap();
+    let unit = app.create_unit(customer_id, serial_no, purchase_date).await;
+    let registered = app
+        .post_json(
+            "/service-orders",
+            Role::ServiceAgent,
+            json!({"channel": "phone", "customer_id": customer_id, "unit_id": unit["id"],
+                   "fault_description": "空调不制冷", "fault_class": "hardware", "urgency": "normal"}),
+        )
+        .await;
+    registered.assert_status(StatusCode::CREATED);
+    let mut order = registered.body;
+    for (role, event, extra) in [
+        (
+            Role::ServiceSupervisor,
+            "dispatch",
+            json!({"technician_id": technician}),
+        ),
+        (Role::Technician, "record_contact", json!({})),
+        (Role::Technician, "check_in", json!({})),
+    ] {
+        let mut body = json!({"version": order["version"]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let response = app
+            .post_json(
+                &format!("/service-orders/{}/{event}", order["id"]),
+                role,
+                body,
+            )
+            .await;
+        response.assert_status(StatusCode::OK);
+        order = response.body;
+    }
+    order
+}
+
+#[tokio::test]
+async fn charges_are_totalled_per_category_and_only_paid_lines_cost_the_customer() {
+    let app = TestApp::spawn().await;
+    let order = order_on_site(&app, "13900000001", "SN-BILL-1", "2020-01-01").await;
+    assert_eq!(order["category"], "a", "out of warranty, no contract: paid");
+    let id = order["id"].as_i64().unwrap();
+    let path = format!("/service-orders/{id}/charges");
+    let travel = app
+        .post_json("/price-items", Role::Admin, item("SM-01", "travel", 3_000))
+        .await
+        .id();
+
+    // A price item fills name and price; the order's category is the default.
+    let added = app
+        .post_json(&path, Role::Technician, json!({"price_item_id": travel}))
+        .await;
+    added.assert_status(StatusCode::CREATED);
+    assert_eq!(added.body["lines"][0]["description"], "项目 SM-01");
+    assert_eq!(added.body["lines"][0]["category"], "a");
+    // A free line for the compressor, still under its own warranty (CATEGORY-2).
+    app.post_json(
+        &path,
+        Role::Technician,
+        json!({"description": "更换压缩机", "unit_price_fen": 50_000, "category": "c"}),
+    )
+    .await
+    .assert_status(StatusCode::CREATED);
+    let charges = app
+        .post_json(
+            &path,
+            Role::ServiceSupervisor,
+            json!({"description": "启动电容", "quantity": 2, "unit_price_fen": 2_500}),
+        )
+        .await;
+    charges.assert_status(StatusCode::CREATED);
+    let body = &charges.body;
+    assert_eq!(body["total_fen"], 58_000);
+    assert_eq!(
+        body["payable_fen"], 8_000,
+        "the C line costs the customer nothing"
+    );
+    assert_eq!(
+        body["totals"],
+        json!([
+            {"category": "a", "amount_fen": 8_000, "payable_fen": 8_000},
+            {"category": "c", "amount_fen": 50_000, "payable_fen": 0},
+        ])
+    );
+
+    // Refusals: D is internal time, a free line needs its text and price, no negatives.
+    app.post_json(
+        &path,
+        Role::Technician,
+        json!({"description": "巡检", "unit_price_fen": 1, "category": "d"}),
+    )
+    .await
+    .assert_invalid("category");
+    app.post_json(&path, Role::Technician, json!({"unit_price_fen": 100}))
+        .await
+        .assert_invalid("description");
+    app.post_json(
+        &path,
+        Role::Technician,
+        json!({"description": "x", "unit_price_fen": -5}),
+    )
+    .await
+    .assert_invalid("unit_price_fen");
+    app.post_json(
+        &path,
+        Role::Technician,
+        json!({"description": "x", "unit_price_fen": 5, "quantity": 0}),
+    )
+    .await
+    .assert_invalid("quantity");
+    app.post_json(&path, Role::Technician, json!({"price_item_id": 999_999}))
+        .await
+        .assert_invalid("price_item_id");
+    // The accountant reads but does not charge.
+    app.post_json(
+        &path,
+        Role::Accountant,
+        json!({"description": "x", "unit_price_fen": 5}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+
+    // Removing the compressor line.
+    let compressor = body["lines"][1]["id"].as_i64().unwrap();
+    let after = app
+        .delete(&format!("{path}/{compressor}"), Role::Technician)
+        .await;
+    after.assert_status(StatusCode::OK);
+    assert_eq!(after.body["total_fen"], 8_000);
+    app.delete(&format!("{path}/{compressor}"), Role::Technician)
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let read = app.get(&path, Role::Accountant).await;
+    read.assert_status(StatusCode::OK);
+    assert_eq!(read.body["lines"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn charges_are_refused_before_the_technician_is_on_site() {
+    let app = TestApp::spawn().await;
+    let customer = app
+        .create_customer(customer_body(
+            "钱七",
+            "13900000002",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
+        .await;
+    let order = app
+        .post_json(
+            "/service-orders",
+            Role::ServiceAgent,
+            json!({"channel": "phone", "customer_id": customer["id"], "product_id": app.seed.product,
+                   "fault_description": "不制冷", "fault_class": "hardware", "urgency": "normal"}),
+        )
+        .await;
+    order.assert_status(StatusCode::CREATED);
+    app.post_json(
+        &format!("/service-orders/{}/charges", order.id()),
+        Role::ServiceSupervisor,
+        json!({"description": "检测", "unit_price_fen": 2_000}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "not_open_for_charges", Some("status"));
 }

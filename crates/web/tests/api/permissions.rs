@@ -333,6 +333,16 @@ pub fn routes() -> Vec<Route> {
             &[OrderDispatch],
             Body::Json(|fx| json!({"version": 1, "technician_id": fx.id("staff")})),
         ),
+        // charges: the order is not on site, so writers get 409 before any ownership check
+        route(GET, "/service-orders/{id}/charges", &["order"], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/service-orders/{id}/charges",
+            &["order"],
+            &[OrderWork],
+            Body::Json(|_| json!({"description": "检测", "unit_price_fen": 2000})),
+        ),
+        route(DELETE, "/service-orders/{id}/charges/{charge_id}", &["order", "=1"], &[OrderWork], Body::None),
         // carry-in: the order is not in repair, so writers get 409 before any ownership check
         route(GET, "/service-orders/{id}/receipt", &["order"], &[OrderRead], Body::None),
         route(GET, "/service-orders/{id}/repair-card", &["order"], &[OrderRead], Body::None),
