@@ -8,8 +8,14 @@
 //! category-A lines are payable: B work is covered by the contract and C work by the
 //! warranty, so their lines are recorded with their list value but cost the customer 0.
 //! Category D is internal time and cannot be charged.
+//!
+//! REPAIR-2 and payment (BILLING-4/5): the technician records that the price schedule was
+//! shown; a category-A order cannot be completed before that. At completion a payable total
+//! is settled in cash (up to `billing.onsite_cash_limit`, held by the technician until an
+//! accountant confirms the handover) or by invoice (the branch's accountants are told to
+//! invoice the same day). Both run inside `service_orders::step`'s transaction.
 
-use aftersales_domain::role::Permission;
+use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::service_order::{OrderStatus, ServiceCategory};
 use aftersales_domain::validation::{required_text, ValidationErrors};
 use aftersales_store::entity::{order_charge, price_item, service_order, user};
@@ -19,7 +25,7 @@ use aftersales_store::sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::org::versioned_update;
-use crate::{audit, Actor, App, AppError};
+use crate::{audit, notifications, Actor, App, AppError};
 
 /// The kinds of price-schedule lines, in the order the printed schedule shows them.
 pub const KINDS: &[&str] = &["travel", "repair", "labour", "part"];
@@ -494,4 +500,110 @@ pub async fn remove_charge(
     let view = charges_of(&txn, order.id).await?;
     txn.commit().await?;
     Ok(view)
+}
+
+pub const PAYMENT_METHODS: &[&str] = &["cash", "invoice"];
+
+/// Records that the price schedule was shown to the customer (REPAIR-2); the first time
+/// counts. Answers the order.
+pub async fn record_schedule_shown(
+    app: &App,
+    actor: &Actor,
+    order_id: i64,
+    version: i32,
+) -> Result<crate::service_orders::OrderView, AppError> {
+    actor.require(Permission::OrderWork)?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let order = crate::service_orders::find_visible(&txn, actor, order_id).await?;
+    if !open_for_charges(&order.status) && order.status != OrderStatus::Contacted.as_str() {
+        return Err(AppError::Conflict {
+            code: "not_open_for_charges",
+            field: Some("status"),
+            detail: Some(format!("the order is {}", order.status)),
+        });
+    }
+    if !actor.can(Permission::OrderDispatch) && order.technician_id != Some(actor.user_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut active: service_order::ActiveModel = order.clone().into();
+    active.price_schedule_shown_at = Set(Some(order.price_schedule_shown_at.unwrap_or(now)));
+    active.version = Set(version + 1);
+    active.updated_at = Set(now);
+    let after = versioned_update(&txn, active, service_order::Column::Version, version).await?;
+    crate::service_orders::record_event(
+        &txn,
+        order.id,
+        now,
+        actor,
+        "show_price_schedule",
+        &order.status,
+        &order.status,
+        None,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "service_order",
+        order.id,
+        "show_price_schedule",
+        Some(&order),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    crate::service_orders::get(app, actor, order_id).await
+}
+
+/// The billing checks and effects of completing on site, in the step's transaction:
+/// REPAIR-2 for paid orders, then the settlement of a payable total.
+pub(crate) async fn on_complete(
+    db: &impl aftersales_store::sea_orm::ConnectionTrait,
+    order: &service_order::Model,
+    payment: Option<&str>,
+    now: i64,
+    active: &mut service_order::ActiveModel,
+) -> Result<(), AppError> {
+    if order.category == ServiceCategory::A.as_str() && order.price_schedule_shown_at.is_none() {
+        return Err(AppError::invalid("price_schedule", "not_shown"));
+    }
+    let payable_fen = charges_of(db, order.id).await?.payable_fen;
+    if payable_fen == 0 {
+        return Ok(());
+    }
+    let method = match payment.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(method) if PAYMENT_METHODS.contains(&method) => method,
+        Some(_) => return Err(AppError::invalid("payment", "invalid_choice")),
+        None => return Err(AppError::invalid("payment", "required")),
+    };
+    if method == "cash" {
+        let limit = crate::settings::get_count(db, "billing.onsite_cash_limit").await?;
+        if payable_fen > limit {
+            return Err(AppError::invalid("payment", "over_cash_limit"));
+        }
+    } else {
+        let accountants =
+            notifications::users_with_role(db, Role::Accountant, Some(order.org_unit_id)).await?;
+        let amount = aftersales_domain::money::format_yuan(payable_fen);
+        let message = notifications::Message {
+            kind: "invoice_due",
+            link: Some(format!("/service-orders/{}", order.id)),
+            zh: (
+                format!("今日开票：服务凭证 {}", order.number),
+                format!("有费服务已完工，应收 ¥{amount}，请依据服务凭证于今日开具发票并安排收款。"),
+            ),
+            en: (
+                format!("Invoice due today: service order {}", order.number),
+                format!(
+                    "Paid service completed, ¥{amount} due; raise the invoice from the voucher today and arrange collection."
+                ),
+            ),
+        };
+        notifications::notify(db, now, &accountants, &message).await?;
+    }
+    active.payment_method = Set(Some(method.to_string()));
+    active.payment_fen = Set(Some(payable_fen));
+    Ok(())
 }

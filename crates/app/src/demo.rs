@@ -775,6 +775,17 @@ async fn load_service_orders(
                     continue;
                 }
                 E::CompleteOnSite => {
+                    // Paid work: the technician showed the price schedule first (REPAIR-2).
+                    if order.category == "a" {
+                        order = crate::billing::record_schedule_shown(
+                            app,
+                            admin,
+                            order.id,
+                            order.version,
+                        )
+                        .await?;
+                        step.version = order.version;
+                    }
                     step.note = Some("检查并更换故障部件，试机正常".into());
                     step.signature_png = Some(signature.into());
                 }

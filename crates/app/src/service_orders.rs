@@ -82,6 +82,9 @@ pub struct StepInput {
     /// For return_to_customer when the customer lost the receipt: the branch supervisor who
     /// approved after checking the customer's identity (CARRYIN-5).
     pub lost_receipt_approved_by: Option<i64>,
+    /// For complete_on_site with a paid total: `cash` (collected on site, up to the
+    /// `billing.onsite_cash_limit` setting) or `invoice` (the accountants invoice today).
+    pub payment: Option<String>,
 }
 
 /// The bytes of a signature PNG sent as base64, checked to be a PNG.
@@ -148,6 +151,13 @@ pub struct OrderView {
     pub completed_at: Option<String>,
     pub returned_at: Option<String>,
     pub archived_at: Option<String>,
+    /// When the price schedule was shown to the customer (REPAIR-2).
+    pub price_schedule_shown_at: Option<String>,
+    /// cash or invoice: how the paid total was settled on completion.
+    pub payment_method: Option<String>,
+    pub payment_fen: Option<i64>,
+    /// Cash collected on site that no accountant has confirmed receiving yet.
+    pub cash_awaiting_handover: bool,
     /// Steps possible now, for the buttons a page offers.
     pub next_events: Vec<String>,
     pub version: i32,
@@ -422,7 +432,7 @@ pub async fn register(
     Ok(view)
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     db: &impl ConnectionTrait,
     order_id: i64,
     at: i64,
@@ -613,6 +623,8 @@ pub async fn step(
                 (None, Some(reason)) => Some(Signature::Refused(reason)),
                 (None, None) => return Err(AppError::invalid("signature_png", "required")),
             };
+            crate::billing::on_complete(&txn, &order, input.payment.as_deref(), now, &mut active)
+                .await?;
             active.completed_at = Set(Some(now));
         }
         OrderEvent::FailInspection | OrderEvent::Cancel if note.is_none() => {
@@ -834,6 +846,11 @@ async fn view(
         completed_at: ms_text(row.completed_at),
         returned_at: ms_text(row.returned_at),
         archived_at: ms_text(row.archived_at),
+        price_schedule_shown_at: ms_text(row.price_schedule_shown_at),
+        cash_awaiting_handover: row.payment_method.as_deref() == Some("cash")
+            && row.cash_handed_over_at.is_none(),
+        payment_method: row.payment_method,
+        payment_fen: row.payment_fen,
         next_events: status
             .possible_events()
             .into_iter()

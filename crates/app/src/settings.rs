@@ -35,6 +35,14 @@ pub struct SettingDef {
 
 pub const REGISTRY: &[SettingDef] = &[
     SettingDef {
+        key: "billing.onsite_cash_limit",
+        default: "50000",
+        kind: SettingKind::Count,
+        source: "001 流程(七) (seed: \"费用较低\", no value; amount: design decision)",
+        description_zh: "现场收取现金上限（分）",
+        description_en: "Most cash a technician may collect on site (fen)",
+    },
+    SettingDef {
         key: "customer.number_pattern",
         default: "C{seq:6}",
         kind: SettingKind::NumberPattern,

@@ -37,6 +37,13 @@ pub struct Model {
     pub returned_at: Option<i64>,
     pub archived_at: Option<i64>,
     pub cancelled_at: Option<i64>,
+    /// When the technician showed the price schedule (REPAIR-2).
+    pub price_schedule_shown_at: Option<i64>,
+    /// cash or invoice, for a paid total on completion (BILLING-4/5).
+    pub payment_method: Option<String>,
+    pub payment_fen: Option<i64>,
+    /// When an accountant confirmed the cash handover; empty: still with the technician.
+    pub cash_handed_over_at: Option<i64>,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,

@@ -12,6 +12,7 @@ mod m20261122_000007_carry_in;
 mod m20261122_000008_sla_alerts;
 mod m20261122_000009_price_items;
 mod m20261122_000010_order_charges;
+mod m20261122_000011_order_payment;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_sla_alerts::Migration),
             Box::new(m20261122_000009_price_items::Migration),
             Box::new(m20261122_000010_order_charges::Migration),
+            Box::new(m20261122_000011_order_payment::Migration),
         ]
     }
 }

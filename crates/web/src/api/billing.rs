@@ -22,6 +22,7 @@ use crate::AppState;
         update_price_item,
         list_charges,
         add_charge,
+        show_price_schedule,
         remove_charge
     ),
     components(schemas(
@@ -30,7 +31,8 @@ use crate::AppState;
         ChargeInput,
         ChargeView,
         ChargesView,
-        CategoryTotal
+        CategoryTotal,
+        ShownInput
     ))
 )]
 pub struct Api;
@@ -45,6 +47,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/service-orders/{id}/charges",
             get(list_charges).post(add_charge),
+        )
+        .route(
+            "/service-orders/{id}/price-schedule-shown",
+            axum::routing::post(show_price_schedule),
         )
         .route(
             "/service-orders/{id}/charges/{charge_id}",
@@ -115,5 +121,24 @@ async fn remove_charge(
 ) -> Result<Json<ChargesView>, ApiError> {
     Ok(Json(
         billing::remove_charge(&state.app, &actor, id, charge_id).await?,
+    ))
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ShownInput {
+    /// The order's version read; a stale version answers 409.
+    pub version: i32,
+}
+
+#[utoipa::path(post, path = "/service-orders/{id}/price-schedule-shown", tag = "billing", params(("id" = i64, Path)), request_body = ShownInput,
+    responses((status = 200, body = aftersales_app::service_orders::OrderView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn show_price_schedule(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ShownInput>,
+) -> Result<Json<aftersales_app::service_orders::OrderView>, ApiError> {
+    Ok(Json(
+        billing::record_schedule_shown(&state.app, &actor, id, input.version).await?,
     ))
 }

@@ -426,6 +426,9 @@ struct StepForm {
     receipt_returned: String,
     #[serde(default)]
     lost_receipt_approved_by: String,
+    /// For complete_on_site with a paid total: cash or invoice.
+    #[serde(default)]
+    payment: String,
 }
 
 /// A `datetime-local` value (`2026-11-22T14:30`) in the default zone, as RFC 3339.
@@ -468,6 +471,7 @@ async fn step_order(
                 }),
                 receipt_returned: Some(!form.receipt_returned.is_empty()),
                 lost_receipt_approved_by: optional_id(&form.lost_receipt_approved_by),
+                payment: text(&form.payment),
             };
             service_orders::step(&state.app, &user.actor, id, event, &input).await
         }

@@ -300,3 +300,116 @@ async fn charges_are_refused_before_the_technician_is_on_site() {
     .await
     .assert_error(StatusCode::CONFLICT, "not_open_for_charges", Some("status"));
 }
+
+/// A 1×1 PNG, as the signature pad sends it.
+const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+async fn complete(
+    app: &TestApp,
+    order: &Value,
+    payment: Option<&str>,
+) -> crate::helpers::TestResponse {
+    let mut body = json!({"version": order["version"], "note": "更换电容，试机正常", "signature_png": SIGNATURE});
+    if let Some(payment) = payment {
+        body["payment"] = json!(payment);
+    }
+    app.post_json(
+        &format!("/service-orders/{}/complete_on_site", order["id"]),
+        Role::Technician,
+        body,
+    )
+    .await
+}
+
+async fn show_schedule(app: &TestApp, order: &Value) -> Value {
+    let shown = app
+        .post_json(
+            &format!("/service-orders/{}/price-schedule-shown", order["id"]),
+            Role::Technician,
+            json!({"version": order["version"]}),
+        )
+        .await;
+    shown.assert_status(StatusCode::OK);
+    assert!(shown.body["price_schedule_shown_at"].is_string());
+    shown.body
+}
+
+async fn charge(app: &TestApp, order: &Value, fen: i64) {
+    app.post_json(
+        &format!("/service-orders/{}/charges", order["id"]),
+        Role::Technician,
+        json!({"description": "更换压缩机", "unit_price_fen": fen}),
+    )
+    .await
+    .assert_status(StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn paid_work_is_completed_only_after_the_price_schedule_was_shown_and_cash_stays_under_the_limit(
+) {
+    let app = TestApp::spawn().await;
+    let order = order_on_site(&app, "13900000003", "SN-BILL-3", "2020-01-01").await;
+    assert_eq!(order["category"], "a");
+    charge(&app, &order, 60_000).await;
+    // REPAIR-2: not before the schedule was shown.
+    complete(&app, &order, Some("cash"))
+        .await
+        .assert_invalid("price_schedule");
+    let order = show_schedule(&app, &order).await;
+    // A payable total needs a payment choice; ¥600 is above the ¥500 cash default.
+    complete(&app, &order, None).await.assert_invalid("payment");
+    complete(&app, &order, Some("cheque"))
+        .await
+        .assert_invalid("payment");
+    let over = complete(&app, &order, Some("cash")).await;
+    over.assert_invalid("payment");
+    assert_eq!(
+        over.body["errors"][0]["code"], "over_cash_limit",
+        "{}",
+        over.body
+    );
+    // The administrator raises the limit: cash is collected and awaits the handover.
+    app.put_json(
+        "/settings/billing.onsite_cash_limit",
+        Role::Admin,
+        json!({"value": "100000"}),
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
+    let done = complete(&app, &order, Some("cash")).await;
+    done.assert_status(StatusCode::OK);
+    assert_eq!(done.body["status"], "completed_on_site");
+    assert_eq!(done.body["payment_method"], "cash");
+    assert_eq!(done.body["payment_fen"], 60_000);
+    assert_eq!(done.body["cash_awaiting_handover"], true);
+}
+
+#[tokio::test]
+async fn an_invoice_tells_the_branch_accountant_to_invoice_today() {
+    let app = TestApp::spawn().await;
+    let order = order_on_site(&app, "13900000004", "SN-BILL-4", "2020-01-01").await;
+    charge(&app, &order, 80_000).await;
+    let order = show_schedule(&app, &order).await;
+    let done = complete(&app, &order, Some("invoice")).await;
+    done.assert_status(StatusCode::OK);
+    assert_eq!(done.body["payment_method"], "invoice");
+    assert_eq!(done.body["cash_awaiting_handover"], false);
+    let inbox = app.get("/notifications", Role::Accountant).await;
+    inbox.assert_status(StatusCode::OK);
+    assert!(
+        inbox.body.to_string().contains("invoice_due") && inbox.body.to_string().contains("800.00"),
+        "{}",
+        inbox.body
+    );
+}
+
+#[tokio::test]
+async fn free_work_needs_neither_the_schedule_nor_a_payment() {
+    let app = TestApp::spawn().await;
+    let order = order_on_site(&app, "13900000005", "SN-BILL-5", "2026-06-01").await;
+    assert_eq!(order["category"], "c");
+    charge(&app, &order, 50_000).await;
+    let done = complete(&app, &order, None).await;
+    done.assert_status(StatusCode::OK);
+    assert!(done.body["payment_method"].is_null());
+}

@@ -72,6 +72,15 @@ async fn work_job(app: &TestApp, order: Value, minutes: i64) -> Value {
     let order = step(app, Role::Technician, order, "record_contact", json!({})).await;
     let order = step(app, Role::Technician, order, "check_in", json!({})).await;
     app.clock.advance(SignedDuration::from_mins(minutes));
+    // Paid (category A) work needs the price schedule shown first (REPAIR-2).
+    let order = step(
+        app,
+        Role::Technician,
+        order,
+        "price-schedule-shown",
+        json!({}),
+    )
+    .await;
     step(
         app,
         Role::Technician,

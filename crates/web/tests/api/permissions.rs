@@ -343,6 +343,13 @@ pub fn routes() -> Vec<Route> {
             Body::Json(|_| json!({"description": "检测", "unit_price_fen": 2000})),
         ),
         route(DELETE, "/service-orders/{id}/charges/{charge_id}", &["order", "=1"], &[OrderWork], Body::None),
+        route(
+            POST,
+            "/service-orders/{id}/price-schedule-shown",
+            &["order"],
+            &[OrderWork],
+            Body::Json(|_| json!({"version": 1})),
+        ),
         // carry-in: the order is not in repair, so writers get 409 before any ownership check
         route(GET, "/service-orders/{id}/receipt", &["order"], &[OrderRead], Body::None),
         route(GET, "/service-orders/{id}/repair-card", &["order"], &[OrderRead], Body::None),
