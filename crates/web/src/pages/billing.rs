@@ -1,13 +1,13 @@
 //! Billing pages: the price schedule (维修项目与收费标准表) with its edit form and the
 //! printable A4 schedule shown to the customer before paid work.
 
-use aftersales_app::billing::{self, PriceItemFilter, PriceItemInput, PriceItemView};
+use aftersales_app::billing::{self, ChargeInput, PriceItemFilter, PriceItemInput, PriceItemView};
 use aftersales_app::AppError;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
@@ -22,6 +22,15 @@ pub fn router() -> Router<AppState> {
         .route("/price-items", get(list_items).post(create_item))
         .route("/price-items/print", get(print_schedule))
         .route("/price-items/{id}", get(edit_item).post(update_item))
+        .route("/service-orders/{id}/charges", post(add_charge))
+        .route(
+            "/service-orders/{id}/charges/{charge_id}/delete",
+            post(remove_charge),
+        )
+        .route(
+            "/service-orders/{id}/price-schedule-shown",
+            post(show_price_schedule),
+        )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,4 +223,98 @@ async fn print_schedule(
         items,
         kinds: billing::KINDS,
     })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ChargeForm {
+    #[serde(default)]
+    price_item_id: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    quantity: String,
+    /// In yuan; empty: the price item's price.
+    #[serde(default)]
+    unit_price: String,
+    #[serde(default)]
+    category: String,
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+impl ChargeForm {
+    fn to_input(&self) -> Result<ChargeInput, AppError> {
+        let unit_price_fen = match non_empty(&self.unit_price) {
+            Some(text) => Some(
+                aftersales_domain::money::parse_yuan(&text)
+                    .map_err(|code| AppError::invalid("unit_price_fen", code))?,
+            ),
+            None => None,
+        };
+        let quantity = match non_empty(&self.quantity) {
+            Some(text) => Some(
+                text.parse()
+                    .map_err(|_| AppError::invalid("quantity", "invalid_number"))?,
+            ),
+            None => None,
+        };
+        Ok(ChargeInput {
+            price_item_id: non_empty(&self.price_item_id).and_then(|t| t.parse().ok()),
+            description: non_empty(&self.description),
+            quantity,
+            unit_price_fen,
+            category: non_empty(&self.category),
+        })
+    }
+}
+
+async fn add_charge(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ChargeForm>,
+) -> Result<Response, PageError> {
+    let result = match form.to_input() {
+        Ok(input) => billing::add_charge(&state.app, &user.actor, id, &input)
+            .await
+            .map(drop),
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(()) => redirect(&format!("/service-orders/{id}#charges")),
+        Err(err) if is_form_error(&err) => {
+            super::service_orders::show_page(&state, &user, id, Some(err)).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EmptyForm {}
+
+async fn remove_charge(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, charge_id)): Path<(i64, i64)>,
+    CsrfForm(_form): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
+    billing::remove_charge(&state.app, &user.actor, id, charge_id).await?;
+    redirect(&format!("/service-orders/{id}#charges"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShownForm {
+    version: i32,
+}
+
+async fn show_price_schedule(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ShownForm>,
+) -> Result<Response, PageError> {
+    billing::record_schedule_shown(&state.app, &user.actor, id, form.version).await?;
+    redirect(&format!("/service-orders/{id}#charges"))
 }

@@ -15,6 +15,7 @@ use aftersales_app::service_orders::{
 use aftersales_app::staff::{self, UserFilter, UserView};
 use aftersales_app::units::UnitSummary;
 use aftersales_app::{attachments, AppError};
+use aftersales_domain::role::Permission;
 use aftersales_domain::service_order::{FaultClass, OrderEvent, OrderStatus, ServiceCategory};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -320,9 +321,17 @@ struct ShowPage {
     approvers: Vec<Approver>,
     /// The date the carry-in form proposes as promised (today + 3 days).
     default_promised: String,
+    /// The charge lines and totals (BILLING-3).
+    charges: aftersales_app::billing::ChargesView,
+    /// Active price-schedule items for the add-charge form, while charges may change.
+    price_items: Vec<aftersales_app::billing::PriceItemView>,
 }
 
 impl ShowPage {
+    /// Charges may change on site or in repair.
+    fn open_for_charges(&self) -> bool {
+        self.order.status == OrderStatus::OnSite.as_str() || self.in_repair()
+    }
     fn in_repair(&self) -> bool {
         self.order.status == OrderStatus::InRepair.as_str()
     }
@@ -337,7 +346,7 @@ impl ShowPage {
     }
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     user: &PageUser,
     id: i64,
@@ -365,6 +374,17 @@ async fn show_page(
         .today()
         .saturating_add(jiff::Span::new().days(3))
         .to_string();
+    let charges = aftersales_app::billing::charges(&state.app, &user.actor, id).await?;
+    let open = order.status == OrderStatus::OnSite.as_str()
+        || order.status == OrderStatus::InRepair.as_str();
+    let price_items = if open && user.actor.can(Permission::OrderWork) {
+        let filter = aftersales_app::billing::PriceItemFilter {
+            active_only: Some(true),
+        };
+        aftersales_app::billing::list(&state.app, &user.actor, &filter).await?
+    } else {
+        Vec::new()
+    };
     let (status, errors) = match &error {
         Some(err) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -384,6 +404,8 @@ async fn show_page(
             card,
             approvers,
             default_promised,
+            charges,
+            price_items,
         },
     )
 }
