@@ -12,7 +12,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    is_form_error, redirect, render, render_with, ticked, CsrfForm, Ctx, FieldErrors, PageError,
+    form_outcome, is_form_error, redirect, render, render_with, ticked, CsrfForm, Ctx, FieldErrors,
+    PageError,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -133,11 +134,12 @@ async fn create_item(
         Ok(input) => billing::create(&state.app, &user.actor, &input).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(_) => redirect("/price-items"),
-        Err(err) if is_form_error(&err) => list_page(&state, &user, form, Some(err)).await,
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| "/price-items",
+        |err| list_page(&state, &user, form, Some(err)),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -194,11 +196,12 @@ async fn update_item(
         Ok(input) => billing::update(&state.app, &user.actor, id, &input).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(_) => redirect("/price-items"),
-        Err(err) if is_form_error(&err) => form_page(&user, id, form, Some(err)),
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| "/price-items",
+        |err| async move { form_page(&user, id, form, Some(err)) },
+    )
+    .await
 }
 
 #[derive(Template)]

@@ -16,8 +16,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    is_form_error, optional_id, redirect, render, render_with, CsrfForm, Ctx, FieldErrors,
-    PageError, Pager,
+    form_outcome, is_form_error, optional_id, redirect, render, render_with, CsrfForm, Ctx,
+    FieldErrors, PageError, Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -286,11 +286,12 @@ async fn create_contract(
         Ok(input) => contracts::create(&state.app, &user.actor, &input, None).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(contract) => redirect(&format!("/contracts/{}", contract.id)),
-        Err(err) if is_form_error(&err) => form_page(&state, &user, None, form, Some(err)).await,
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |contract| format!("/contracts/{}", contract.id),
+        |err| form_page(&state, &user, None, form, Some(err)),
+    )
+    .await
 }
 
 async fn edit_contract(

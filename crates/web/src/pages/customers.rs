@@ -16,8 +16,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    is_form_error, optional_id, redirect, render, render_with, ticked, CsrfForm, Ctx, FieldErrors,
-    PageError, Pager,
+    form_outcome, is_form_error, optional_id, redirect, render, render_with, ticked, CsrfForm, Ctx,
+    FieldErrors, PageError, Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -363,11 +363,12 @@ async fn card_action<T>(
     id: i64,
     result: Result<T, AppError>,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(_) => redirect(&format!("/customers/{id}")),
-        Err(err) if is_form_error(&err) => card_page(state, user, id, Some(err)).await,
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| format!("/customers/{id}"),
+        |err| card_page(state, user, id, Some(err)),
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -361,3 +361,21 @@ async fn home(
         active_contracts: counts.active_contracts,
     })
 }
+
+/// The answer to a submitted form: a redirect to `accepted`'s path when the use case took
+/// it, the form again with its messages (from `refused`) when the input was refused, and an
+/// error page for anything else.
+pub async fn form_outcome<T, Path: AsRef<str>, Fut>(
+    result: Result<T, AppError>,
+    accepted: impl FnOnce(T) -> Path,
+    refused: impl FnOnce(AppError) -> Fut,
+) -> Result<Response, PageError>
+where
+    Fut: std::future::Future<Output = Result<Response, PageError>>,
+{
+    match result {
+        Ok(value) => redirect(accepted(value).as_ref()),
+        Err(err) if is_form_error(&err) => refused(err).await,
+        Err(err) => Err(err.into()),
+    }
+}

@@ -12,8 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    is_form_error, redirect, render, render_with, ticked, CsrfForm, Ctx, FieldErrors, PageError,
-    Pager,
+    form_outcome, render, render_with, ticked, CsrfForm, Ctx, FieldErrors, PageError, Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -196,11 +195,12 @@ async fn create_product(
         Ok(input) => products::create(&state.app, &user.actor, &input, None).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(_) => redirect("/products"),
-        Err(err) if is_form_error(&err) => form_page(&user, None, form, Some(err)),
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| "/products",
+        |err| async move { form_page(&user, None, form, Some(err)) },
+    )
+    .await
 }
 
 async fn edit_product(
@@ -222,9 +222,10 @@ async fn update_product(
         Ok(input) => products::update(&state.app, &user.actor, id, &input).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(_) => redirect("/products"),
-        Err(err) if is_form_error(&err) => form_page(&user, Some(id), form, Some(err)),
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| "/products",
+        |err| async move { form_page(&user, Some(id), form, Some(err)) },
+    )
+    .await
 }

@@ -26,8 +26,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    is_form_error, optional_id, redirect, render, render_with, CsrfForm, Ctx, FieldErrors,
-    PageError, Pager,
+    form_outcome, is_form_error, optional_id, redirect, render, render_with, CsrfForm, Ctx,
+    FieldErrors, PageError, Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -499,11 +499,12 @@ async fn step_order(
         }
         Err(err) => Err(err),
     };
-    match result {
-        Ok(_) => redirect(&format!("/service-orders/{id}")),
-        Err(err) if is_form_error(&err) => show_page(&state, &user, id, Some(err)).await,
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| format!("/service-orders/{id}"),
+        |err| show_page(&state, &user, id, Some(err)),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -629,11 +630,12 @@ async fn add_repair_card_entry(
         }
         (Err(err), _) | (_, Err(err)) => Err(err),
     };
-    match result {
-        Ok(()) => redirect(&format!("/service-orders/{id}#repair-card")),
-        Err(err) if is_form_error(&err) => show_page(&state, &user, id, Some(err)).await,
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| format!("/service-orders/{id}#repair-card"),
+        |err| show_page(&state, &user, id, Some(err)),
+    )
+    .await
 }
 
 #[derive(Template)]

@@ -16,8 +16,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    is_form_error, optional_id, redirect, render, render_with, ticked, CsrfForm, Ctx, FieldErrors,
-    PageError, Pager,
+    form_outcome, is_form_error, optional_id, redirect, render, render_with, ticked, CsrfForm, Ctx,
+    FieldErrors, PageError, Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -209,11 +209,12 @@ async fn create_unit(
         Ok(input) => units::create(&state.app, &user.actor, &input, None).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(unit) => redirect(&format!("/units/{}", unit.id)),
-        Err(err) if is_form_error(&err) => form_page(&state, &user, None, form, Some(err)).await,
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |unit| format!("/units/{}", unit.id),
+        |err| form_page(&state, &user, None, form, Some(err)),
+    )
+    .await
 }
 
 async fn edit_unit(
@@ -235,13 +236,12 @@ async fn update_unit(
         Ok(input) => units::update(&state.app, &user.actor, id, &input).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(_) => redirect(&format!("/units/{id}")),
-        Err(err) if is_form_error(&err) => {
-            form_page(&state, &user, Some(id), form, Some(err)).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    form_outcome(
+        result,
+        |_| format!("/units/{id}"),
+        |err| form_page(&state, &user, Some(id), form, Some(err)),
+    )
+    .await
 }
 
 #[derive(Template)]
