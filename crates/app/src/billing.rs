@@ -16,7 +16,9 @@
 //! invoice the same day). Both run inside `service_orders::step`'s transaction.
 
 use aftersales_domain::role::{Permission, Role};
-use aftersales_domain::service_order::{OrderStatus, ServiceCategory};
+use aftersales_domain::service_order::{
+    check_quote as check_quote_rule, OrderStatus, Quote, ServiceCategory,
+};
 use aftersales_domain::validation::{required_text, ValidationErrors};
 use aftersales_store::entity::{order_charge, price_item, service_order, user};
 use aftersales_store::sea_orm::{
@@ -268,9 +270,17 @@ pub fn payable(category: &str, amount_fen: i64) -> i64 {
     }
 }
 
-/// The statuses in which charges may change.
-fn open_for_charges(status: &str) -> bool {
-    status == OrderStatus::OnSite.as_str() || status == OrderStatus::InRepair.as_str()
+/// The statuses in which charges may change: from dispatch (so a quote can be made before
+/// the visit) until the work is finished.
+pub fn open_for_charges(status: &str) -> bool {
+    [
+        OrderStatus::Dispatched,
+        OrderStatus::Contacted,
+        OrderStatus::OnSite,
+        OrderStatus::InRepair,
+    ]
+    .iter()
+    .any(|s| s.as_str() == status)
 }
 
 /// Loads the order for a charge change: visible, on site or in repair (409 otherwise,
@@ -557,6 +567,24 @@ pub async fn record_schedule_shown(
     crate::service_orders::get(app, actor, order_id).await
 }
 
+/// BILLING-2 before paid work is finished (on site or in the workshop): the payable total
+/// needs an accepted quote that covers it. Answers the payable total.
+pub(crate) async fn check_quote(
+    db: &impl aftersales_store::sea_orm::ConnectionTrait,
+    order: &service_order::Model,
+) -> Result<i64, AppError> {
+    let payable_fen = charges_of(db, order.id).await?.payable_fen;
+    let threshold = crate::settings::get_count(db, "billing.quote_threshold_fen").await?;
+    let quote = order.quote_fen.map(|amount_fen| Quote {
+        amount_fen,
+        accepted: order.quote_accepted_at.is_some(),
+    });
+    let category = ServiceCategory::parse(&order.category).unwrap_or(ServiceCategory::A);
+    check_quote_rule(category, payable_fen, threshold, quote)
+        .map_err(|code| AppError::invalid("quote", code))?;
+    Ok(payable_fen)
+}
+
 /// The billing checks and effects of completing on site, in the step's transaction:
 /// REPAIR-2 for paid orders, then the settlement of a payable total.
 pub(crate) async fn on_complete(
@@ -569,7 +597,7 @@ pub(crate) async fn on_complete(
     if order.category == ServiceCategory::A.as_str() && order.price_schedule_shown_at.is_none() {
         return Err(AppError::invalid("price_schedule", "not_shown"));
     }
-    let payable_fen = charges_of(db, order.id).await?.payable_fen;
+    let payable_fen = check_quote(db, order).await?;
     if payable_fen == 0 {
         return Ok(());
     }

@@ -81,7 +81,7 @@ pub struct WorkshopItem {
     pub customer_name: String,
     pub item_description: String,
     pub technician: Option<String>,
-    /// The order's status: carried_in, in_repair or inspected.
+    /// The order's status: carried_in, in_repair, waiting_parts, repaired, inspected…
     pub status: String,
     pub issued_at: String,
     /// Whole days since the unit came in (local calendar days).
@@ -517,10 +517,9 @@ pub async fn list_workshop(app: &App, actor: &Actor) -> Result<Vec<WorkshopItem>
     let query = goods_receipt::Entity::find().filter(goods_receipt::Column::Status.eq(ISSUED));
     let mut out = Vec::new();
     for (row, order) in visible_receipts(app, actor, query).await? {
-        let held = matches!(
-            OrderStatus::parse(&order.status),
-            Some(OrderStatus::CarriedIn | OrderStatus::InRepair | OrderStatus::Inspected)
-        );
+        // An issued receipt means the unit is here, whatever step its repair is at.
+        let held = OrderStatus::parse(&order.status)
+            .is_some_and(|s| !s.is_final() && s != OrderStatus::Returned);
         if !held {
             continue;
         }

@@ -122,6 +122,10 @@ pub struct ConfirmInput {
     pub category_reason: Option<String>,
     /// The faulty component, if known.
     pub component: Option<String>,
+    /// For software faults: bug, requirement, other or consultation.
+    pub software_class: Option<String>,
+    /// For software faults: p1 to p4.
+    pub software_priority: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -700,6 +704,8 @@ pub async fn confirm(
         category: input.category.clone(),
         category_reason: input.category_reason.clone(),
         preferred_time: row.preferred_time.clone(),
+        software_class: input.software_class.clone(),
+        software_priority: input.software_priority.clone(),
     };
     let order = match service_orders::register(app, &claimer, &order_input, Some(&key)).await {
         Ok(order) => order,

@@ -6,8 +6,9 @@
 use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::service_order::{
     check_category_override, check_dispatch, needs_priority, next_status, propose_category,
-    repeat_of, CategoryFacts, EarlierRepair, FaultClass, OrderEvent, OrderStatus, ServiceCategory,
-    TechnicianFacts,
+    quote_allowed, repeat_of, software_queue_key, CategoryFacts, EarlierRepair, FaultClass,
+    OrderEvent, OrderStatus, Position, ServiceCategory, SoftwareClass, SoftwarePriority,
+    TechnicianFacts, CONDUCT_ITEMS,
 };
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
@@ -57,6 +58,10 @@ pub struct OrderInput {
     pub category_reason: Option<String>,
     /// The customer's preferred visit time, as they said it.
     pub preferred_time: Option<String>,
+    /// For software faults (SOFTWARE-1): bug, requirement, other or consultation.
+    pub software_class: Option<String>,
+    /// For software faults (SOFTWARE-2): p1 (most urgent) to p4; p3 when empty.
+    pub software_priority: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -85,6 +90,11 @@ pub struct StepInput {
     /// For complete_on_site with a paid total: `cash` (collected on site, up to the
     /// `billing.onsite_cash_limit` setting) or `invoice` (the accountants invoice today).
     pub payment: Option<String>,
+    /// For complete_on_site: the conduct checklist items (REPAIR-6) the customer answered "no"
+    /// to (property_untouched, premises_protected, careful_handling, waste_removed); an empty
+    /// list: all confirmed; absent: not asked. A "no" alerts the supervisors and the customer
+    /// department.
+    pub conduct_exceptions: Option<Vec<String>>,
 }
 
 /// The bytes of a signature PNG sent as base64, checked to be a PNG.
@@ -158,6 +168,19 @@ pub struct OrderView {
     pub payment_fen: Option<i64>,
     /// Cash collected on site that no accountant has confirmed receiving yet.
     pub cash_awaiting_handover: bool,
+    /// While the order waits (customer, parts, a quote's answer): where work resumes.
+    pub resume_status: Option<String>,
+    /// Software faults: bug, requirement, other or consultation (SOFTWARE-1).
+    pub software_class: Option<String>,
+    /// Software faults: p1 to p4 (SOFTWARE-2).
+    pub software_priority: Option<String>,
+    /// The out-of-warranty quote (BILLING-2): amount, when issued and when accepted.
+    pub quote_fen: Option<i64>,
+    pub quote_issued_at: Option<String>,
+    pub quote_accepted_at: Option<String>,
+    /// Conduct checklist items (REPAIR-6) the customer answered "no" to, comma-separated;
+    /// empty: all confirmed; absent: not asked.
+    pub conduct_exceptions: Option<String>,
     /// Steps possible now, for the buttons a page offers.
     pub next_events: Vec<String>,
     pub version: i32,
@@ -182,6 +205,41 @@ struct ValidOrder {
     preferred_time: Option<String>,
     requested_category: Option<ServiceCategory>,
     category_reason: Option<String>,
+    /// Class and priority, for software faults only.
+    software: Option<(SoftwareClass, SoftwarePriority)>,
+}
+
+/// A software fault needs its class; its priority defaults to P3. Other faults have neither.
+fn software_of(
+    errors: &mut ValidationErrors,
+    fault_class: Option<FaultClass>,
+    input: &OrderInput,
+) -> Option<Option<(SoftwareClass, SoftwarePriority)>> {
+    if fault_class != Some(FaultClass::Software) {
+        return Some(None);
+    }
+    let text = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_lowercase)
+    };
+    let class = errors.check(
+        "software_class",
+        match text(&input.software_class) {
+            Some(code) => SoftwareClass::parse(&code).ok_or("invalid_choice"),
+            None => Err("required"),
+        },
+    );
+    let priority = errors.check(
+        "software_priority",
+        match text(&input.software_priority) {
+            Some(code) => SoftwarePriority::parse(&code).ok_or("invalid_choice"),
+            None => Ok(SoftwarePriority::P3),
+        },
+    );
+    Some(Some((class?, priority?)))
 }
 
 fn validate(input: &OrderInput) -> Result<ValidOrder, ValidationErrors> {
@@ -226,6 +284,7 @@ fn validate(input: &OrderInput) -> Result<ValidOrder, ValidationErrors> {
     if input.unit_id.is_none() && input.product_id.is_none() {
         errors.add("product_id", "required");
     }
+    let software = software_of(&mut errors, fault_class, input);
     match (
         fault_description,
         fault_class,
@@ -233,6 +292,7 @@ fn validate(input: &OrderInput) -> Result<ValidOrder, ValidationErrors> {
         preferred_time,
         category_reason,
         requested_category,
+        software,
     ) {
         (
             Some(fault_description),
@@ -241,6 +301,7 @@ fn validate(input: &OrderInput) -> Result<ValidOrder, ValidationErrors> {
             Some(preferred_time),
             Some(category_reason),
             Some(requested_category),
+            Some(software),
         ) if errors.is_empty() => Ok(ValidOrder {
             channel: input.channel.clone(),
             fault_description,
@@ -250,6 +311,7 @@ fn validate(input: &OrderInput) -> Result<ValidOrder, ValidationErrors> {
             preferred_time,
             requested_category,
             category_reason,
+            software,
         }),
         _ => Err(errors),
     }
@@ -395,6 +457,10 @@ pub async fn register(
         technician_id: Set(None),
         repeat_of_id: Set(repeat_of_id),
         preferred_time: Set(valid.preferred_time),
+        software_class: Set(valid.software.map(|(class, _)| class.as_str().to_string())),
+        software_priority: Set(valid
+            .software
+            .map(|(_, priority)| priority.as_str().to_string())),
         received_at: Set(received_at.as_millisecond()),
         registered_by: Set(actor.user_id),
         version: Set(1),
@@ -457,10 +523,34 @@ pub(crate) async fn record_event(
     Ok(())
 }
 
-/// How the customer acknowledged the work on completion.
+/// A timeline event nobody in particular caused (the SLA watch noting a breach).
+pub(crate) async fn record_system_event(
+    db: &impl ConnectionTrait,
+    order: &service_order::Model,
+    at: i64,
+    event: &str,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    service_order_event::ActiveModel {
+        order_id: Set(order.id),
+        at: Set(at),
+        actor_id: Set(None),
+        event: Set(event.to_string()),
+        from_status: Set(order.status.clone()),
+        to_status: Set(order.status.clone()),
+        note: Set(note),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// How the customer acknowledged the work on completion, or signed a quote.
 enum Signature {
     Drawn(Vec<u8>),
     Refused(String),
+    Quote(Vec<u8>),
 }
 
 /// A completion without the customer's signature alerts the branch's supervisors.
@@ -470,40 +560,161 @@ async fn alert_supervisors(
     order: &service_order::Model,
     reason: &str,
 ) -> Result<(), AppError> {
-    let supervisors =
-        crate::notifications::users_with_role(db, Role::ServiceSupervisor, Some(order.org_unit_id))
-            .await?;
-    let message = crate::notifications::Message {
-        kind: "order_unsigned",
-        link: Some(format!("/service-orders/{}", order.id)),
-        zh: (
+    tell_supervisors(
+        db,
+        now,
+        order,
+        "order_unsigned",
+        (
             format!("服务凭证 {} 未经客户签字完工", order.number),
             format!("原因：{reason}"),
         ),
-        en: (
+        (
             format!(
                 "Service order {} completed without the customer's signature",
                 order.number
             ),
             format!("Reason: {reason}"),
         ),
+    )
+    .await
+}
+
+/// Where a stored order stands in the state machine.
+fn position_of(order: &service_order::Model) -> Result<Position, AppError> {
+    let status = OrderStatus::parse(&order.status)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored status {}", order.status)))?;
+    Ok(Position {
+        status,
+        resume_to: order.resume_status.as_deref().and_then(OrderStatus::parse),
+    })
+}
+
+/// Completing on site reports to the supervisor before the technician leaves (REPAIR-4, C.1
+/// "supervisor told"); conduct items the customer did not confirm (REPAIR-6) go to the
+/// supervisors and the customer department, who handle them as a complaint.
+async fn report_completion(
+    db: &impl ConnectionTrait,
+    now: i64,
+    order: &service_order::Model,
+    work_done: &str,
+) -> Result<(), AppError> {
+    tell_supervisors(
+        db,
+        now,
+        order,
+        "order_completed",
+        (
+            format!("服务凭证 {} 已完工，技术员报告后离场", order.number),
+            work_done.to_string(),
+        ),
+        (
+            format!(
+                "Service order {} completed; the technician reports before leaving",
+                order.number
+            ),
+            work_done.to_string(),
+        ),
+    )
+    .await?;
+    let Some(exceptions) = order
+        .conduct_exceptions
+        .as_deref()
+        .filter(|e| !e.is_empty())
+    else {
+        return Ok(());
+    };
+    let mut told =
+        crate::notifications::users_with_role(db, Role::ServiceSupervisor, Some(order.org_unit_id))
+            .await?;
+    told.extend(crate::notifications::users_with_role(db, Role::CustomerDepartment, None).await?);
+    let message = crate::notifications::Message {
+        kind: "conduct_exception",
+        link: Some(format!("/service-orders/{}", order.id)),
+        zh: (
+            format!("服务凭证 {} 客户未确认服务规范", order.number),
+            format!("未确认项：{exceptions}"),
+        ),
+        en: (
+            format!(
+                "Service order {}: the customer did not confirm the conduct rules",
+                order.number
+            ),
+            format!("Not confirmed: {exceptions}"),
+        ),
+    };
+    crate::notifications::notify(db, now, &told, &message).await?;
+    Ok(())
+}
+
+/// Who may take each step: any one of these permissions.
+fn permissions_for(event: OrderEvent) -> &'static [Permission] {
+    use OrderEvent as E;
+    match event {
+        E::Dispatch | E::Reassign | E::PassInspection | E::FailInspection | E::Cancel => {
+            &[Permission::OrderDispatch]
+        }
+        E::RecordContact
+        | E::CheckIn
+        | E::CompleteOnSite
+        | E::CarryIn
+        | E::StartRepair
+        | E::IssueQuote
+        | E::AwaitCustomer
+        | E::AwaitParts
+        | E::Resume
+        | E::FinishRepair => &[Permission::OrderWork],
+        // On site the technician records the customer's signed answer; in the portal the
+        // customer answers.
+        E::AcceptQuote | E::DeclineQuote => &[Permission::OrderWork, Permission::QuoteConfirm],
+        E::ReturnToCustomer | E::Archive => &[Permission::OrderRegister],
+    }
+}
+
+/// Tells the branch's supervisors something about an order (REPAIR-3/4/6).
+async fn tell_supervisors(
+    db: &impl ConnectionTrait,
+    now: i64,
+    order: &service_order::Model,
+    kind: &'static str,
+    zh: (String, String),
+    en: (String, String),
+) -> Result<(), AppError> {
+    let supervisors =
+        crate::notifications::users_with_role(db, Role::ServiceSupervisor, Some(order.org_unit_id))
+            .await?;
+    let message = crate::notifications::Message {
+        kind,
+        link: Some(format!("/service-orders/{}", order.id)),
+        zh,
+        en,
     };
     crate::notifications::notify(db, now, &supervisors, &message).await?;
     Ok(())
 }
 
-/// Which part of the staff takes each step.
-fn permission_for(event: OrderEvent) -> Permission {
-    use OrderEvent as E;
-    match event {
-        E::Dispatch | E::Reassign | E::PassInspection | E::FailInspection | E::Cancel => {
-            Permission::OrderDispatch
-        }
-        E::RecordContact | E::CheckIn | E::CompleteOnSite | E::CarryIn | E::StartRepair => {
-            Permission::OrderWork
-        }
-        E::ReturnToCustomer | E::Archive => Permission::OrderRegister,
+/// The conduct checklist answers (REPAIR-6), checked against the known items.
+fn conduct_exceptions(items: Option<&[String]>) -> Result<Option<String>, AppError> {
+    let Some(items) = items else {
+        return Ok(None);
+    };
+    if let Some(unknown) = items.iter().find(|i| !CONDUCT_ITEMS.contains(&i.as_str())) {
+        return Err(AppError::invalid(
+            "conduct_exceptions",
+            if unknown.is_empty() {
+                "required"
+            } else {
+                "invalid_choice"
+            },
+        ));
     }
+    let mut answered: Vec<&str> = CONDUCT_ITEMS
+        .iter()
+        .copied()
+        .filter(|item| items.iter().any(|i| i == item))
+        .collect();
+    answered.dedup();
+    Ok(Some(answered.join(",")))
 }
 
 async fn technician_facts(
@@ -548,24 +759,30 @@ pub async fn step(
     event: OrderEvent,
     input: &StepInput,
 ) -> Result<OrderView, AppError> {
-    actor.require(permission_for(event))?;
+    let allowed = permissions_for(event);
+    if !allowed.iter().any(|p| actor.can(*p)) {
+        return Err(AppError::Forbidden);
+    }
+    // The portal customer answers quotes on its own orders (its scope limits what it sees).
+    let as_customer = !actor.can(Permission::OrderWork) && actor.can(Permission::QuoteConfirm);
     let now = app.clock.now().as_millisecond();
     let txn = app.write_txn().await?;
     let order = find_visible(&txn, actor, id).await?;
     // A technician works on their own orders only; supervisors may act for them.
-    if permission_for(event) == Permission::OrderWork
+    if allowed.contains(&Permission::OrderWork)
+        && !as_customer
         && !actor.can(Permission::OrderDispatch)
         && order.technician_id != Some(actor.user_id)
     {
         return Err(AppError::Forbidden);
     }
-    let from = OrderStatus::parse(&order.status)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored status {}", order.status)))?;
+    let from = position_of(&order)?;
     let to = next_status(from, event).map_err(|err| AppError::Conflict {
         code: "invalid_transition",
         field: Some("status"),
         detail: Some(err.to_string()),
     })?;
+    let from = from.status;
     let note = optional_text(input.note.as_deref(), 2000)
         .map_err(|code| AppError::invalid("note", code))?;
     let mut active: service_order::ActiveModel = order.clone().into();
@@ -625,10 +842,48 @@ pub async fn step(
             };
             crate::billing::on_complete(&txn, &order, input.payment.as_deref(), now, &mut active)
                 .await?;
+            active.conduct_exceptions =
+                Set(conduct_exceptions(input.conduct_exceptions.as_deref())?);
             active.completed_at = Set(Some(now));
         }
-        OrderEvent::FailInspection | OrderEvent::Cancel if note.is_none() => {
+        OrderEvent::FailInspection
+        | OrderEvent::Cancel
+        | OrderEvent::AwaitCustomer
+        | OrderEvent::AwaitParts
+            if note.is_none() =>
+        {
             return Err(AppError::invalid("note", "required"))
+        }
+        OrderEvent::IssueQuote => {
+            let category = ServiceCategory::parse(&order.category).unwrap_or(ServiceCategory::D);
+            if !quote_allowed(category) {
+                return Err(AppError::invalid("category", "quote_not_applicable"));
+            }
+            let payable = crate::billing::charges_of(&txn, order.id)
+                .await?
+                .payable_fen;
+            if payable == 0 {
+                return Err(AppError::invalid("charges", "quote_empty"));
+            }
+            active.quote_fen = Set(Some(payable));
+            active.quote_issued_at = Set(Some(now));
+            active.quote_accepted_at = Set(None);
+        }
+        OrderEvent::AcceptQuote => {
+            // On site the customer signs the quote on the technician's phone; in the portal
+            // the signed-in customer's click is the confirmation.
+            if !as_customer {
+                let text = input
+                    .signature_png
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                    .ok_or_else(|| AppError::invalid("signature_png", "required"))?;
+                signed = Some(Signature::Quote(decode_signature(text)?));
+            }
+            active.quote_accepted_at = Set(Some(now));
+        }
+        OrderEvent::FinishRepair => {
+            crate::billing::check_quote(&txn, &order).await?;
         }
         OrderEvent::Cancel => active.cancelled_at = Set(Some(now)),
         OrderEvent::ReturnToCustomer => {
@@ -652,16 +907,26 @@ pub async fn step(
             )
             .await?;
         }
-        OrderEvent::StartRepair | OrderEvent::PassInspection | OrderEvent::FailInspection => {}
+        OrderEvent::StartRepair
+        | OrderEvent::PassInspection
+        | OrderEvent::FailInspection
+        | OrderEvent::DeclineQuote
+        | OrderEvent::AwaitCustomer
+        | OrderEvent::AwaitParts
+        | OrderEvent::Resume => {}
     }
-    active.status = Set(to.as_str().to_string());
+    active.status = Set(to.status.as_str().to_string());
+    active.resume_status = Set(to.resume_to.map(|s| s.as_str().to_string()));
     active.version = Set(input.version + 1);
     active.updated_at = Set(now);
     let after =
         versioned_update(&txn, active, service_order::Column::Version, input.version).await?;
     let note = match &signed {
-        Some(Signature::Drawn(png)) => {
-            let name = format!("signature-{}.png", order.number);
+        Some(Signature::Drawn(png) | Signature::Quote(png)) => {
+            let name = match signed {
+                Some(Signature::Quote(_)) => format!("quote-signature-{}.png", order.number),
+                _ => format!("signature-{}.png", order.number),
+            };
             crate::attachments::store(
                 app,
                 &txn,
@@ -684,6 +949,9 @@ pub async fn step(
         }
         None => note,
     };
+    if event == OrderEvent::CompleteOnSite {
+        report_completion(&txn, now, &after, note.as_deref().unwrap_or_default()).await?;
+    }
     record_event(
         &txn,
         id,
@@ -691,7 +959,7 @@ pub async fn step(
         actor,
         event.as_str(),
         from.as_str(),
-        to.as_str(),
+        to.status.as_str(),
         note,
     )
     .await?;
@@ -790,23 +1058,16 @@ async fn view(
             .map(|u| u.display_name),
         None => None,
     };
-    let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Registered);
+    let position = position_of(&row)?;
+    let status = position.status;
     let received_on = Timestamp::from_millisecond(row.received_at)
         .map(|t| t.to_zoned(crate::clock::default_zone()).date())
         .unwrap_or(today);
     let (events, clocks) = if with_details {
-        let calendar = crate::calendars::effective_calendar(
-            db,
-            Some(row.org_unit_id),
-            Some(row.customer_id),
-            None,
-        )
-        .await?;
-        let targets = crate::sla_clocks::Targets::load(db).await?;
-        let suburban = zone.as_deref() == Some("suburban");
+        let policies = crate::sla_clocks::Policies::load(db).await?;
         (
             events_of(db, row.id).await?,
-            crate::sla_clocks::order_clocks(&row, suburban, &calendar, &targets, now),
+            crate::sla_clocks::clocks_of(db, &row, &policies, now).await?,
         )
     } else {
         (Vec::new(), Vec::new())
@@ -851,7 +1112,14 @@ async fn view(
             && row.cash_handed_over_at.is_none(),
         payment_method: row.payment_method,
         payment_fen: row.payment_fen,
-        next_events: status
+        resume_status: row.resume_status,
+        software_class: row.software_class,
+        software_priority: row.software_priority,
+        quote_fen: row.quote_fen,
+        quote_issued_at: ms_text(row.quote_issued_at),
+        quote_accepted_at: ms_text(row.quote_accepted_at),
+        conduct_exceptions: row.conduct_exceptions,
+        next_events: position
             .possible_events()
             .into_iter()
             .map(|e| e.as_str().to_string())
@@ -990,4 +1258,50 @@ pub async fn list(
         page: page.page(),
         per_page: page.per_page(),
     })
+}
+
+/// The open software issues the actor sees, in the order they are worked (SOFTWARE-2): BUGs
+/// first, then by priority, then the earlier call. Open issues are few, so they are sorted
+/// here by the domain rule rather than in SQL.
+pub async fn software_queue(app: &App, actor: &Actor) -> Result<Vec<OrderView>, AppError> {
+    actor.require(Permission::OrderRead)?;
+    let mut query = service_order::Entity::find()
+        .filter(service_order::Column::FaultClass.eq(FaultClass::Software.as_str()))
+        .filter(
+            service_order::Column::Status.is_not_in(
+                OrderStatus::ALL
+                    .iter()
+                    .filter(|s| {
+                        s.is_final()
+                            || matches!(s, OrderStatus::CompletedOnSite | OrderStatus::Returned)
+                    })
+                    .map(|s| s.as_str()),
+            ),
+        );
+    query = match actor.scope() {
+        Scope::AllBranches => query,
+        Scope::Branch(own) => query.filter(service_order::Column::OrgUnitId.eq(own)),
+        Scope::Customer(own) => query.filter(service_order::Column::CustomerId.eq(own)),
+        Scope::Nothing => return Err(AppError::Forbidden),
+    };
+    let mut rows = query.all(&app.db).await?;
+    rows.sort_by_key(|row| {
+        software_queue_key(
+            row.software_class
+                .as_deref()
+                .and_then(SoftwareClass::parse)
+                .unwrap_or(SoftwareClass::Other),
+            row.software_priority
+                .as_deref()
+                .and_then(SoftwarePriority::parse)
+                .unwrap_or(SoftwarePriority::P3),
+            row.received_at,
+        )
+    });
+    let now = app.clock.now();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(view(&app.db, row, now, false).await?);
+    }
+    Ok(items)
 }

@@ -35,6 +35,14 @@ pub struct SettingDef {
 
 pub const REGISTRY: &[SettingDef] = &[
     SettingDef {
+        key: "billing.quote_threshold_fen",
+        default: "0",
+        kind: SettingKind::Count,
+        source: "004 篇二 2 (threshold: design decision; 0 = every paid job is quoted)",
+        description_zh: "有费服务超过此金额（分）须经客户确认报价",
+        description_en: "Paid work above this amount (fen) needs a quote the customer accepted",
+    },
+    SettingDef {
         key: "billing.onsite_cash_limit",
         default: "50000",
         kind: SettingKind::Count,

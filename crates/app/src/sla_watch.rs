@@ -6,32 +6,31 @@
 //! breach report by branch, technician and clock.
 
 use aftersales_domain::role::{Permission, Role, Scope};
+use aftersales_domain::service_order::OrderStatus;
 use aftersales_domain::sla::{escalation_step, EscalationLevel};
-use aftersales_store::entity::{
-    customer_address, district, org_unit, service_order, sla_alert, user,
-};
+use aftersales_store::entity::{org_unit, service_order, sla_alert, user};
 use aftersales_store::sea_orm::sea_query::{OnConflict, Query};
 use aftersales_store::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::notifications::{self, Message};
-use crate::sla_clocks::{order_clocks, ClockView, Targets};
+use crate::sla_clocks::{clocks_of, Policies};
 use crate::timers::{self, Fire, Job};
 use crate::{settings, Actor, App, AppError};
 
 pub const SWEEP: &str = "sla_sweep";
 
-/// Orders whose clocks may still be running.
-const OPEN: &[&str] = &[
-    "registered",
-    "dispatched",
-    "contacted",
-    "on_site",
-    "carried_in",
-    "in_repair",
-    "inspected",
-];
+/// Orders whose clocks may still be running: neither final nor finished.
+fn open_statuses() -> Vec<&'static str> {
+    OrderStatus::ALL
+        .iter()
+        .filter(|s| {
+            !s.is_final() && !matches!(s, OrderStatus::CompletedOnSite | OrderStatus::Returned)
+        })
+        .map(|s| s.as_str())
+        .collect()
+}
 
 /// Who hears of a breach, level by level.
 const CHAIN: [Role; 4] = [
@@ -95,48 +94,6 @@ impl Job for SweepJob {
     }
 }
 
-/// The zone of an order's service address (urban when unknown).
-async fn is_suburban(
-    db: &impl ConnectionTrait,
-    order: &service_order::Model,
-) -> Result<bool, AppError> {
-    let Some(address_id) = order.address_id else {
-        return Ok(false);
-    };
-    let Some(address) = customer_address::Entity::find_by_id(address_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    Ok(district::Entity::find_by_id(address.district_id)
-        .one(db)
-        .await?
-        .is_some_and(|d| d.zone == "suburban"))
-}
-
-async fn clocks_of(
-    db: &impl ConnectionTrait,
-    order: &service_order::Model,
-    targets: &Targets,
-    now: Timestamp,
-) -> Result<Vec<ClockView>, AppError> {
-    let calendar = crate::calendars::effective_calendar(
-        db,
-        Some(order.org_unit_id),
-        Some(order.customer_id),
-        None,
-    )
-    .await?;
-    Ok(order_clocks(
-        order,
-        is_suburban(db, order).await?,
-        &calendar,
-        targets,
-        now,
-    ))
-}
-
 /// Records an alert; false when that level was already sent.
 async fn claim_alert(
     db: &impl ConnectionTrait,
@@ -181,7 +138,7 @@ fn clock_names(clock: &str) -> (&'static str, &'static str) {
 /// One pass over the open orders at `now_ms`; answers how many alerts were sent.
 pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppError> {
     let now = Timestamp::from_millisecond(now_ms).map_err(|err| AppError::Internal(err.into()))?;
-    let targets = Targets::load(db).await?;
+    let policies = Policies::load(db).await?;
     let step =
         SignedDuration::from_hours(settings::get_count(db, "sla.escalation_step_hours").await?);
     let levels: Vec<EscalationLevel> = CHAIN
@@ -193,12 +150,12 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
         })
         .collect();
     let orders = service_order::Entity::find()
-        .filter(service_order::Column::Status.is_in(OPEN.iter().copied()))
+        .filter(service_order::Column::Status.is_in(open_statuses()))
         .all(db)
         .await?;
     let mut sent = 0;
     for order in orders {
-        for clock in clocks_of(db, &order, &targets, now).await? {
+        for clock in clocks_of(db, &order, &policies, now).await? {
             let (zh, en) = clock_names(&clock.name);
             let link = Some(format!("/service-orders/{}", order.id));
             if clock.status == "running"
@@ -249,6 +206,18 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
                 if !claim_alert(db, order.id, &clock.name, level, now_ms).await? {
                     continue;
                 }
+                if level == 1 {
+                    // The breach joins the order's timeline, so the clock's whole history
+                    // (start, pauses, stop, breach) reads from one place.
+                    crate::service_orders::record_system_event(
+                        db,
+                        &order,
+                        now_ms,
+                        "sla_breach",
+                        Some(format!("{}: {breached_at}", clock.name)),
+                    )
+                    .await?;
+                }
                 let branch = matches!(role, Role::ServiceSupervisor | Role::BranchManager)
                     .then_some(order.org_unit_id);
                 let owners = notifications::users_with_role(db, *role, branch).await?;
@@ -280,7 +249,9 @@ pub struct BreachRow {
     pub branch: String,
     pub technician_id: Option<i64>,
     pub technician: Option<String>,
-    /// first_contact, arrival or completion.
+    /// The SLA policy; empty: the default in the settings.
+    pub policy: Option<String>,
+    /// first_contact, arrival, completion or a policy's own clock.
     pub clock: String,
     pub met: u64,
     pub breached: u64,
@@ -288,7 +259,7 @@ pub struct BreachRow {
 }
 
 /// Clocks of the orders received in `[from, to]` (local dates), met and breached, by
-/// branch, technician and clock; within the actor's scope.
+/// branch, technician, policy and clock; within the actor's scope.
 pub async fn breach_report(
     app: &App,
     actor: &Actor,
@@ -318,16 +289,17 @@ pub async fn breach_report(
         Scope::Customer(_) | Scope::Nothing => return Err(AppError::Forbidden),
     };
     let orders = query.all(&app.db).await?;
-    let targets = Targets::load(&app.db).await?;
+    let policies = Policies::load(&app.db).await?;
     let now = app.clock.now();
     let branches = org_unit::Entity::find().all(&app.db).await?;
     let people = user::Entity::find().all(&app.db).await?;
     let mut rows: Vec<BreachRow> = Vec::new();
     for order in orders {
-        for clock in clocks_of(&app.db, &order, &targets, now).await? {
+        for clock in clocks_of(&app.db, &order, &policies, now).await? {
             let row = match rows.iter_mut().find(|r| {
                 r.org_unit_id == order.org_unit_id
                     && r.technician_id == order.technician_id
+                    && r.policy == clock.policy
                     && r.clock == clock.name
             }) {
                 Some(row) => row,
@@ -344,6 +316,7 @@ pub async fn breach_report(
                             .technician_id
                             .and_then(|t| people.iter().find(|p| p.id == t))
                             .map(|p| p.display_name.clone()),
+                        policy: clock.policy.clone(),
                         clock: clock.name.clone(),
                         met: 0,
                         breached: 0,
@@ -360,7 +333,12 @@ pub async fn breach_report(
         }
     }
     rows.sort_by(|a, b| {
-        (&a.branch, &a.technician, &a.clock).cmp(&(&b.branch, &b.technician, &b.clock))
+        (&a.branch, &a.technician, &a.policy, &a.clock).cmp(&(
+            &b.branch,
+            &b.technician,
+            &b.policy,
+            &b.clock,
+        ))
     });
     Ok(rows)
 }

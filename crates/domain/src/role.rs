@@ -58,6 +58,11 @@ code_enum! {
         DailyReportRead = "daily_report.read",
         /// Approve (sign), return and forward a branch's daily report (the branch manager's part).
         ReportApprove = "report.approve",
+        /// Accept or decline a quote for one's own paid repair (the customer in the portal;
+        /// on site the technician records the customer's signature under `OrderWork`).
+        QuoteConfirm = "quote.confirm",
+        /// Define SLA policies: which clocks run for which orders, with what allowance.
+        SlaPolicyWrite = "sla_policy.write",
     }
 }
 
@@ -82,7 +87,7 @@ impl Role {
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                DailyReportRead,
+                DailyReportRead, SlaPolicyWrite,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -97,7 +102,7 @@ impl Role {
             Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
             Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
             Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
-            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead],
+            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, QuoteConfirm],
         }
     }
 

@@ -19,13 +19,24 @@ code_enum! {
         /// Taken back to the workshop with a goods receipt (客户商品领取收据).
         CarriedIn = "carried_in",
         InRepair = "in_repair",
-        /// Accepted by the supervisor (验讫).
+        /// Waiting for parts (C.2 WAITING_PARTS); the SLA clocks pause.
+        WaitingParts = "waiting_parts",
+        /// Waiting on the customer (absent, postponed, to supply something); the clocks pause.
+        WaitingCustomer = "waiting_customer",
+        /// An out-of-warranty quote was issued and the customer has not answered (BILLING-2);
+        /// the clocks pause.
+        AwaitingConfirmation = "awaiting_confirmation",
+        /// The workshop finished the repair; the supervisor inspects it next (C.2 REPAIRED).
+        Repaired = "repaired",
+        /// Accepted by the supervisor (验讫); ready to hand back (C.2 READY).
         Inspected = "inspected",
         /// Handed back to the customer; the receipt is void.
         Returned = "returned",
         /// The voucher is back with the clerk and filed; read-only from here.
         Archived = "archived",
         Cancelled = "cancelled",
+        /// The customer declined the quote: the voucher closes without work (BILLING-2).
+        Declined = "declined",
     }
 }
 
@@ -40,6 +51,19 @@ code_enum! {
         CompleteOnSite = "complete_on_site",
         CarryIn = "carry_in",
         StartRepair = "start_repair",
+        /// Quote the out-of-warranty work (parts, labour, travel) for the customer to confirm.
+        IssueQuote = "issue_quote",
+        /// The customer confirmed the quote (signature or portal); work goes on where it was.
+        AcceptQuote = "accept_quote",
+        DeclineQuote = "decline_quote",
+        /// Work cannot go on until the customer does something; the clocks pause.
+        AwaitCustomer = "await_customer",
+        /// Work cannot go on until parts arrive; the clocks pause.
+        AwaitParts = "await_parts",
+        /// The wait is over; work goes on where it was.
+        Resume = "resume",
+        /// The workshop finished; the repair card holds the time and parts.
+        FinishRepair = "finish_repair",
         /// The supervisor accepts the repaired unit.
         PassInspection = "pass_inspection",
         /// The supervisor sends the unit back to repair, with a reason.
@@ -58,11 +82,37 @@ pub struct InvalidTransition {
     pub event: OrderEvent,
 }
 
-/// The state machine: the state after `event`, or why not.
-pub fn next_status(from: OrderStatus, event: OrderEvent) -> Result<OrderStatus, InvalidTransition> {
+/// Where an order stands: its status and, while it waits (for the customer, parts or a
+/// quote's answer), the status work resumes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub status: OrderStatus,
+    pub resume_to: Option<OrderStatus>,
+}
+
+impl Position {
+    pub fn at(status: OrderStatus) -> Position {
+        Position {
+            status,
+            resume_to: None,
+        }
+    }
+}
+
+/// The state machine: the position after `event`, or why not. Waiting states remember where
+/// they came from; resuming (or accepting the quote) goes back there.
+pub fn next_status(from: Position, event: OrderEvent) -> Result<Position, InvalidTransition> {
     use OrderEvent as E;
     use OrderStatus as S;
-    let to = match (from, event) {
+    let refused = InvalidTransition {
+        from: from.status,
+        event,
+    };
+    let waiting_from = |to: OrderStatus| Position {
+        status: to,
+        resume_to: Some(from.status),
+    };
+    let to = match (from.status, event) {
         (S::Registered, E::Dispatch) => S::Dispatched,
         (S::Dispatched | S::Contacted, E::Reassign) => S::Dispatched,
         (S::Dispatched, E::RecordContact) => S::Contacted,
@@ -70,21 +120,47 @@ pub fn next_status(from: OrderStatus, event: OrderEvent) -> Result<OrderStatus, 
         (S::OnSite, E::CompleteOnSite) => S::CompletedOnSite,
         (S::OnSite, E::CarryIn) => S::CarriedIn,
         (S::CarriedIn, E::StartRepair) => S::InRepair,
-        (S::InRepair, E::PassInspection) => S::Inspected,
-        (S::InRepair, E::FailInspection) => S::InRepair,
+        (S::Dispatched | S::Contacted | S::OnSite | S::InRepair, E::IssueQuote) => {
+            return Ok(waiting_from(S::AwaitingConfirmation))
+        }
+        (S::Dispatched | S::Contacted | S::OnSite | S::InRepair, E::AwaitCustomer) => {
+            return Ok(waiting_from(S::WaitingCustomer))
+        }
+        (S::OnSite | S::InRepair, E::AwaitParts) => return Ok(waiting_from(S::WaitingParts)),
+        (S::AwaitingConfirmation, E::AcceptQuote)
+        | (S::WaitingCustomer | S::WaitingParts, E::Resume) => {
+            return from.resume_to.map(Position::at).ok_or(refused)
+        }
+        // Declined in the workshop: the unit goes back unrepaired, through the usual return
+        // with the receipt; declined elsewhere: the voucher closes as declined.
+        (S::AwaitingConfirmation, E::DeclineQuote) if from.resume_to == Some(S::InRepair) => {
+            S::Inspected
+        }
+        (S::AwaitingConfirmation, E::DeclineQuote) => S::Declined,
+        (S::InRepair, E::FinishRepair) => S::Repaired,
+        (S::Repaired, E::PassInspection) => S::Inspected,
+        (S::Repaired, E::FailInspection) => S::InRepair,
         (S::Inspected, E::ReturnToCustomer) => S::Returned,
         (S::CompletedOnSite | S::Returned, E::Archive) => S::Archived,
-        (S::Registered | S::Dispatched | S::Contacted, E::Cancel) => S::Cancelled,
-        _ => return Err(InvalidTransition { from, event }),
+        (S::Registered | S::Dispatched | S::Contacted | S::WaitingCustomer, E::Cancel) => {
+            S::Cancelled
+        }
+        _ => return Err(refused),
     };
-    Ok(to)
+    Ok(Position::at(to))
 }
 
 impl OrderStatus {
     /// No further change is possible.
     pub fn is_final(self) -> bool {
-        matches!(self, OrderStatus::Archived | OrderStatus::Cancelled)
+        matches!(
+            self,
+            OrderStatus::Archived | OrderStatus::Cancelled | OrderStatus::Declined
+        )
     }
+}
+
+impl Position {
     /// The events possible from here, for the buttons a page offers.
     pub fn possible_events(self) -> Vec<OrderEvent> {
         OrderEvent::ALL
@@ -92,6 +168,40 @@ impl OrderStatus {
             .copied()
             .filter(|event| next_status(self, *event).is_ok())
             .collect()
+    }
+}
+
+/// Only paid (A) work is quoted (BILLING-2); other categories cost the customer nothing.
+pub fn quote_allowed(category: ServiceCategory) -> bool {
+    category == ServiceCategory::A
+}
+
+/// The quote an order's customer answered (BILLING-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quote {
+    pub amount_fen: i64,
+    pub accepted: bool,
+}
+
+/// Whether paid work may be finished (BILLING-2): a payable total above `threshold_fen`
+/// (`billing.quote_threshold_fen`; 0: every paid job) needs a quote the customer accepted, and
+/// the total may not exceed what was accepted (more work needs a new quote).
+pub fn check_quote(
+    category: ServiceCategory,
+    payable_fen: i64,
+    threshold_fen: i64,
+    quote: Option<Quote>,
+) -> Result<(), &'static str> {
+    if category != ServiceCategory::A || payable_fen <= threshold_fen {
+        return Ok(());
+    }
+    match quote {
+        Some(Quote {
+            accepted: true,
+            amount_fen,
+        }) if payable_fen <= amount_fen => Ok(()),
+        Some(Quote { accepted: true, .. }) => Err("quote_exceeded"),
+        _ => Err("quote_not_confirmed"),
     }
 }
 
@@ -156,6 +266,54 @@ code_enum! {
         Other = "other",
     }
 }
+
+code_enum! {
+    /// Software issue classes (SOFTWARE-1), asked when the fault class is software.
+    pub enum SoftwareClass {
+        /// A function error or error message; inconsistent or wrong data. Handled first.
+        Bug = "bug",
+        /// A new function or report, a change, a customer-specific change (需求).
+        Requirement = "requirement",
+        /// Database or OS exceptions, repairs, communication faults, anything else.
+        Other = "other",
+        /// Answered directly by phone or WeChat and logged.
+        Consultation = "consultation",
+    }
+}
+
+code_enum! {
+    /// Priority of a software issue (`software.priorities`, SOFTWARE-2): P1 most urgent.
+    pub enum SoftwarePriority {
+        P1 = "p1",
+        P2 = "p2",
+        P3 = "p3",
+        P4 = "p4",
+    }
+}
+
+/// The order software issues are worked in (SOFTWARE-2): BUGs before every other class
+/// (problems before requirements), then by priority, then by submission time.
+pub fn software_queue_key(
+    class: SoftwareClass,
+    priority: SoftwarePriority,
+    received_at_ms: i64,
+) -> (u8, SoftwarePriority, i64) {
+    let class_rank = match class {
+        SoftwareClass::Bug => 0,
+        SoftwareClass::Other | SoftwareClass::Consultation => 1,
+        SoftwareClass::Requirement => 2,
+    };
+    (class_rank, priority, received_at_ms)
+}
+
+/// The conduct rules the customer confirms on completion (REPAIR-6): customer property not
+/// touched, taken or solicited; premises protected; careful handling; waste removed.
+pub const CONDUCT_ITEMS: &[&str] = &[
+    "property_untouched",
+    "premises_protected",
+    "careful_handling",
+    "waste_removed",
+];
 
 /// A technician as dispatch sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,22 +419,36 @@ mod tests {
     use OrderEvent as E;
     use OrderStatus as S;
 
-    /// Every allowed transition; anything not listed must be refused.
+    /// Every allowed transition from a position that is not waiting; anything not listed
+    /// must be refused.
     const ALLOWED: &[(OrderStatus, OrderEvent, OrderStatus)] = &[
         (S::Registered, E::Dispatch, S::Dispatched),
         (S::Registered, E::Cancel, S::Cancelled),
         (S::Dispatched, E::Reassign, S::Dispatched),
         (S::Dispatched, E::RecordContact, S::Contacted),
+        (S::Dispatched, E::IssueQuote, S::AwaitingConfirmation),
+        (S::Dispatched, E::AwaitCustomer, S::WaitingCustomer),
         (S::Dispatched, E::Cancel, S::Cancelled),
         (S::Contacted, E::Reassign, S::Dispatched),
         (S::Contacted, E::CheckIn, S::OnSite),
+        (S::Contacted, E::IssueQuote, S::AwaitingConfirmation),
+        (S::Contacted, E::AwaitCustomer, S::WaitingCustomer),
         (S::Contacted, E::Cancel, S::Cancelled),
         (S::OnSite, E::CompleteOnSite, S::CompletedOnSite),
         (S::OnSite, E::CarryIn, S::CarriedIn),
+        (S::OnSite, E::IssueQuote, S::AwaitingConfirmation),
+        (S::OnSite, E::AwaitCustomer, S::WaitingCustomer),
+        (S::OnSite, E::AwaitParts, S::WaitingParts),
         (S::CarriedIn, E::StartRepair, S::InRepair),
-        (S::InRepair, E::PassInspection, S::Inspected),
-        (S::InRepair, E::FailInspection, S::InRepair),
+        (S::InRepair, E::IssueQuote, S::AwaitingConfirmation),
+        (S::InRepair, E::AwaitCustomer, S::WaitingCustomer),
+        (S::InRepair, E::AwaitParts, S::WaitingParts),
+        (S::InRepair, E::FinishRepair, S::Repaired),
+        (S::Repaired, E::PassInspection, S::Inspected),
+        (S::Repaired, E::FailInspection, S::InRepair),
         (S::Inspected, E::ReturnToCustomer, S::Returned),
+        (S::AwaitingConfirmation, E::DeclineQuote, S::Declined),
+        (S::WaitingCustomer, E::Cancel, S::Cancelled),
         (S::CompletedOnSite, E::Archive, S::Archived),
         (S::Returned, E::Archive, S::Archived),
     ];
@@ -289,8 +461,10 @@ mod tests {
                     .iter()
                     .find(|(f, e, _)| f == from && e == event)
                     .map(|(_, _, to)| *to);
-                match (next_status(*from, *event), expected) {
-                    (Ok(to), Some(expected_to)) => assert_eq!(to, expected_to, "{from} + {event}"),
+                match (next_status(Position::at(*from), *event), expected) {
+                    (Ok(to), Some(expected_to)) => {
+                        assert_eq!(to.status, expected_to, "{from} + {event}")
+                    }
                     (Err(err), None) => assert_eq!(
                         err,
                         InvalidTransition {
@@ -307,20 +481,123 @@ mod tests {
     }
 
     #[test]
-    fn archived_and_cancelled_orders_accept_nothing() {
-        for status in [S::Archived, S::Cancelled] {
+    fn a_wait_remembers_where_work_stood_and_resuming_goes_back_there() {
+        let waits = [
+            (E::IssueQuote, S::AwaitingConfirmation, E::AcceptQuote),
+            (E::AwaitCustomer, S::WaitingCustomer, E::Resume),
+            (E::AwaitParts, S::WaitingParts, E::Resume),
+        ];
+        for (wait, waiting, resume) in waits {
+            for from in OrderStatus::ALL {
+                let Ok(held) = next_status(Position::at(*from), wait) else {
+                    continue;
+                };
+                assert_eq!(held.status, waiting);
+                assert_eq!(held.resume_to, Some(*from), "{from} + {wait}");
+                assert_eq!(next_status(held, resume), Ok(Position::at(*from)));
+                // A wait does not stack: waiting again first needs a resume.
+                assert!(next_status(held, wait).is_err());
+            }
+        }
+        // A quote declined in the workshop sends the unit back unrepaired.
+        let workshop_quote = next_status(Position::at(S::InRepair), E::IssueQuote).unwrap();
+        assert_eq!(
+            next_status(workshop_quote, E::DeclineQuote),
+            Ok(Position::at(S::Inspected))
+        );
+        // A waiting state whose origin was lost cannot guess where to go.
+        assert!(next_status(Position::at(S::WaitingParts), E::Resume).is_err());
+    }
+
+    #[test]
+    fn final_orders_accept_nothing() {
+        for status in [S::Archived, S::Cancelled, S::Declined] {
             assert!(status.is_final());
-            assert!(status.possible_events().is_empty(), "{status}");
+            assert!(
+                Position::at(status).possible_events().is_empty(),
+                "{status}"
+            );
         }
         assert_eq!(
-            S::OnSite.possible_events(),
-            vec![E::CompleteOnSite, E::CarryIn]
+            Position::at(S::OnSite).possible_events(),
+            vec![
+                E::CompleteOnSite,
+                E::CarryIn,
+                E::IssueQuote,
+                E::AwaitCustomer,
+                E::AwaitParts
+            ]
         );
     }
 
     #[test]
     fn an_on_site_order_cannot_be_cancelled() {
-        assert!(next_status(S::OnSite, E::Cancel).is_err());
+        assert!(next_status(Position::at(S::OnSite), E::Cancel).is_err());
+    }
+
+    #[test]
+    fn bugs_come_first_then_priority_then_the_earlier_call() {
+        use SoftwareClass as C;
+        use SoftwarePriority as P;
+        let mut issues = [
+            ("requirement p1", C::Requirement, P::P1, 1),
+            ("other p1", C::Other, P::P1, 2),
+            ("bug p3 early", C::Bug, P::P3, 3),
+            ("bug p1 late", C::Bug, P::P1, 9),
+            ("bug p1 early", C::Bug, P::P1, 5),
+        ];
+        issues.sort_by_key(|(_, class, priority, at)| software_queue_key(*class, *priority, *at));
+        let order: Vec<&str> = issues.iter().map(|(name, ..)| *name).collect();
+        assert_eq!(
+            order,
+            [
+                "bug p1 early",
+                "bug p1 late",
+                "bug p3 early",
+                "other p1",
+                "requirement p1"
+            ]
+        );
+    }
+
+    #[test]
+    fn paid_work_above_the_threshold_needs_an_accepted_quote_that_covers_it() {
+        use ServiceCategory::*;
+        let accepted = |amount_fen| {
+            Some(Quote {
+                amount_fen,
+                accepted: true,
+            })
+        };
+        let pending = Some(Quote {
+            amount_fen: 10_000,
+            accepted: false,
+        });
+        let cases = [
+            (C, 10_000, 0, None, Ok(())),
+            (B, 10_000, 0, None, Ok(())),
+            (A, 0, 0, None, Ok(())),
+            (A, 5_000, 5_000, None, Ok(())),
+            (A, 5_001, 5_000, None, Err("quote_not_confirmed")),
+            (A, 10_000, 0, pending, Err("quote_not_confirmed")),
+            (A, 10_000, 0, accepted(10_000), Ok(())),
+            (A, 9_000, 0, accepted(10_000), Ok(())),
+            (A, 10_001, 0, accepted(10_000), Err("quote_exceeded")),
+        ];
+        for (category, payable, threshold, quote, expected) in cases {
+            assert_eq!(
+                check_quote(category, payable, threshold, quote),
+                expected,
+                "{category} {payable} {threshold} {quote:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_paid_work_is_quoted() {
+        for category in ServiceCategory::ALL {
+            assert_eq!(quote_allowed(*category), *category == ServiceCategory::A);
+        }
     }
 
     #[test]

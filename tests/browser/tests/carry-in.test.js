@@ -108,6 +108,10 @@ test('a unit carried in goes through the workshop and back to the customer', { t
     assert.match(await text(tech, 'h1'), /修护卡/);
     assert.match(await text(tech, '#card-entries'), /启动电容/);
     await screenshot(tech, 'carry-in-repair-card');
+    // The workshop reports the repair finished (C.2 REPAIRED) for the supervisor to inspect.
+    await tech.goto(orderPath);
+    assert.equal((await submit(tech, 'form.step-form[data-event=finish_repair] button')).status(), 303);
+    assert.match(await text(tech, 'h1 .badge'), /已修复待验讫/);
   });
 
   await t.test('the workshop list shows the unit; the supervisor passes the inspection', async () => {

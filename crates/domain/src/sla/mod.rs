@@ -8,6 +8,7 @@
 //! audits and reports.
 
 mod escalation;
+pub mod policy;
 
 use jiff::{SignedDuration, Timestamp};
 

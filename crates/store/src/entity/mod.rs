@@ -33,6 +33,8 @@ pub mod session;
 pub mod setting;
 pub mod sign_in_failure;
 pub mod sla_alert;
+pub mod sla_policy;
+pub mod sla_policy_clock;
 pub mod staff_skill;
 pub mod technician_daily_report;
 pub mod technician_daily_report_line;

@@ -44,6 +44,20 @@ pub struct Model {
     pub payment_fen: Option<i64>,
     /// When an accountant confirmed the cash handover; empty: still with the technician.
     pub cash_handed_over_at: Option<i64>,
+    /// While the order waits (customer, parts, a quote's answer): the status work resumes in.
+    pub resume_status: Option<String>,
+    /// bug, requirement, other or consultation, for software faults (SOFTWARE-1).
+    pub software_class: Option<String>,
+    /// p1 to p4 (SOFTWARE-2).
+    pub software_priority: Option<String>,
+    /// The quoted amount for out-of-warranty work (BILLING-2) and when it was issued and
+    /// accepted by the customer.
+    pub quote_fen: Option<i64>,
+    pub quote_issued_at: Option<i64>,
+    pub quote_accepted_at: Option<i64>,
+    /// Conduct checklist items (REPAIR-6) the customer answered "no" to, comma-separated;
+    /// empty when all were confirmed, NULL when the checklist was not asked.
+    pub conduct_exceptions: Option<String>,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,

@@ -17,6 +17,7 @@ mod products;
 mod reports;
 mod service_orders;
 mod settings;
+mod sla_policies;
 mod staff;
 mod tokens;
 mod units;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(units::router())
         .merge(contracts::router())
         .merge(settings::router())
+        .merge(sla_policies::router())
         .merge(notifications::router())
         .merge(tokens::router())
         .merge(attachments::router())
@@ -77,6 +79,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = units::Api),
         (path = "/api/v1", api = contracts::Api),
         (path = "/api/v1", api = settings::Api),
+        (path = "/api/v1", api = sla_policies::Api),
         (path = "/api/v1", api = notifications::Api),
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),

@@ -31,7 +31,8 @@ use crate::AppState;
         get_repair_card,
         add_repair_card_entry,
         workshop,
-        goods_register
+        goods_register,
+        software_queue
     ),
     components(schemas(
         OrderInput,
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
             get(get_repair_card).post(add_repair_card_entry),
         )
         .route("/workshop", get(workshop))
+        .route("/software-queue", get(software_queue))
         .route("/goods-register", get(goods_register))
 }
 
@@ -171,5 +173,17 @@ async fn goods_register(
 ) -> Result<Json<Vec<ReceiptView>>, ApiError> {
     Ok(Json(
         carry_in::goods_register(&state.app, &actor, &filter).await?,
+    ))
+}
+
+/// Open software issues in the order they are worked (SOFTWARE-2): BUGs first, then by
+/// priority P1–P4, then the earlier call.
+#[utoipa::path(get, path = "/software-queue", tag = "service orders", responses((status = 200, body = Vec<OrderView>)))]
+async fn software_queue(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> Result<Json<Vec<OrderView>>, ApiError> {
+    Ok(Json(
+        service_orders::software_queue(&state.app, &actor).await?,
     ))
 }

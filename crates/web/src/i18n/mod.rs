@@ -98,6 +98,14 @@ impl Lang {
         }
     }
 
+    /// The text for `key`, if there is one.
+    pub fn text(self, key: &str) -> Option<&'static str> {
+        lookup(key).map(|(_, zh, en)| match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        })
+    }
+
     /// The message for a validation or conflict code.
     pub fn error(self, code: &str) -> String {
         let key = format!("error.{code}");

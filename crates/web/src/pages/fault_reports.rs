@@ -322,6 +322,8 @@ struct ConfirmForm {
     fault_class: String,
     urgency: String,
     component: Option<String>,
+    software_class: Option<String>,
+    software_priority: Option<String>,
 }
 
 async fn confirm(
@@ -337,6 +339,8 @@ async fn confirm(
         category: None,
         category_reason: None,
         component: form.component.filter(|c| !c.trim().is_empty()),
+        software_class: form.software_class.filter(|c| !c.trim().is_empty()),
+        software_priority: form.software_priority.filter(|c| !c.trim().is_empty()),
     };
     match fault_reports::confirm(&state.app, &user.actor, id, &input).await {
         Ok(confirmed) => redirect(&format!("/service-orders/{}", confirmed.order.id)),

@@ -16,6 +16,7 @@ mod products;
 mod reports;
 mod service_orders;
 mod sign_in;
+mod sla_policies;
 mod staff;
 mod units;
 
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(contracts::router())
         .merge(org::router())
         .merge(calendars::router())
+        .merge(sla_policies::router())
         .merge(staff::router())
         .merge(admin::router())
         .merge(notifications::router())
@@ -87,6 +89,13 @@ impl Ctx {
     /// The text for a key made of a prefix and a code, e.g. `("zone.", "urban")`.
     pub fn tk(&self, prefix: &str, code: &str) -> &'static str {
         self.lang.t(&format!("{prefix}{code}"))
+    }
+    /// The text for a code that administrators may also invent (an SLA policy's own clock):
+    /// the translation when there is one, else the code itself.
+    pub fn label_or_code(&self, prefix: &str, code: &str) -> String {
+        self.lang
+            .text(&format!("{prefix}{code}"))
+            .map_or_else(|| code.to_string(), str::to_string)
     }
     /// Whether the user holds a permission, by its code (e.g. `customer.write`).
     pub fn can(&self, permission: &str) -> bool {
@@ -167,6 +176,14 @@ impl FieldErrors {
             .iter()
             .find(|(f, _)| f == field)
             .map_or("", |(_, m)| m.as_str())
+    }
+    /// Messages for the fields under `prefix` (a row of a repeated part, e.g. `clocks[0].`).
+    pub fn under(&self, prefix: &str) -> Vec<&str> {
+        self.messages
+            .iter()
+            .filter(|(f, _)| f.starts_with(prefix))
+            .map(|(_, m)| m.as_str())
+            .collect()
     }
     /// Messages not attached to a field shown on the form.
     pub fn general(&self) -> Vec<&str> {

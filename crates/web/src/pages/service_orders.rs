@@ -16,7 +16,10 @@ use aftersales_app::staff::{self, UserFilter, UserView};
 use aftersales_app::units::UnitSummary;
 use aftersales_app::{attachments, AppError};
 use aftersales_domain::role::Permission;
-use aftersales_domain::service_order::{FaultClass, OrderEvent, OrderStatus, ServiceCategory};
+use aftersales_domain::service_order::{
+    FaultClass, OrderEvent, OrderStatus, ServiceCategory, SoftwareClass, SoftwarePriority,
+    CONDUCT_ITEMS,
+};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -34,6 +37,7 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/software-queue", get(software_queue_page))
         .route("/service-orders", get(list_orders).post(register_order))
         .route("/service-orders/new", get(new_order))
         .route("/service-orders/{id}", get(show_order))
@@ -159,6 +163,10 @@ pub struct IntakeForm {
     category_reason: String,
     #[serde(default)]
     preferred_time: String,
+    #[serde(default)]
+    software_class: String,
+    #[serde(default)]
+    software_priority: String,
 }
 
 fn text(value: &str) -> Option<String> {
@@ -181,6 +189,8 @@ impl IntakeForm {
             category: text(&self.category),
             category_reason: text(&self.category_reason),
             preferred_time: text(&self.preferred_time),
+            software_class: text(&self.software_class),
+            software_priority: text(&self.software_priority),
         }
     }
 }
@@ -203,6 +213,8 @@ struct IntakePage {
     channels: &'static [&'static str],
     urgencies: &'static [&'static str],
     fault_classes: &'static [FaultClass],
+    software_classes: &'static [SoftwareClass],
+    software_priorities: &'static [SoftwarePriority],
     categories: &'static [ServiceCategory],
     /// The phone was searched and nothing matched.
     searched: bool,
@@ -279,6 +291,8 @@ async fn intake_page(
             channels: CHANNELS,
             urgencies: URGENCIES,
             fault_classes: FaultClass::ALL,
+            software_classes: SoftwareClass::ALL,
+            software_priorities: SoftwarePriority::ALL,
             categories: ServiceCategory::ALL,
             searched,
         },
@@ -325,12 +339,13 @@ struct ShowPage {
     charges: aftersales_app::billing::ChargesView,
     /// Active price-schedule items for the add-charge form, while charges may change.
     price_items: Vec<aftersales_app::billing::PriceItemView>,
+    /// The conduct checklist (REPAIR-6) on the completion form.
+    conduct_items: &'static [&'static str],
 }
 
 impl ShowPage {
-    /// Charges may change on site or in repair.
     fn open_for_charges(&self) -> bool {
-        self.order.status == OrderStatus::OnSite.as_str() || self.in_repair()
+        aftersales_app::billing::open_for_charges(&self.order.status)
     }
     fn in_repair(&self) -> bool {
         self.order.status == OrderStatus::InRepair.as_str()
@@ -406,6 +421,7 @@ pub(super) async fn show_page(
             default_promised,
             charges,
             price_items,
+            conduct_items: CONDUCT_ITEMS,
         },
     )
 }
@@ -451,6 +467,25 @@ struct StepForm {
     /// For complete_on_site with a paid total: cash or invoice.
     #[serde(default)]
     payment: String,
+    /// For complete_on_site: the conduct checklist was shown (REPAIR-6) …
+    #[serde(default)]
+    conduct_asked: String,
+    /// … and these items were ticked as confirmed by the customer.
+    #[serde(default)]
+    conduct_confirmed: Vec<String>,
+}
+
+impl StepForm {
+    /// The checklist items left unticked, when the checklist was shown.
+    fn conduct_exceptions(&self) -> Option<Vec<String>> {
+        (!self.conduct_asked.is_empty()).then(|| {
+            CONDUCT_ITEMS
+                .iter()
+                .filter(|item| !self.conduct_confirmed.iter().any(|c| c == *item))
+                .map(|item| item.to_string())
+                .collect()
+        })
+    }
 }
 
 /// A `datetime-local` value (`2026-11-22T14:30`) in the default zone, as RFC 3339.
@@ -494,6 +529,7 @@ async fn step_order(
                 receipt_returned: Some(!form.receipt_returned.is_empty()),
                 lost_receipt_approved_by: optional_id(&form.lost_receipt_approved_by),
                 payment: text(&form.payment),
+                conduct_exceptions: form.conduct_exceptions(),
             };
             service_orders::step(&state.app, &user.actor, id, event, &input).await
         }
@@ -734,5 +770,24 @@ async fn goods_register(
         ctx: Ctx::of(&user, "goods_register"),
         rows,
         filter,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "service_orders/software_queue.html")]
+struct SoftwareQueuePage {
+    ctx: Ctx,
+    issues: Vec<OrderView>,
+}
+
+/// The open software issues in working order (SOFTWARE-2).
+async fn software_queue_page(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, PageError> {
+    let issues = service_orders::software_queue(&state.app, &user.actor).await?;
+    render(&SoftwareQueuePage {
+        ctx: Ctx::of(&user, "service_orders"),
+        issues,
     })
 }

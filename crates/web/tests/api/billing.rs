@@ -4,7 +4,7 @@ use aftersales_domain::role::Role;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{customer_body, TestApp};
+use crate::helpers::{customer_body, TestApp, SIGNATURE};
 
 fn item(code: &str, kind: &str, price_fen: i64) -> serde_json::Value {
     json!({"code": code, "name": format!("项目 {code}"), "kind": kind, "price_fen": price_fen})
@@ -123,6 +123,25 @@ pub async fn order_on_site(
     serial_no: &str,
     purchase_date: &str,
 ) -> Value {
+    let customer = app
+        .create_customer(customer_body("赵六", phone, app.seed.bj, app.seed.bj_urban))
+        .await;
+    order_on_site_for(
+        app,
+        customer["id"].as_i64().unwrap(),
+        serial_no,
+        purchase_date,
+    )
+    .await
+}
+
+/// An order for `customer_id`'s new unit, dispatched, contacted and checked in.
+pub async fn order_on_site_for(
+    app: &TestApp,
+    customer_id: i64,
+    serial_no: &str,
+    purchase_date: &str,
+) -> Value {
     let technician = app.user(Role::Technician);
     app.post_json(
         &format!("/staff/{technician}/qualifications"),
@@ -130,10 +149,6 @@ pub async fn order_on_site(
         json!({"kind": "certificate", "product_category": "空调", "title": "空调维修上岗证", "issued_on": "2025-01-01", "expires_on": "2027-12-31"}),
     )
     .await;
-    let customer = app
-        .create_customer(customer_body("赵六", phone, app.seed.bj, app.seed.bj_urban))
-        .await;
-    let customer_id = customer["id"].as_i64().unwrap();
     let unit = app.create_unit(customer_id, serial_no, purchase_date).await;
     let registered = app
         .post_json(
@@ -301,9 +316,6 @@ async fn charges_are_refused_before_the_technician_is_on_site() {
     .assert_error(StatusCode::CONFLICT, "not_open_for_charges", Some("status"));
 }
 
-/// A 1×1 PNG, as the signature pad sends it.
-const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
-
 async fn complete(
     app: &TestApp,
     order: &Value,
@@ -334,6 +346,41 @@ async fn show_schedule(app: &TestApp, order: &Value) -> Value {
     shown.body
 }
 
+async fn quote_step(
+    app: &TestApp,
+    role: Role,
+    order: &Value,
+    event: &str,
+    extra: Value,
+) -> crate::helpers::TestResponse {
+    let mut body = json!({"version": order["version"]});
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    app.post_json(
+        &format!("/service-orders/{}/{event}", order["id"]),
+        role,
+        body,
+    )
+    .await
+}
+
+/// Issues the quote for the current charges and records the customer's signed acceptance.
+async fn quote_accepted(app: &TestApp, order: &Value) -> Value {
+    let issued = quote_step(app, Role::Technician, order, "issue_quote", json!({})).await;
+    issued.assert_status(StatusCode::OK);
+    let accepted = quote_step(
+        app,
+        Role::Technician,
+        &issued.body,
+        "accept_quote",
+        json!({"signature_png": SIGNATURE}),
+    )
+    .await;
+    accepted.assert_status(StatusCode::OK);
+    accepted.body
+}
+
 async fn charge(app: &TestApp, order: &Value, fen: i64) {
     app.post_json(
         &format!("/service-orders/{}/charges", order["id"]),
@@ -356,6 +403,7 @@ async fn paid_work_is_completed_only_after_the_price_schedule_was_shown_and_cash
         .await
         .assert_invalid("price_schedule");
     let order = show_schedule(&app, &order).await;
+    let order = quote_accepted(&app, &order).await;
     // A payable total needs a payment choice; ¥600 is above the ¥500 cash default.
     complete(&app, &order, None).await.assert_invalid("payment");
     complete(&app, &order, Some("cheque"))
@@ -390,6 +438,7 @@ async fn an_invoice_tells_the_branch_accountant_to_invoice_today() {
     let order = order_on_site(&app, "13900000004", "SN-BILL-4", "2020-01-01").await;
     charge(&app, &order, 80_000).await;
     let order = show_schedule(&app, &order).await;
+    let order = quote_accepted(&app, &order).await;
     let done = complete(&app, &order, Some("invoice")).await;
     done.assert_status(StatusCode::OK);
     assert_eq!(done.body["payment_method"], "invoice");
@@ -412,4 +461,147 @@ async fn free_work_needs_neither_the_schedule_nor_a_payment() {
     let done = complete(&app, &order, None).await;
     done.assert_status(StatusCode::OK);
     assert!(done.body["payment_method"].is_null());
+}
+
+#[tokio::test]
+async fn paid_work_waits_for_a_signed_quote_and_the_clocks_pause_meanwhile() {
+    let app = TestApp::spawn().await;
+    let order = order_on_site(&app, "13900000005", "SN-BILL-5", "2020-01-01").await;
+    // Nothing to quote yet.
+    quote_step(&app, Role::Technician, &order, "issue_quote", json!({}))
+        .await
+        .assert_invalid("charges");
+    charge(&app, &order, 10_000).await;
+    let order = show_schedule(&app, &order).await;
+    // BILLING-2: not finished before the customer accepted a quote.
+    let refused = complete(&app, &order, Some("cash")).await;
+    refused.assert_invalid("quote");
+    assert_eq!(refused.body["errors"][0]["code"], "quote_not_confirmed");
+
+    let issued = quote_step(&app, Role::Technician, &order, "issue_quote", json!({})).await;
+    issued.assert_status(StatusCode::OK);
+    assert_eq!(issued.body["status"], "awaiting_confirmation");
+    assert_eq!(issued.body["resume_status"], "on_site");
+    assert_eq!(issued.body["quote_fen"], 10_000);
+    let completion = |order: &Value| {
+        order["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "completion")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(completion(&issued.body)["status"], "paused");
+    assert!(completion(&issued.body)["deadline"].is_null());
+
+    // On site the customer's acceptance is their signature.
+    quote_step(
+        &app,
+        Role::Technician,
+        &issued.body,
+        "accept_quote",
+        json!({}),
+    )
+    .await
+    .assert_invalid("signature_png");
+    let accepted = quote_step(
+        &app,
+        Role::Technician,
+        &issued.body,
+        "accept_quote",
+        json!({"signature_png": SIGNATURE}),
+    )
+    .await;
+    accepted.assert_status(StatusCode::OK);
+    assert_eq!(accepted.body["status"], "on_site");
+    assert!(accepted.body["resume_status"].is_null());
+    assert!(accepted.body["quote_accepted_at"].is_string());
+    assert_eq!(completion(&accepted.body)["status"], "running");
+    let files = app
+        .get(
+            &format!("/attachments/service_order/{}", order["id"]),
+            Role::Technician,
+        )
+        .await;
+    assert!(
+        files.body.to_string().contains("quote-signature-"),
+        "{}",
+        files.body
+    );
+
+    // More work than was accepted needs a new quote.
+    charge(&app, &accepted.body, 5_000).await;
+    let current = app
+        .get(
+            &format!("/service-orders/{}", order["id"]),
+            Role::Technician,
+        )
+        .await
+        .body;
+    let exceeded = complete(&app, &current, Some("cash")).await;
+    exceeded.assert_invalid("quote");
+    assert_eq!(exceeded.body["errors"][0]["code"], "quote_exceeded");
+    let again = quote_step(&app, Role::Technician, &current, "issue_quote", json!({})).await;
+    again.assert_status(StatusCode::OK);
+    assert_eq!(again.body["quote_fen"], 15_000);
+    assert!(again.body["quote_accepted_at"].is_null());
+    let declined = quote_step(
+        &app,
+        Role::Technician,
+        &again.body,
+        "decline_quote",
+        json!({"note": "客户认为太贵"}),
+    )
+    .await;
+    declined.assert_status(StatusCode::OK);
+    assert_eq!(declined.body["status"], "declined");
+    assert_eq!(declined.body["next_events"], json!([]));
+}
+
+#[tokio::test]
+async fn the_portal_customer_accepts_its_own_quote_and_free_work_is_never_quoted() {
+    let app = TestApp::spawn().await;
+    let order =
+        order_on_site_for(&app, app.seed.portal_customer, "SN-PORTAL-Q", "2020-01-01").await;
+    charge(&app, &order, 20_000).await;
+    let issued = quote_step(&app, Role::Technician, &order, "issue_quote", json!({})).await;
+    issued.assert_status(StatusCode::OK);
+    // The portal user answers with a click: the signed-in customer is the confirmation.
+    let accepted = quote_step(
+        &app,
+        Role::Customer,
+        &issued.body,
+        "accept_quote",
+        json!({}),
+    )
+    .await;
+    accepted.assert_status(StatusCode::OK);
+    assert_eq!(accepted.body["status"], "on_site");
+    // Customers answer quotes and nothing else.
+    quote_step(
+        &app,
+        Role::Customer,
+        &accepted.body,
+        "complete_on_site",
+        json!({}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    // Another customer's order is not even visible to the portal user.
+    let other = order_on_site(&app, "13900000006", "SN-BILL-6", "2020-01-01").await;
+    charge(&app, &other, 20_000).await;
+    let other = quote_step(&app, Role::Technician, &other, "issue_quote", json!({}))
+        .await
+        .body;
+    quote_step(&app, Role::Customer, &other, "accept_quote", json!({}))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // A unit bought last month is under warranty: free work, no quote.
+    let free = order_on_site(&app, "13900000007", "SN-BILL-7", "2026-10-01").await;
+    assert_eq!(free["category"], "c");
+    quote_step(&app, Role::Technician, &free, "issue_quote", json!({}))
+        .await
+        .assert_invalid("category");
 }

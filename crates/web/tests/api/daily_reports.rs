@@ -7,10 +7,7 @@ use axum::http::StatusCode;
 use jiff::SignedDuration;
 use serde_json::{json, Value};
 
-use crate::helpers::{customer_body, TestApp, TODAY};
-
-/// A 1×1 PNG, as the signature pad sends it.
-const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+use crate::helpers::{customer_body, TestApp, SIGNATURE, TODAY};
 
 async fn certify_technician(app: &TestApp) {
     let technician = app.user(Role::Technician);

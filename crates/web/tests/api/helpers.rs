@@ -27,6 +27,9 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+/// A 1×1 PNG, as the signature pad sends it.
+pub const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
 /// The fixed start of the test clock: 2026-11-22 10:00 in Asia/Shanghai.
 pub const START: &str = "2026-11-22T02:00:00Z";
 /// `today` as the app sees it at [`START`].

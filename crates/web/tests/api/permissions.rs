@@ -48,6 +48,12 @@ pub struct Route {
     pub body: Body,
 }
 
+fn sla_policy_body(name: &str, version: Option<i32>) -> serde_json::Value {
+    json!({"name": name, "rank": 50, "urgency": "urgent", "active": true, "version": version,
+           "clocks": [{"name": "arrival", "start_on": ["register"], "stop_on": ["check_in"],
+                       "target_minutes": 240, "time_kind": "working"}]})
+}
+
 const fn route(
     method: Method,
     template: &'static str,
@@ -225,6 +231,24 @@ pub fn routes() -> Vec<Route> {
                 body["version"] = json!(1);
                 body
             }),
+        ),
+        route(GET, "/software-queue", &[], &[OrderRead], Body::None),
+        // SLA policies: read by everyone who reads orders, defined by the customer department
+        route(GET, "/sla-policies", &[], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/sla-policies",
+            &[],
+            &[SlaPolicyWrite],
+            Body::Json(|_| sla_policy_body("矩阵政策二", None)),
+        ),
+        route(GET, "/sla-policies/{id}", &["sla_policy"], &[OrderRead], Body::None),
+        route(
+            PUT,
+            "/sla-policies/{id}",
+            &["sla_policy"],
+            &[SlaPolicyWrite],
+            Body::Json(|_| sla_policy_body("矩阵政策", Some(1))),
         ),
         // the price schedule: read by everyone who reads orders, changed by product managers
         route(GET, "/price-items", &[], &[OrderRead], Body::None),
@@ -584,6 +608,15 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     price_item.assert_status(StatusCode::CREATED);
     ids.insert("price_item", price_item.id());
+    let policy = app
+        .post_json(
+            "/sla-policies",
+            Role::Admin,
+            sla_policy_body("矩阵政策", None),
+        )
+        .await;
+    policy.assert_status(StatusCode::CREATED);
+    ids.insert("sla_policy", policy.id());
     let label = app
         .get(&format!("/units/{}/label", ids["unit"]), Role::Admin)
         .await;

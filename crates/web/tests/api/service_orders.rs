@@ -5,7 +5,7 @@ use aftersales_domain::role::Role;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{customer_body, TestApp};
+use crate::helpers::{customer_body, TestApp, SIGNATURE};
 
 /// A BJ customer with one unit bought on `purchase_date`; returns (customer, unit, address).
 async fn customer_with_unit(
@@ -25,9 +25,6 @@ async fn customer_with_unit(
     let unit = app.create_unit(customer_id, serial_no, purchase_date).await;
     (customer_id, unit["id"].as_i64().unwrap(), address_id)
 }
-
-/// A 1×1 PNG, as the signature pad sends it.
-const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 fn order_body(customer_id: i64, unit_id: i64, address_id: i64) -> Value {
     json!({
@@ -463,11 +460,13 @@ async fn the_carry_in_flow_goes_through_repair_and_inspection_back_to_the_custom
             json!({"note": "压缩机异响，带回维修", "receipt": receipt_body()}),
         ),
         (Role::Technician, "start_repair", json!({})),
+        (Role::Technician, "finish_repair", json!({})),
         (
             Role::ServiceSupervisor,
             "fail_inspection",
             json!({"note": "仍有异响"}),
         ),
+        (Role::Technician, "finish_repair", json!({})),
         (Role::ServiceSupervisor, "pass_inspection", json!({})),
         (
             Role::ServiceAgent,
@@ -494,8 +493,15 @@ async fn the_carry_in_flow_goes_through_repair_and_inspection_back_to_the_custom
         .map(|e| e["to_status"].as_str().unwrap())
         .collect();
     assert_eq!(
-        statuses[4..8],
-        ["carried_in", "in_repair", "in_repair", "inspected"]
+        statuses[4..10],
+        [
+            "carried_in",
+            "in_repair",
+            "repaired",
+            "in_repair",
+            "repaired",
+            "inspected"
+        ]
     );
 }
 
@@ -574,6 +580,7 @@ async fn a_second_call_for_the_same_fault_within_the_window_is_a_repeat_repair()
     assert_eq!(repeat["repeat_of_id"], first["id"]);
     let mut other_fault = order_body(customer, unit, address);
     other_fault["fault_class"] = json!("software");
+    other_fault["software_class"] = json!("bug");
     assert!(register(&app, other_fault).await["repeat_of_id"].is_null());
 }
 
@@ -651,6 +658,7 @@ async fn ready_for_return(
     let mut order = carried.body;
     for (role, event) in [
         (Role::Technician, "start_repair"),
+        (Role::Technician, "finish_repair"),
         (Role::ServiceSupervisor, "pass_inspection"),
     ] {
         let response = step(app, role, &order, event, json!({})).await;
@@ -984,4 +992,223 @@ async fn an_item_held_past_its_promised_date_is_overdue_and_reported_to_the_supe
         .filter(|n| n["kind"] == "carry_in_overdue")
         .count();
     assert_eq!(overdue, 1, "{inbox}");
+}
+
+fn clock<'a>(order: &'a Value, name: &str) -> &'a Value {
+    order["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} clock in {}", order["clocks"]))
+}
+
+#[tokio::test]
+async fn waiting_for_the_customer_pauses_the_clocks_and_resuming_goes_back_where_work_stood() {
+    let app = TestApp::spawn().await;
+    certify_technician(&app).await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000041", "SN-W1", "2026-06-01").await;
+    // Called on Sunday; the working clock starts Monday 09:00 (2026-11-23T01:00Z).
+    let mut order = register(&app, order_body(customer, unit, address)).await;
+    app.clock.advance(jiff::SignedDuration::from_hours(23));
+    let technician = app.user(Role::Technician);
+    for (role, event, extra) in [
+        (
+            Role::ServiceSupervisor,
+            "dispatch",
+            json!({"technician_id": technician}),
+        ),
+        (Role::Technician, "record_contact", json!({})),
+    ] {
+        let response = step(&app, role, &order, event, extra).await;
+        response.assert_status(StatusCode::OK);
+        order = response.body;
+    }
+    assert_eq!(clock(&order, "first_contact")["status"], "met");
+    app.clock.advance(jiff::SignedDuration::from_hours(1));
+    step(&app, Role::Technician, &order, "await_customer", json!({}))
+        .await
+        .assert_invalid("note");
+    let waiting = step(
+        &app,
+        Role::Technician,
+        &order,
+        "await_customer",
+        json!({"note": "客户出差，周一下午再约"}),
+    )
+    .await;
+    waiting.assert_status(StatusCode::OK);
+    let order = waiting.body;
+    assert_eq!(order["status"], "waiting_customer");
+    assert_eq!(order["resume_status"], "contacted");
+    assert_eq!(clock(&order, "arrival")["status"], "paused");
+    assert_eq!(clock(&order, "arrival")["consumed_minutes"], 60);
+    // Three hours later (two of them working time) nothing more was counted.
+    app.clock.advance(jiff::SignedDuration::from_hours(3));
+    let order = app
+        .get(
+            &format!("/service-orders/{}", order["id"]),
+            Role::Technician,
+        )
+        .await
+        .body;
+    assert_eq!(clock(&order, "arrival")["consumed_minutes"], 60);
+    assert!(clock(&order, "arrival")["deadline"].is_null());
+    // Check-in is not possible while waiting; resuming returns to "contacted".
+    step(&app, Role::Technician, &order, "check_in", json!({}))
+        .await
+        .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
+    let resumed = step(&app, Role::Technician, &order, "resume", json!({})).await;
+    resumed.assert_status(StatusCode::OK);
+    let order = resumed.body;
+    assert_eq!(order["status"], "contacted");
+    assert!(order["resume_status"].is_null());
+    // 13:00 with 5 of the 6 hours left: due at 18:00 the same day.
+    assert_eq!(clock(&order, "arrival")["status"], "running");
+    assert_eq!(clock(&order, "arrival")["deadline"], "2026-11-23T10:00:00Z");
+    let order = step(&app, Role::Technician, &order, "check_in", json!({}))
+        .await
+        .body;
+    assert_eq!(clock(&order, "arrival")["status"], "met");
+
+    // REPAIR-6: an unknown checklist item is refused; a "no" reaches the supervisor and the
+    // customer department, and completing always reports to the supervisor (REPAIR-4).
+    step(
+        &app,
+        Role::Technician,
+        &order,
+        "complete_on_site",
+        json!({"note": "更换电容", "signature_png": SIGNATURE, "conduct_exceptions": ["smiled"]}),
+    )
+    .await
+    .assert_invalid("conduct_exceptions");
+    let done = step(
+        &app,
+        Role::Technician,
+        &order,
+        "complete_on_site",
+        json!({"note": "更换电容", "signature_png": SIGNATURE, "conduct_exceptions": ["waste_removed"]}),
+    )
+    .await;
+    done.assert_status(StatusCode::OK);
+    assert_eq!(done.body["conduct_exceptions"], "waste_removed");
+    let supervisor = app
+        .get("/notifications", Role::ServiceSupervisor)
+        .await
+        .body
+        .to_string();
+    assert!(supervisor.contains("order_completed"), "{supervisor}");
+    assert!(supervisor.contains("conduct_exception"), "{supervisor}");
+    let department = app
+        .get("/notifications", Role::CustomerDepartment)
+        .await
+        .body
+        .to_string();
+    assert!(department.contains("conduct_exception"), "{department}");
+    let events: Vec<&str> = done.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "register",
+            "dispatch",
+            "record_contact",
+            "await_customer",
+            "resume",
+            "check_in",
+            "complete_on_site"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_software_fault_needs_its_class_and_runs_the_software_policy_clocks() {
+    let app = TestApp::spawn().await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000042", "SN-SW1", "2026-06-01").await;
+    let mut body = order_body(customer, unit, address);
+    body["fault_class"] = json!("software");
+    app.post_json("/service-orders", Role::ServiceAgent, body.clone())
+        .await
+        .assert_invalid("software_class");
+    body["software_class"] = json!("bug");
+    body["software_priority"] = json!("p9");
+    app.post_json("/service-orders", Role::ServiceAgent, body.clone())
+        .await
+        .assert_invalid("software_priority");
+    body["software_priority"] = json!("p1");
+    let order = register(&app, body).await;
+    assert_eq!(order["software_class"], "bug");
+    assert_eq!(order["software_priority"], "p1");
+    let order = app
+        .get(
+            &format!("/service-orders/{}", order["id"]),
+            Role::ServiceAgent,
+        )
+        .await
+        .body;
+    let names: Vec<&str> = order["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["resolution"], "{}", order["clocks"]);
+    let resolution = clock(&order, "resolution");
+    assert_eq!(resolution["kind"], "elapsed");
+    assert_eq!(resolution["policy"], "软件问题 Software issues");
+    // 24 calendar hours from the Sunday call.
+    assert_eq!(resolution["deadline"], "2026-11-23T02:00:00Z");
+    // A hardware fault's class fields are not kept.
+    let plain = register(&app, {
+        let mut body = order_body(customer, unit, address);
+        body["software_class"] = json!("bug");
+        body
+    })
+    .await;
+    assert!(plain["software_class"].is_null());
+}
+
+#[tokio::test]
+async fn the_software_queue_puts_bugs_first_then_priority_then_the_earlier_call() {
+    let app = TestApp::spawn().await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000043", "SN-SW2", "2026-06-01").await;
+    let mut numbers = Vec::new();
+    for (class, priority) in [
+        ("requirement", "p1"),
+        ("bug", "p3"),
+        ("other", "p1"),
+        ("bug", "p1"),
+    ] {
+        let mut body = order_body(customer, unit, address);
+        body["fault_class"] = json!("software");
+        body["software_class"] = json!(class);
+        body["software_priority"] = json!(priority);
+        numbers.push(register(&app, body).await["number"].clone());
+        app.clock.advance(jiff::SignedDuration::from_mins(5));
+    }
+    let queue = app.get("/software-queue", Role::Technician).await;
+    queue.assert_status(StatusCode::OK);
+    let order: Vec<Value> = queue
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["number"].clone())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            numbers[3].clone(),
+            numbers[1].clone(),
+            numbers[2].clone(),
+            numbers[0].clone()
+        ]
+    );
 }

@@ -119,3 +119,107 @@ async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once()
         "{arrival}"
     );
 }
+
+#[tokio::test]
+async fn an_sla_policy_matching_urgent_calls_replaces_the_default_clocks_and_is_audited() {
+    let app = TestApp::spawn().await;
+    let policy = json!({
+        "name": "加急", "rank": 5, "urgency": "urgent", "active": true,
+        "clocks": [{"name": "arrival", "start_on": ["register"], "stop_on": ["check_in"],
+                    "target_minutes": 120, "time_kind": "elapsed"}]
+    });
+    // Only administrators and the customer department define policies.
+    app.post_json("/sla-policies", Role::ServiceSupervisor, policy.clone())
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let mut bad = policy.clone();
+    bad["clocks"][0]["stop_on"] = json!(["teleport"]);
+    bad["zone"] = json!("moon");
+    let refused = app
+        .post_json("/sla-policies", Role::CustomerDepartment, bad)
+        .await;
+    refused.assert_invalid("zone");
+    assert!(
+        refused.body.to_string().contains("clocks[0].stop_on"),
+        "{}",
+        refused.body
+    );
+    let created = app
+        .post_json("/sla-policies", Role::CustomerDepartment, policy)
+        .await;
+    created.assert_status(StatusCode::CREATED);
+    let listed = app.get("/sla-policies", Role::Technician).await;
+    assert_eq!(listed.body[0]["name"], "加急", "rank 5 is tried first");
+
+    let customer = app
+        .create_customer(customer_body(
+            "急客",
+            "13600000077",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
+        .await;
+    let order = app
+        .post_json(
+            "/service-orders",
+            Role::ServiceAgent,
+            json!({"channel": "phone", "customer_id": customer["id"], "product_id": app.seed.product,
+                   "fault_description": "停机", "fault_class": "hardware", "urgency": "urgent"}),
+        )
+        .await;
+    order.assert_status(StatusCode::CREATED);
+    let shown = app
+        .get(
+            &format!("/service-orders/{}", order.id()),
+            Role::ServiceAgent,
+        )
+        .await
+        .body;
+    let clocks = shown["clocks"].as_array().unwrap();
+    assert_eq!(clocks.len(), 1, "{}", shown["clocks"]);
+    assert_eq!(clocks[0]["policy"], "加急");
+    // Two calendar hours from the Sunday 10:00 call, weekend or not.
+    assert_eq!(clocks[0]["deadline"], "2026-11-22T04:00:00Z");
+
+    // Switching the policy off brings the default clocks back for the same open order.
+    let mut off = created.body.clone();
+    off["active"] = json!(false);
+    app.put_json(
+        &format!("/sla-policies/{}", created.id()),
+        Role::CustomerDepartment,
+        off.clone(),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    // The version moved on: the same body again is stale.
+    app.put_json(
+        &format!("/sla-policies/{}", created.id()),
+        Role::CustomerDepartment,
+        off,
+    )
+    .await
+    .assert_status(StatusCode::CONFLICT);
+    let shown = app
+        .get(
+            &format!("/service-orders/{}", order.id()),
+            Role::ServiceAgent,
+        )
+        .await
+        .body;
+    let names: Vec<&str> = shown["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["arrival", "completion"]);
+    let audit = app
+        .get(&format!("/audit/sla_policy/{}", created.id()), Role::Admin)
+        .await;
+    assert_eq!(
+        audit.body.as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        audit.body
+    );
+}
