@@ -727,12 +727,14 @@ async fn load_service_orders(
             address_id: *address_id,
             unit_id: Some(*unit_id),
             fault_description: faults[idx % faults.len()].into(),
-            fault_class: if idx % 7 == 3 {
-                "operator_error"
-            } else {
-                "hardware"
+            fault_class: match idx % 8 {
+                3 => "operator_error",
+                6 => "software",
+                _ => "hardware",
             }
             .into(),
+            software_class: (idx % 8 == 6).then(|| ["bug", "requirement", "other"][idx % 3].into()),
+            software_priority: (idx % 8 == 6).then(|| ["p1", "p2", "p3", "p4"][idx % 4].into()),
             urgency: if idx % 6 == 0 { "urgent" } else { "normal" }.into(),
             ..OrderInput::default()
         };
@@ -740,6 +742,8 @@ async fn load_service_orders(
         let stages: &[E] = match idx % 5 {
             0 => &[],
             1 => &[E::Dispatch],
+            // Some on-site jobs wait for a part, their clocks paused.
+            2 if idx % 10 == 7 => &[E::Dispatch, E::RecordContact, E::CheckIn, E::AwaitParts],
             2 => &[E::Dispatch, E::RecordContact, E::CheckIn],
             3 => &[E::Dispatch, E::RecordContact, E::CheckIn, E::CompleteOnSite],
             _ => &[
@@ -789,6 +793,7 @@ async fn load_service_orders(
                     step.note = Some("检查并更换故障部件，试机正常".into());
                     step.signature_png = Some(signature.into());
                 }
+                E::AwaitParts => step.note = Some("主板需从总仓调拨，预计两天到货".into()),
                 _ => {}
             }
             order = service_orders::step(app, admin, order.id, *event, &step).await?;

@@ -80,6 +80,14 @@ test('an order goes from the call register to the archived voucher', { timeout: 
     await Promise.all([phone.waitForURL(`**${orderPath}`), phone.click(`#jobs a[href="${orderPath}"]`)]);
     assert.equal((await submit(phone, '#contact-form button[type=submit]')).status(), 303);
     assert.match(await text(phone, 'h1 .badge'), /已联系/);
+    // The customer asks to come later: waiting pauses the clocks, resuming goes back.
+    await phone.fill('form.step-form[data-event=await_customer] input[name=note]', '客户临时外出，一小时后回来');
+    assert.equal((await submit(phone, 'form.step-form[data-event=await_customer] button')).status(), 303);
+    assert.match(await text(phone, 'h1 .badge'), /等待客户/);
+    assert.equal(await phone.locator('#clocks tr[data-clock=arrival]').getAttribute('data-status'), 'paused');
+    assert.equal((await submit(phone, 'form.step-form[data-event=resume] button')).status(), 303);
+    assert.match(await text(phone, 'h1 .badge'), /已联系/);
+    assert.notEqual(await phone.locator('#clocks tr[data-clock=arrival]').getAttribute('data-status'), 'paused');
     assert.equal((await submit(phone, 'form.step-form[data-event=check_in] button')).status(), 303);
     assert.match(await text(phone, 'h1 .badge'), /在现场/);
 
@@ -93,9 +101,12 @@ test('an order goes from the call register to the archived voucher', { timeout: 
       await phone.mouse.move(box.x + dx, box.y + dy, { steps: 5 });
     }
     await phone.mouse.up();
+    // The customer confirms the conduct rules item by item; one is left unticked.
+    await phone.uncheck('#conduct-checklist input[value=waste_removed]');
     await screenshot(phone, 'order-signature', { fullPage: false });
     assert.equal((await submit(phone, '#complete-form button[type=submit]')).status(), 303);
     assert.match(await text(phone, 'h1 .badge'), /现场完工/);
+    assert.match(await text(phone, '#conduct'), /客户未确认.*清理并带走废料/);
     const files = await phone.locator('section.card li a', { hasText: 'signature-' }).count();
     assert.equal(files, 1, 'the drawn signature is filed with the order');
     assert.ok((await phone.locator('body').evaluate((b) => document.documentElement.scrollWidth)) <= 375, 'no sideways scrolling on the phone');
@@ -108,7 +119,7 @@ test('an order goes from the call register to the archived voucher', { timeout: 
     assert.equal((await submit(agent, 'form.step-form[data-event=archive] button')).status(), 303);
     assert.match(await text(agent, 'h1 .badge'), /已归档/);
     const steps = (await agent.locator('#timeline li').allInnerTexts()).join('\n');
-    for (const step of ['登记', '派工', '已联系客户', '到达签到', '现场完工', '归档']) {
+    for (const step of ['登记', '派工', '已联系客户', '等待客户', '恢复处理', '到达签到', '现场完工', '归档']) {
       assert.ok(steps.includes(step), `the timeline shows ${step}:\n${steps}`);
     }
     assert.equal(await agent.locator('#steps').count(), 0, 'an archived voucher offers no further step');
