@@ -21,6 +21,11 @@ pub enum SettingKind {
     NumberPattern,
     /// A ratio between 0 and 1, e.g. the share of a clock used before it warns.
     Ratio,
+    /// Four level labels separated by `/`, best first (the survey levels).
+    Levels,
+    /// The address the site is reached at from outside, e.g. `https://service.example.com`
+    /// (links in e-mails to customers).
+    Origin,
 }
 
 pub struct SettingDef {
@@ -162,6 +167,22 @@ pub const REGISTRY: &[SettingDef] = &[
         description_zh: "客户拜访最长间隔（月）",
         description_en: "Longest interval between customer visits (months)",
     },
+    SettingDef {
+        key: "survey.levels",
+        default: aftersales_domain::survey::DEFAULT_LEVELS,
+        kind: SettingKind::Levels,
+        source: "001 流程(二十一) (labels: design decision)",
+        description_zh: "调查卡四级评价（从好到差，用 / 分隔）",
+        description_en: "The four survey levels, best first, separated by /",
+    },
+    SettingDef {
+        key: "site.public_origin",
+        default: "http://localhost:8080",
+        kind: SettingKind::Origin,
+        source: "design decision",
+        description_zh: "系统对外访问地址（客户邮件中的链接）",
+        description_en: "The site's public address (links in e-mails to customers)",
+    },
 ];
 
 pub fn definition(key: &str) -> Option<&'static SettingDef> {
@@ -180,6 +201,20 @@ fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
             Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(value.to_string()),
             _ => Err("invalid_ratio"),
         },
+        SettingKind::Levels => {
+            aftersales_domain::survey::parse_levels(value).map(|labels| labels.join("/"))
+        }
+        SettingKind::Origin => {
+            let rest = value
+                .strip_prefix("https://")
+                .or_else(|| value.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains(['/', ' ', '?', '#']) => {
+                    Ok(value.to_string())
+                }
+                _ => Err("invalid_origin"),
+            }
+        }
     }
 }
 

@@ -12,5 +12,6 @@ pub mod org;
 pub mod role;
 pub mod service_order;
 pub mod sla;
+pub mod survey;
 pub mod validation;
 pub mod warranty;

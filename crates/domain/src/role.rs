@@ -58,6 +58,13 @@ code_enum! {
         DailyReportRead = "daily_report.read",
         /// Approve (sign), return and forward a branch's daily report (the branch manager's part).
         ReportApprove = "report.approve",
+        /// Read survey cards (a portal user: its own customer's cards only).
+        SurveyRead = "survey.read",
+        /// Enter a card's answer: the customer department from a returned paper card or a
+        /// phone call, a portal user for its own cards. Never technicians (they are rated).
+        SurveyAnswer = "survey.answer",
+        /// The survey aggregates per technician and branch (the monthly assessment input).
+        SurveyReport = "survey.report",
     }
 }
 
@@ -73,20 +80,24 @@ impl Role {
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
+                SurveyRead, SurveyReport,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove,
+                SurveyRead, SurveyReport,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead,
+                SurveyRead, SurveyAnswer, SurveyReport,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
+                SurveyRead, SurveyReport,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
@@ -95,9 +106,9 @@ impl Role {
             Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
             Role::WarehouseKeeper => &[ProductRead, OrgRead],
             Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
-            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
-            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead],
+            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport],
+            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead],
+            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer],
         }
     }
 

@@ -18,6 +18,7 @@ mod reports;
 mod service_orders;
 mod settings;
 mod staff;
+mod surveys;
 mod tokens;
 mod units;
 
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(attachments::router())
         .merge(exchange::router())
+        .merge(surveys::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -81,6 +83,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),
+        (path = "/api/v1", api = surveys::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -17,6 +17,7 @@ mod reports;
 mod service_orders;
 mod sign_in;
 mod staff;
+mod surveys;
 mod units;
 
 use aftersales_app::{Actor, AppError};
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(notifications::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
+        .merge(surveys::router())
 }
 
 /// What every page's layout needs.
