@@ -27,5 +27,6 @@ mod service_orders;
 mod settings;
 mod sign_in;
 mod sla;
+mod surveys;
 mod tokens;
 mod units;

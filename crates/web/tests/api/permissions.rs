@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use aftersales_domain::role::{Permission, Role};
+use aftersales_store::sea_orm::EntityTrait as _;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -446,6 +447,19 @@ pub fn routes() -> Vec<Route> {
         ),
         route(GET, "/exports/{sheet}", &["=customers"], &[ImportExport], Body::None),
         route(GET, "/exports/{sheet}", &["=units"], &[ImportExport], Body::None),
+        // opinion surveys: cards read by staff and the portal user (own cards), answered by
+        // the customer department or the portal user, aggregated for managers
+        route(GET, "/survey-cards", &[], &[SurveyRead], Body::None),
+        route(GET, "/survey-cards/{id}", &["survey_card"], &[SurveyRead], Body::None),
+        route(
+            POST,
+            "/survey-cards/{id}/answer",
+            &["survey_card"],
+            &[SurveyAnswer],
+            Body::Json(|_| json!({"attitude": 4, "technique": 4, "arrival": 3, "promise": 4, "answered_via": "phone"})),
+        ),
+        route(GET, "/survey-report", &[], &[SurveyReport], Body::None),
+        route(GET, "/survey-report/export", &[], &[SurveyReport], Body::None),
     ]
 }
 
@@ -575,6 +589,20 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     order.assert_status(StatusCode::CREATED);
     ids.insert("order", order.id());
+    let bj = aftersales_store::entity::org_unit::Entity::find_by_id(s.bj)
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .expect("BJ");
+    let cards = aftersales_app::surveys::create_cards_for_day(
+        &app.app.db,
+        &bj,
+        "2026-11-22".parse().unwrap(),
+        app.app.now_ms(),
+    )
+    .await
+    .expect("survey cards");
+    ids.insert("survey_card", cards[0]);
     let price_item = app
         .post_json(
             "/price-items",
