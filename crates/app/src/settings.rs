@@ -176,6 +176,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "The four survey levels, best first, separated by /",
     },
     SettingDef {
+        key: "survey.follow_up_days",
+        default: "3",
+        kind: SettingKind::Count,
+        source: "003 Ⅷ方案(三) 5; 000 第17条 (days: design decision, as install.followup_days)",
+        description_zh: "服务完成后回访期限（天）",
+        description_en: "Days after a completed call by which the follow-up call is due",
+    },
+    SettingDef {
         key: "site.public_origin",
         default: "http://localhost:8080",
         kind: SettingKind::Origin,

@@ -19,10 +19,13 @@ use aftersales_domain::org::OrgUnitKind;
 use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::service_order::OrderStatus;
 use aftersales_domain::survey::{
-    self, AnsweredVia, Aspect, CardStatus, Channel, Ratings, RemarkKind, Tally,
+    self, AnsweredVia, Aspect, CallOutcome, CardStatus, Channel, FollowUpReason, FollowUpStatus,
+    Ratings, RemarkKind, Tally,
 };
 use aftersales_domain::validation::{optional_text, ValidationErrors};
-use aftersales_store::entity::{customer, org_unit, service_order, survey_card, timer, user};
+use aftersales_store::entity::{
+    customer, follow_up, org_unit, service_order, survey_card, timer, user,
+};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -759,8 +762,65 @@ async fn record_answer(
             ),
         };
         notifications::notify(db, now_ms, &department, &message).await?;
+        // The customer department calls back about the remark (SURVEY-3/4).
+        let request = FollowUpRequest {
+            org_unit_id: saved.org_unit_id,
+            customer_id: saved.customer_id,
+            service_order_id: Some(saved.service_order_id),
+            reason: FollowUpReason::SurveyRemark,
+            source_id: saved.id,
+        };
+        request_follow_up(db, &request, now_ms).await?;
     }
     Ok(saved)
+}
+
+/// A fresh one-time answer link, shown once.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IssuedLink {
+    /// `/s/{token}`.
+    pub path: String,
+    /// The path on `site.public_origin`.
+    pub url: String,
+}
+
+/// Issues a new one-time link for an unanswered card, e.g. for an SMS card (no gateway is
+/// connected: the customer department sends the link by hand) or a customer who lost the
+/// e-mail. The earlier link stops working.
+pub async fn issue_link(app: &App, actor: &Actor, id: i64) -> Result<IssuedLink, AppError> {
+    actor.require(Permission::SurveyAnswer)?;
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let row = find_visible(&txn, actor, id).await?;
+    if row.status == CardStatus::Answered.as_str() {
+        return Err(AppError::conflict("already_answered"));
+    }
+    let token = auth::random_token();
+    let read_version = row.version;
+    let mut active: survey_card::ActiveModel = row.into();
+    active.token_hash = Set(auth::token_hash(&token));
+    active.version = Set(read_version + 1);
+    active.updated_at = Set(now);
+    versioned_update(&txn, active, survey_card::Column::Version, read_version).await?;
+    // The token itself is not audited: it is a credential.
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "survey_card",
+        id,
+        "issue_link",
+        None::<&()>,
+        None::<&()>,
+    )
+    .await?;
+    let origin = settings::get(&txn, "site.public_origin").await?;
+    txn.commit().await?;
+    let path = format!("/s/{token}");
+    Ok(IssuedLink {
+        url: format!("{}{path}", origin.trim_end_matches('/')),
+        path,
+    })
 }
 
 /// SURVEY-3 hook for the complaint process: the remark of an answered card has become
@@ -1030,4 +1090,299 @@ pub async fn export_report(
                 AppError::Internal(anyhow::anyhow!("writing the report failed: {err}"))
             })?;
     Ok((bytes, format!("surveys-{}.xlsx", report.month)))
+}
+
+// ----- follow-up calls (回访, SURVEY-4) -----
+
+/// What a record that needs a follow-up call asks for. Other areas call
+/// [`request_follow_up`] in their own transaction (installation and complaint closing are to
+/// use it with their reasons).
+#[derive(Debug, Clone)]
+pub struct FollowUpRequest {
+    pub org_unit_id: i64,
+    pub customer_id: i64,
+    pub service_order_id: Option<i64>,
+    pub reason: FollowUpReason,
+    /// The id of the record asking (order, survey card, complaint …): with the reason it
+    /// makes the request idempotent.
+    pub source_id: i64,
+}
+
+impl FollowUpRequest {
+    /// The follow-up of a completed service call.
+    pub fn after_service(order: &service_order::Model) -> FollowUpRequest {
+        FollowUpRequest {
+            org_unit_id: order.org_unit_id,
+            customer_id: order.customer_id,
+            service_order_id: Some(order.id),
+            reason: FollowUpReason::OrderCompleted,
+            source_id: order.id,
+        }
+    }
+}
+
+/// Requests a follow-up call, due `survey.follow_up_days` after today in the unit's zone;
+/// a second request for the same reason and record is a no-op. Answers whether a call was
+/// added. Runs in the caller's transaction.
+pub async fn request_follow_up(
+    db: &impl ConnectionTrait,
+    request: &FollowUpRequest,
+    now_ms: i64,
+) -> Result<bool, AppError> {
+    use aftersales_store::sea_orm::sea_query::OnConflict;
+
+    let zone = match org_unit::Entity::find_by_id(request.org_unit_id)
+        .one(db)
+        .await?
+    {
+        Some(unit) => zone_of(&unit),
+        None => crate::clock::default_zone(),
+    };
+    let today = jiff::Timestamp::from_millisecond(now_ms)
+        .map_err(|err| AppError::Internal(anyhow::anyhow!("now: {err}")))?
+        .to_zoned(zone)
+        .date();
+    let days = settings::get_count(db, "survey.follow_up_days").await?;
+    let due_on = today
+        .checked_add(jiff::Span::new().days(days))
+        .map_err(|err| AppError::Internal(anyhow::anyhow!("due day: {err}")))?;
+    let row = follow_up::ActiveModel {
+        org_unit_id: Set(request.org_unit_id),
+        customer_id: Set(request.customer_id),
+        service_order_id: Set(request.service_order_id),
+        reason: Set(request.reason.as_str().to_string()),
+        source_key: Set(format!("{}:{}", request.reason, request.source_id)),
+        due_on: Set(due_on.to_string()),
+        status: Set(FollowUpStatus::Due.as_str().to_string()),
+        attempts: Set(0),
+        called_by: Set(None),
+        called_at: Set(None),
+        outcome: Set(None),
+        notes: Set(None),
+        version: Set(1),
+        created_at: Set(now_ms),
+        updated_at: Set(now_ms),
+        ..Default::default()
+    };
+    // ON CONFLICT DO NOTHING rather than catching the unique violation, which would abort
+    // the caller's PostgreSQL transaction.
+    let inserted = follow_up::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(follow_up::Column::SourceKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FollowUpView {
+    pub id: i64,
+    pub org_unit_id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub service_order_id: Option<i64>,
+    pub order_number: Option<String>,
+    /// order_completed, survey_remark, installation or complaint_closed.
+    pub reason: String,
+    pub due_on: String,
+    /// due or done.
+    pub status: String,
+    /// Due and past its day.
+    pub overdue: bool,
+    /// Calls made without reaching anyone.
+    pub attempts: i32,
+    pub called_by: Option<String>,
+    pub called_at: Option<String>,
+    /// reached, no_answer, wrong_number or declined.
+    pub outcome: Option<String>,
+    pub notes: Option<String>,
+    pub version: i32,
+}
+
+impl FollowUpView {
+    pub fn is_due(&self) -> bool {
+        self.status == FollowUpStatus::Due.as_str()
+    }
+}
+
+async fn follow_up_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<follow_up::Model>,
+    today: Date,
+) -> Result<Vec<FollowUpView>, AppError> {
+    let mut customers = HashMap::new();
+    for id in rows.iter().map(|r| r.customer_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = customers.entry(id) {
+            if let Some(c) = customer::Entity::find_by_id(id).one(db).await? {
+                slot.insert((c.name, c.phone));
+            }
+        }
+    }
+    let orders =
+        names::<service_order::Entity>(db, rows.iter().filter_map(|r| r.service_order_id), |o| {
+            (o.id, o.number.clone())
+        })
+        .await?;
+    let callers = names::<user::Entity>(db, rows.iter().filter_map(|r| r.called_by), |u| {
+        (u.id, u.display_name.clone())
+    })
+    .await?;
+    let today = today.to_string();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let (customer_name, customer_phone) =
+                customers.get(&row.customer_id).cloned().unwrap_or_default();
+            FollowUpView {
+                id: row.id,
+                org_unit_id: row.org_unit_id,
+                customer_id: row.customer_id,
+                customer_name,
+                customer_phone,
+                service_order_id: row.service_order_id,
+                order_number: row.service_order_id.and_then(|id| orders.get(&id).cloned()),
+                reason: row.reason,
+                overdue: row.status == FollowUpStatus::Due.as_str() && row.due_on < today,
+                due_on: row.due_on,
+                status: row.status,
+                attempts: row.attempts,
+                called_by: row.called_by.and_then(|id| callers.get(&id).cloned()),
+                called_at: row.called_at.map(format_ms),
+                outcome: row.outcome,
+                notes: row.notes,
+                version: row.version,
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct FollowUpFilter {
+    /// due (the calls to make, oldest due first) or done (the log, newest first).
+    pub status: Option<String>,
+    pub service_order_id: Option<i64>,
+    pub customer_id: Option<i64>,
+}
+
+/// The follow-ups due or the call log, in the actor's branch scope.
+pub async fn list_follow_ups(
+    app: &App,
+    actor: &Actor,
+    filter: &FollowUpFilter,
+    request: PageRequest,
+) -> Result<Page<FollowUpView>, AppError> {
+    actor.require(Permission::FollowUp)?;
+    let mut query = follow_up::Entity::find();
+    match actor.scope() {
+        Scope::AllBranches => {}
+        Scope::Branch(own) => query = query.filter(follow_up::Column::OrgUnitId.eq(own)),
+        Scope::Customer(_) | Scope::Nothing => return Err(AppError::Forbidden),
+    }
+    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
+        None => FollowUpStatus::Due,
+        Some(code) => FollowUpStatus::parse(code)
+            .ok_or_else(|| AppError::invalid("status", "invalid_choice"))?,
+    };
+    query = query.filter(follow_up::Column::Status.eq(status.as_str()));
+    if let Some(order) = filter.service_order_id {
+        query = query.filter(follow_up::Column::ServiceOrderId.eq(order));
+    }
+    if let Some(customer) = filter.customer_id {
+        query = query.filter(follow_up::Column::CustomerId.eq(customer));
+    }
+    query = match status {
+        FollowUpStatus::Due => query
+            .order_by_asc(follow_up::Column::DueOn)
+            .order_by_asc(follow_up::Column::Id),
+        FollowUpStatus::Done => query
+            .order_by_desc(follow_up::Column::CalledAt)
+            .order_by_desc(follow_up::Column::Id),
+    };
+    let paginator = query.paginate(&app.db, request.per_page());
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(request.page() - 1).await?;
+    Ok(Page {
+        items: follow_up_views(&app.db, rows, app.today()).await?,
+        total,
+        page: request.page(),
+        per_page: request.per_page(),
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CallInput {
+    /// reached, no_answer, wrong_number or declined.
+    pub outcome: String,
+    pub notes: Option<String>,
+    /// The version read (a stale version answers 409).
+    pub version: i32,
+}
+
+/// Logs a follow-up call: who called, when (now), the outcome and notes. An unanswered
+/// call keeps the follow-up due and counts the attempt; any other outcome closes it.
+pub async fn log_call(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &CallInput,
+) -> Result<FollowUpView, AppError> {
+    actor.require(Permission::FollowUp)?;
+    let mut errors = ValidationErrors::new();
+    let outcome = CallOutcome::parse(&input.outcome);
+    if outcome.is_none() {
+        errors.add("outcome", "invalid_choice");
+    }
+    let notes = errors
+        .check("notes", optional_text(input.notes.as_deref(), 2000))
+        .flatten();
+    let outcome = match outcome {
+        Some(outcome) if errors.is_empty() => outcome,
+        _ => return Err(errors.into()),
+    };
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let row = follow_up::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.ensure_sees(row.org_unit_id, None)?;
+    if row.status != FollowUpStatus::Due.as_str() {
+        return Err(AppError::conflict("already_done"));
+    }
+    let before = row.clone();
+    let attempts = row.attempts;
+    let mut active: follow_up::ActiveModel = row.into();
+    active.called_by = Set(Some(actor.user_id));
+    active.called_at = Set(Some(now));
+    active.outcome = Set(Some(outcome.as_str().to_string()));
+    active.notes = Set(notes);
+    if outcome.closes() {
+        active.status = Set(FollowUpStatus::Done.as_str().to_string());
+    } else {
+        active.attempts = Set(attempts + 1);
+    }
+    active.version = Set(input.version + 1);
+    active.updated_at = Set(now);
+    let saved = versioned_update(&txn, active, follow_up::Column::Version, input.version).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "follow_up",
+        id,
+        "call",
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    let view = follow_up_views(&txn, vec![saved], app.today())
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("follow-up view lost")))?;
+    txn.commit().await?;
+    Ok(view)
 }

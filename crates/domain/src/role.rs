@@ -65,6 +65,8 @@ code_enum! {
         SurveyAnswer = "survey.answer",
         /// The survey aggregates per technician and branch (the monthly assessment input).
         SurveyReport = "survey.report",
+        /// The follow-up calls (回访): see what is due and log calls.
+        FollowUp = "follow_up",
     }
 }
 
@@ -86,18 +88,18 @@ impl Role {
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove,
-                SurveyRead, SurveyReport,
+                SurveyRead, SurveyReport, FollowUp,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead,
-                SurveyRead, SurveyAnswer, SurveyReport,
+                SurveyRead, SurveyAnswer, SurveyReport, FollowUp,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
-                SurveyRead, SurveyReport,
+                SurveyRead, SurveyReport, FollowUp,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
@@ -107,7 +109,7 @@ impl Role {
             Role::WarehouseKeeper => &[ProductRead, OrgRead],
             Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
             Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead],
+            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer],
         }
     }
@@ -125,6 +127,23 @@ impl Role {
                 | Role::ComplaintHotline
         )
     }
+}
+
+/// SUPERVISION-2: the complaint hotline belongs to the supervision department and is kept
+/// apart from the service department, so no user holds the hotline role together with a
+/// service-department role (branch manager, supervisor, agent, technician). Modelling
+/// choice: the supervision department is the set of users holding the hotline role.
+pub fn hotline_conflict(roles: &[Role]) -> bool {
+    roles.contains(&Role::ComplaintHotline)
+        && roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::BranchManager
+                    | Role::ServiceSupervisor
+                    | Role::ServiceAgent
+                    | Role::Technician
+            )
+        })
 }
 
 /// What a signed-in user may see: every branch, one branch, or one customer's records.
@@ -196,6 +215,25 @@ mod tests {
             Scope::AllBranches
         );
         assert_eq!(scope_of(&[Role::ServiceAgent], None, None), Scope::Nothing);
+    }
+
+    #[test]
+    fn the_hotline_role_is_never_held_with_a_service_department_role() {
+        for role in Role::ALL {
+            let conflict = matches!(
+                role,
+                Role::BranchManager
+                    | Role::ServiceSupervisor
+                    | Role::ServiceAgent
+                    | Role::Technician
+            );
+            assert_eq!(
+                hotline_conflict(&[Role::ComplaintHotline, *role]),
+                conflict,
+                "{role}"
+            );
+            assert!(!hotline_conflict(&[*role]), "{role} alone");
+        }
     }
 
     #[test]

@@ -69,6 +69,46 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// Why a follow-up call (回访, SURVEY-4) is due.
+    pub enum FollowUpReason {
+        /// A completed service call (on site or returned from the workshop).
+        OrderCompleted = "order_completed",
+        /// A suggestion or complaint on a survey card.
+        SurveyRemark = "survey_remark",
+        /// After an installation (mandatory).
+        Installation = "installation",
+        /// After a complaint is closed (mandatory).
+        ComplaintClosed = "complaint_closed",
+    }
+}
+
+code_enum! {
+    pub enum FollowUpStatus {
+        Due = "due",
+        Done = "done",
+    }
+}
+
+code_enum! {
+    /// How a follow-up call went.
+    pub enum CallOutcome {
+        Reached = "reached",
+        /// Nobody answered: the call stays due and the attempt is counted.
+        NoAnswer = "no_answer",
+        WrongNumber = "wrong_number",
+        /// The customer did not want to talk.
+        Declined = "declined",
+    }
+}
+
+impl CallOutcome {
+    /// Whether this outcome ends the follow-up (only an unanswered call is tried again).
+    pub fn closes(self) -> bool {
+        self != CallOutcome::NoAnswer
+    }
+}
+
 /// The best score (很满意) and the worst (不满意).
 pub const BEST: i16 = 4;
 pub const WORST: i16 = 1;
@@ -294,6 +334,17 @@ mod tests {
         assert_eq!(tally.satisfied_percent(), Some(75.0));
         assert_eq!(Tally::default().average(Aspect::Arrival), None);
         assert_eq!(Tally::default().response_rate_percent(), None);
+    }
+
+    #[test]
+    fn only_an_unanswered_call_keeps_a_follow_up_due() {
+        for outcome in CallOutcome::ALL {
+            assert_eq!(
+                outcome.closes(),
+                *outcome != CallOutcome::NoAnswer,
+                "{outcome}"
+            );
+        }
     }
 
     proptest! {

@@ -16,6 +16,7 @@ pub mod customer_note;
 pub mod district;
 pub mod fault_report;
 pub mod fault_report_photo;
+pub mod follow_up;
 pub mod goods_receipt;
 pub mod idempotency_key;
 pub mod mail_outbox;

@@ -15,6 +15,7 @@ mod m20261122_000010_order_charges;
 mod m20261122_000011_order_payment;
 mod m20261122_000040_survey_cards;
 mod m20261122_000041_mail_outbox;
+mod m20261122_000042_follow_ups;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_order_payment::Migration),
             Box::new(m20261122_000040_survey_cards::Migration),
             Box::new(m20261122_000041_mail_outbox::Migration),
+            Box::new(m20261122_000042_follow_ups::Migration),
         ]
     }
 }

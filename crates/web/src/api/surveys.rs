@@ -5,8 +5,8 @@
 
 use aftersales_app::page::{Page, PageRequest};
 use aftersales_app::surveys::{
-    self, AnswerInput, AspectAverage, CardFilter, CardView, RatingView, ReportFilter, ReportRow,
-    SurveyReport,
+    self, AnswerInput, AspectAverage, CallInput, CardFilter, CardView, FollowUpFilter,
+    FollowUpView, IssuedLink, RatingView, ReportFilter, ReportRow, SurveyReport,
 };
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -21,11 +21,21 @@ use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_cards, get_card, answer_card, survey_report, export_survey_report),
+    paths(
+        list_cards,
+        get_card,
+        answer_card,
+        issue_link,
+        survey_report,
+        export_survey_report
+    ),
     components(schemas(
         CardView,
         RatingView,
         AnswerInput,
+        IssuedLink,
+        FollowUpView,
+        CallInput,
         SurveyReport,
         ReportRow,
         AspectAverage
@@ -38,8 +48,11 @@ pub fn router() -> Router<AppState> {
         .route("/survey-cards", get(list_cards))
         .route("/survey-cards/{id}", get(get_card))
         .route("/survey-cards/{id}/answer", post(answer_card))
+        .route("/survey-cards/{id}/link", post(issue_link))
         .route("/survey-report", get(survey_report))
         .route("/survey-report/export", get(export_survey_report))
+        .route("/follow-ups", get(list_follow_ups))
+        .route("/follow-ups/{id}/call", post(log_call))
 }
 
 /// Survey cards the caller sees, newest first (a portal user: its own).
@@ -78,6 +91,18 @@ async fn answer_card(
     Ok(Json(surveys::answer(&state.app, &actor, id, &input).await?))
 }
 
+/// Issues a new one-time answer link for an unanswered card (the earlier one stops
+/// working), e.g. to send an SMS card's link by hand: no SMS gateway is connected.
+#[utoipa::path(post, path = "/survey-cards/{id}/link", tag = "surveys", params(("id" = i64, Path)),
+    responses((status = 200, body = IssuedLink), (status = 409, body = ErrorBody)))]
+async fn issue_link(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<IssuedLink>, ApiError> {
+    Ok(Json(surveys::issue_link(&state.app, &actor, id).await?))
+}
+
 /// The month's ratings per technician (the monthly assessment input) and per branch, with
 /// the response rate.
 #[utoipa::path(get, path = "/survey-report", tag = "surveys", params(ReportFilter), responses((status = 200, body = SurveyReport), (status = 422, body = ErrorBody)))]
@@ -103,5 +128,33 @@ async fn export_survey_report(
         aftersales_tabular::Format::Xlsx.content_type(),
         &file_name,
         bytes,
+    ))
+}
+
+/// Follow-up calls (回访): those due (default, oldest due first) or the call log (`status=done`).
+#[utoipa::path(get, path = "/follow-ups", tag = "surveys", params(FollowUpFilter, PageRequest), responses((status = 200, body = Page<FollowUpView>)))]
+async fn list_follow_ups(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(filter): ApiQuery<FollowUpFilter>,
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<FollowUpView>>, ApiError> {
+    Ok(Json(
+        surveys::list_follow_ups(&state.app, &actor, &filter, page).await?,
+    ))
+}
+
+/// Logs a follow-up call by the caller, now: an unanswered call (`no_answer`) keeps it due,
+/// any other outcome closes it.
+#[utoipa::path(post, path = "/follow-ups/{id}/call", tag = "surveys", params(("id" = i64, Path)), request_body = CallInput,
+    responses((status = 200, body = FollowUpView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn log_call(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<CallInput>,
+) -> Result<Json<FollowUpView>, ApiError> {
+    Ok(Json(
+        surveys::log_call(&state.app, &actor, id, &input).await?,
     ))
 }

@@ -36,7 +36,10 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(answer_card),
         )
         .route("/survey-cards/{id}/print", get(print_card))
+        .route("/survey-cards/{id}/link", axum::routing::post(issue_link))
         .route("/surveys/report", get(report))
+        .route("/follow-ups", get(follow_ups))
+        .route("/follow-ups/{id}/call", axum::routing::post(log_call))
         .route("/s/thanks", get(public_thanks))
         .route("/s/{token}", get(public_form).post(public_submit))
 }
@@ -200,6 +203,8 @@ struct CardPage {
     errors: FieldErrors,
     /// Staff entering a paper card or a phone answer choose how it came in.
     staff: bool,
+    /// A link just issued (shown once).
+    issued: Option<surveys::IssuedLink>,
 }
 
 async fn card_page(
@@ -208,6 +213,17 @@ async fn card_page(
     id: i64,
     form: AnswerForm,
     error: Option<AppError>,
+) -> Result<Response, PageError> {
+    card_page_with_link(state, user, id, form, error, None).await
+}
+
+async fn card_page_with_link(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: AnswerForm,
+    error: Option<AppError>,
+    issued: Option<surveys::IssuedLink>,
 ) -> Result<Response, PageError> {
     let card = surveys::get(&state.app, &user.actor, id).await?;
     let labels = surveys::levels(&state.app.db).await?;
@@ -233,6 +249,7 @@ async fn card_page(
             form,
             errors,
             staff,
+            issued,
         },
     )
 }
@@ -263,6 +280,30 @@ async fn answer_card(
         |err| card_page(&state, &user, id, form, Some(err)),
     )
     .await
+}
+
+/// The form carries only the CSRF token.
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn issue_link(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    let fresh_form = || AnswerForm {
+        answered_via: "phone".to_string(),
+        remark_kind: "suggestion".to_string(),
+        ..AnswerForm::default()
+    };
+    match surveys::issue_link(&state.app, &user.actor, id).await {
+        Ok(link) => card_page_with_link(&state, &user, id, fresh_form(), None, Some(link)).await,
+        Err(err) if super::is_form_error(&err) => {
+            card_page(&state, &user, id, fresh_form(), Some(err)).await
+        }
+        Err(err) => Err(PageError(err)),
+    }
 }
 
 #[derive(Template)]
@@ -326,6 +367,111 @@ async fn report(
         ctx: Ctx::of(&user, "survey_report"),
         report,
     })
+}
+
+// ----- follow-up calls -----
+
+#[derive(Debug, Default, Deserialize)]
+struct FollowUpQuery {
+    status: Option<String>,
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "surveys/follow_ups.html")]
+struct FollowUpPage {
+    ctx: Ctx,
+    items: Vec<surveys::FollowUpView>,
+    pager: Pager,
+    done: bool,
+    outcomes: Vec<&'static str>,
+    /// The follow-up whose call form was refused, and why.
+    failed: i64,
+    errors: FieldErrors,
+}
+
+async fn follow_up_page(
+    state: &AppState,
+    user: &PageUser,
+    query: FollowUpQuery,
+    failed: i64,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let done = query.status.as_deref() == Some("done");
+    let filter = surveys::FollowUpFilter {
+        status: Some(if done { "done" } else { "due" }.to_string()),
+        ..surveys::FollowUpFilter::default()
+    };
+    let page = surveys::list_follow_ups(
+        &state.app,
+        &user.actor,
+        &filter,
+        PageRequest {
+            page: query.page,
+            per_page: Some(50),
+        },
+    )
+    .await?;
+    let pager = Pager::new(&page, &[("status", query.status.clone())]);
+    let (status, errors) = match &error {
+        Some(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::from_error(err, user.lang, &[]),
+        ),
+        None => (StatusCode::OK, FieldErrors::default()),
+    };
+    render_with(
+        status,
+        &FollowUpPage {
+            ctx: Ctx::of(user, "follow_ups"),
+            items: page.items,
+            pager,
+            done,
+            outcomes: aftersales_domain::survey::CallOutcome::ALL
+                .iter()
+                .map(|o| o.as_str())
+                .collect(),
+            failed,
+            errors,
+        },
+    )
+}
+
+async fn follow_ups(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(query): Query<FollowUpQuery>,
+) -> Result<Response, PageError> {
+    follow_up_page(&state, &user, query, 0, None).await
+}
+
+#[derive(Deserialize)]
+struct CallForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    notes: String,
+    version: i32,
+}
+
+async fn log_call(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<CallForm>,
+) -> Result<Response, PageError> {
+    let input = surveys::CallInput {
+        outcome: form.outcome,
+        notes: Some(form.notes).filter(|n| !n.trim().is_empty()),
+        version: form.version,
+    };
+    let result = surveys::log_call(&state.app, &user.actor, id, &input).await;
+    form_outcome(
+        result,
+        |_| "/follow-ups",
+        |err| follow_up_page(&state, &user, FollowUpQuery::default(), id, Some(err)),
+    )
+    .await
 }
 
 // ----- the public answer page -----

@@ -458,8 +458,17 @@ pub fn routes() -> Vec<Route> {
             &[SurveyAnswer],
             Body::Json(|_| json!({"attitude": 4, "technique": 4, "arrival": 3, "promise": 4, "answered_via": "phone"})),
         ),
+        route(POST, "/survey-cards/{id}/link", &["survey_card"], &[SurveyAnswer], Body::None),
         route(GET, "/survey-report", &[], &[SurveyReport], Body::None),
         route(GET, "/survey-report/export", &[], &[SurveyReport], Body::None),
+        route(GET, "/follow-ups", &[], &[FollowUp], Body::None),
+        route(
+            POST,
+            "/follow-ups/{id}/call",
+            &["follow_up"],
+            &[FollowUp],
+            Body::Json(|_| json!({"outcome": "no_answer", "version": 1})),
+        ),
     ]
 }
 
@@ -603,6 +612,24 @@ async fn fixtures(app: &TestApp) -> Fx {
     .await
     .expect("survey cards");
     ids.insert("survey_card", cards[0]);
+    let order_row = aftersales_store::entity::service_order::Entity::find_by_id(order.id())
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .expect("order");
+    aftersales_app::surveys::request_follow_up(
+        &app.app.db,
+        &aftersales_app::surveys::FollowUpRequest::after_service(&order_row),
+        app.app.now_ms(),
+    )
+    .await
+    .expect("follow-up");
+    let follow_up = aftersales_store::entity::follow_up::Entity::find()
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .expect("follow-up row");
+    ids.insert("follow_up", follow_up.id);
     let price_item = app
         .post_json(
             "/price-items",

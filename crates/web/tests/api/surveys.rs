@@ -329,6 +329,8 @@ async fn a_card_answered_through_the_link_shows_in_the_technicians_monthly_ratin
         .await
         .unwrap();
     assert_eq!(told, 1);
+    let call_back = app.get("/follow-ups", Role::CustomerDepartment).await;
+    assert_eq!(call_back.body["items"][0]["reason"], "survey_remark");
 
     let report = app
         .get("/survey-report?month=2026-11", Role::ServiceSupervisor)
@@ -440,4 +442,177 @@ async fn the_customer_department_enters_paper_answers_and_a_portal_user_answers_
     assert_eq!(report.body["total"]["sent"], 2);
     assert_eq!(report.body["total"]["answered"], 2);
     assert_eq!(report.body["total"]["unanswered"], 0);
+}
+
+/// A 1×1 PNG, as the signature pad sends it.
+const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+#[tokio::test]
+async fn a_completed_call_puts_a_follow_up_on_the_due_list_until_the_customer_is_reached() {
+    let app = TestApp::spawn().await;
+    let customer = app
+        .create_customer(customer_body(
+            "回访客户",
+            "13800000021",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
+        .await;
+    let customer_id = customer["id"].as_i64().unwrap();
+    let unit = app.create_unit(customer_id, "SN-FU-1", "2026-06-01").await;
+    let registered = app
+        .post_json(
+            "/service-orders",
+            Role::ServiceAgent,
+            json!({"channel": "phone", "customer_id": customer_id, "unit_id": unit["id"],
+                   "fault_description": "不制冷", "fault_class": "hardware", "urgency": "normal"}),
+        )
+        .await;
+    registered.assert_status(StatusCode::CREATED);
+    let mut order = registered.body;
+    dispatch(&app, &order).await;
+    order = app
+        .get(&format!("/service-orders/{}", order["id"]), Role::Admin)
+        .await
+        .body;
+    for (event, extra) in [
+        ("record_contact", json!({})),
+        ("check_in", json!({})),
+        (
+            "complete_on_site",
+            json!({"note": "更换电容，试机正常", "signature_png": SIGNATURE}),
+        ),
+    ] {
+        let mut body = json!({"version": order["version"]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let response = app
+            .post_json(
+                &format!("/service-orders/{}/{event}", order["id"]),
+                Role::Technician,
+                body,
+            )
+            .await;
+        response.assert_status(StatusCode::OK);
+        order = response.body;
+    }
+
+    let due = app.get("/follow-ups", Role::CustomerDepartment).await;
+    due.assert_status(StatusCode::OK);
+    assert_eq!(due.body["total"], 1, "{}", due.body);
+    let item = &due.body["items"][0];
+    assert_eq!(item["reason"], "order_completed");
+    assert_eq!(item["service_order_id"], order["id"]);
+    assert_eq!(item["due_on"], "2026-11-25");
+    assert_eq!(item["overdue"], false);
+    let id = item["id"].as_i64().unwrap();
+    // Asking again for the same order adds nothing.
+    let row =
+        aftersales_store::entity::service_order::Entity::find_by_id(order["id"].as_i64().unwrap())
+            .one(&app.app.db)
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(!surveys::request_follow_up(
+        &app.app.db,
+        &surveys::FollowUpRequest::after_service(&row),
+        app.app.now_ms()
+    )
+    .await
+    .unwrap());
+
+    let path = format!("/follow-ups/{id}/call");
+    app.post_json(
+        &path,
+        Role::CustomerDepartment,
+        json!({"outcome": "maybe", "version": 1}),
+    )
+    .await
+    .assert_invalid("outcome");
+    app.post_json(
+        &path,
+        Role::Technician,
+        json!({"outcome": "reached", "version": 1}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    // Nobody answers: still due, one attempt counted.
+    let unanswered = app
+        .post_json(
+            &path,
+            Role::CustomerDepartment,
+            json!({"outcome": "no_answer", "version": 1}),
+        )
+        .await;
+    unanswered.assert_status(StatusCode::OK);
+    assert_eq!(unanswered.body["status"], "due");
+    assert_eq!(unanswered.body["attempts"], 1);
+    app.clock.advance(jiff::SignedDuration::from_hours(24 * 4));
+    let overdue = app.get("/follow-ups", Role::CustomerDepartment).await;
+    assert_eq!(overdue.body["items"][0]["overdue"], true);
+    let reached = app
+        .post_json(
+            &path,
+            Role::CustomerDepartment,
+            json!({"outcome": "reached", "notes": "客户表示空调运行正常，很满意", "version": 2}),
+        )
+        .await;
+    reached.assert_status(StatusCode::OK);
+    assert_eq!(reached.body["status"], "done");
+    assert!(reached.body["called_by"].is_string());
+    app.post_json(
+        &path,
+        Role::CustomerDepartment,
+        json!({"outcome": "reached", "version": 3}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "already_done", None);
+    assert_eq!(
+        app.get("/follow-ups", Role::CustomerDepartment).await.body["total"],
+        0
+    );
+    let log = app
+        .get("/follow-ups?status=done", Role::ServiceSupervisor)
+        .await;
+    assert_eq!(log.body["total"], 1);
+    assert_eq!(
+        log.body["items"][0]["notes"],
+        "客户表示空调运行正常，很满意"
+    );
+    // Portal users have no follow-up list.
+    app.get("/follow-ups", Role::Customer)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_service_department_user_cannot_hold_the_complaint_hotline_role() {
+    let app = TestApp::spawn().await;
+    let body = |username: &str, roles: &[&str]| {
+        json!({"username": username, "display_name": "热线员", "password": "long-enough-pw",
+               "org_unit_id": app.seed.hq, "roles": roles})
+    };
+    app.post_json(
+        "/staff",
+        Role::Admin,
+        body("hotline_tech", &["complaint_hotline", "technician"]),
+    )
+    .await
+    .assert_invalid("roles");
+    let hotline = app
+        .post_json(
+            "/staff",
+            Role::Admin,
+            body("hotline_only", &["complaint_hotline"]),
+        )
+        .await;
+    hotline.assert_status(StatusCode::CREATED);
+    // Adding a service role later is refused the same way.
+    let mut update = body("hotline_only", &["complaint_hotline", "service_supervisor"]);
+    update["version"] = hotline.body["version"].clone();
+    update.as_object_mut().unwrap().remove("password");
+    app.put_json(&format!("/staff/{}", hotline.id()), Role::Admin, update)
+        .await
+        .assert_invalid("roles");
 }
