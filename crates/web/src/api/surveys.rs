@@ -27,7 +27,9 @@ use crate::AppState;
         answer_card,
         issue_link,
         survey_report,
-        export_survey_report
+        export_survey_report,
+        list_follow_ups,
+        log_call
     ),
     components(schemas(
         CardView,
