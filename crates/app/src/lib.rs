@@ -30,6 +30,7 @@ pub mod settings;
 pub mod sla_clocks;
 pub mod sla_watch;
 pub mod staff;
+pub mod staff_conduct;
 pub mod surveys;
 pub mod timers;
 pub mod units;

@@ -67,6 +67,13 @@ code_enum! {
         SurveyReport = "survey.report",
         /// The follow-up calls (回访): see what is due and log calls.
         FollowUp = "follow_up",
+        /// Read discipline incidents (STAFF-6) of the staff in scope.
+        IncidentRead = "incident.read",
+        /// Open a discipline incident by hand (a supervisor's or the customer department's finding).
+        IncidentWrite = "incident.write",
+        /// Decide an incident: the branch manager (warning, fine, non-reimbursement) or the
+        /// general manager (also dismissal and legal action).
+        IncidentDecide = "incident.decide",
     }
 }
 
@@ -82,24 +89,24 @@ impl Role {
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
-                SurveyRead, SurveyReport,
+                SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove,
-                SurveyRead, SurveyReport, FollowUp,
+                SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead,
-                SurveyRead, SurveyAnswer, SurveyReport, FollowUp,
+                SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
-                SurveyRead, SurveyReport, FollowUp,
+                SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,

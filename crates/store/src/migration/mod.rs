@@ -16,6 +16,7 @@ mod m20261122_000011_order_payment;
 mod m20261122_000040_survey_cards;
 mod m20261122_000041_mail_outbox;
 mod m20261122_000042_follow_ups;
+mod m20261122_000043_discipline_incidents;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000040_survey_cards::Migration),
             Box::new(m20261122_000041_mail_outbox::Migration),
             Box::new(m20261122_000042_follow_ups::Migration),
+            Box::new(m20261122_000043_discipline_incidents::Migration),
         ]
     }
 }

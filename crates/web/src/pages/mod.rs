@@ -17,6 +17,7 @@ mod reports;
 mod service_orders;
 mod sign_in;
 mod staff;
+mod staff_conduct;
 mod surveys;
 mod units;
 
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(fault_reports::router())
         .merge(daily_reports::router())
         .merge(surveys::router())
+        .merge(staff_conduct::router())
 }
 
 /// What every page's layout needs.

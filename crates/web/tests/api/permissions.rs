@@ -462,6 +462,23 @@ pub fn routes() -> Vec<Route> {
         route(GET, "/survey-report", &[], &[SurveyReport], Body::None),
         route(GET, "/survey-report/export", &[], &[SurveyReport], Body::None),
         route(GET, "/follow-ups", &[], &[FollowUp], Body::None),
+        // discipline incidents: opened by supervisors and the customer department, decided by
+        // the branch manager or the general manager
+        route(GET, "/discipline-incidents", &[], &[IncidentRead], Body::None),
+        route(
+            POST,
+            "/discipline-incidents",
+            &[],
+            &[IncidentWrite],
+            Body::Json(|fx| json!({"staff_id": fx.id("staff"), "kind": "absenteeism"})),
+        ),
+        route(
+            POST,
+            "/discipline-incidents/{id}/decision",
+            &["incident"],
+            &[IncidentDecide],
+            Body::Json(|_| json!({"approve": true, "sanction": "warning", "version": 1})),
+        ),
         route(
             POST,
             "/follow-ups/{id}/call",
@@ -630,6 +647,20 @@ async fn fixtures(app: &TestApp) -> Fx {
         .unwrap()
         .expect("follow-up row");
     ids.insert("follow_up", follow_up.id);
+    let incident = aftersales_app::staff_conduct::open_incident(
+        &app.app.db,
+        &aftersales_app::staff_conduct::NewIncident {
+            staff_id: ids["staff"],
+            kind: "tool_loss".into(),
+            ..Default::default()
+        },
+        "manual",
+        None,
+        app.app.now_ms(),
+    )
+    .await
+    .expect("incident");
+    ids.insert("incident", incident);
     let price_item = app
         .post_json(
             "/price-items",
