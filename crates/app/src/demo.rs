@@ -698,7 +698,8 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         }
     }
     load_service_orders(app, a, &demo_calls, &technicians).await?;
-    load_surveys(app).await
+    load_surveys(app).await?;
+    load_conduct(app).await
 }
 
 /// Forty calls in every stage: waiting for dispatch, dispatched, on site, completed and
@@ -861,5 +862,32 @@ async fn load_surveys(app: &App) -> Result<(), AppError> {
         };
         crate::surveys::log_call(app, &kefu, follow_up.id, &input).await?;
     }
+    Ok(())
+}
+
+/// One open discipline incident in Beijing, found by the supervisor, waiting for the branch
+/// manager's decision.
+async fn load_conduct(app: &App) -> Result<(), AppError> {
+    use aftersales_store::sea_orm::{ColumnTrait, QueryFilter};
+
+    let find = |username: &'static str| async move {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::NotFound)
+    };
+    let supervisor = find("bj_zhuren").await?;
+    let technician = find("bj_jishu2").await?;
+    let supervisor = Actor::load(&app.db, supervisor.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let incident = crate::staff_conduct::NewIncident {
+        staff_id: technician.id,
+        kind: "on_call_breach".into(),
+        description: Some("值班时间内两次无故拒接调度电话".into()),
+        ..Default::default()
+    };
+    crate::staff_conduct::create(app, &supervisor, &incident).await?;
     Ok(())
 }

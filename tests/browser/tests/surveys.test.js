@@ -90,3 +90,19 @@ test('a customer answers a survey card on a phone through its one-time link and 
   assert.notEqual(afterAnswer.attitude, '—');
   await screenshot(staff, 'survey-report', { fullPage: true });
 });
+
+test('the branch manager decides an open discipline incident on a phone', { timeout: 120_000 }, async () => {
+  const page = await suite.newPage(phone);
+  await signIn(page, 'bj_jingli');
+  await page.goto('/discipline-incidents?status=open');
+  assert.equal(await text(page, 'h1'), '违纪事件');
+  const row = page.locator('#incidents tbody tr[data-id]').first();
+  const id = await row.getAttribute('data-id');
+  await row.locator('select[name=sanction]').selectOption('warning');
+  await row.locator('input[name=note]').fill('首次违规，予以警告');
+  await Promise.all([page.waitForURL(/\/discipline-incidents$/), row.locator('button[type=submit]').click()]);
+  const decided = page.locator(`#incidents tbody tr[data-id="${id}"]`);
+  assert.match(await decided.locator('td[data-label="状态"]').innerText(), /已批准/);
+  assert.match(await decided.locator('td[data-label="处理"]').innerText(), /警告/);
+  assert.ok((await pageWidth(page)) <= 375, 'the incident list fits a phone');
+});
