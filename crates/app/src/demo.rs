@@ -697,7 +697,9 @@ pub async fn load(app: &App) -> Result<(), AppError> {
                 .await?;
         }
     }
-    load_service_orders(app, a, &demo_calls, &technicians).await
+    load_service_orders(app, a, &demo_calls, &technicians).await?;
+    load_surveys(app).await?;
+    load_conduct(app).await
 }
 
 /// Forty calls in every stage: waiting for dispatch, dispatched, on site, completed and
@@ -799,5 +801,98 @@ async fn load_service_orders(
             order = service_orders::step(app, admin, order.id, *event, &step).await?;
         }
     }
+    Ok(())
+}
+
+/// Survey cards for today's calls, as the next morning's run sends them, every other one
+/// answered by the customer department from a phone follow-up (one with a suggestion, one
+/// with a complaint), so the card list and the survey report are not empty.
+async fn load_surveys(app: &App) -> Result<(), AppError> {
+    use aftersales_store::sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+
+    let now = app.now_ms();
+    let txn = app.write_txn().await?;
+    let mut cards = Vec::new();
+    for unit in org_unit::Entity::find()
+        .order_by_asc(org_unit::Column::Id)
+        .all(&txn)
+        .await?
+    {
+        cards.extend(crate::surveys::create_cards_for_day(&txn, &unit, app.today(), now).await?);
+    }
+    txn.commit().await?;
+    let kefu = user::Entity::find()
+        .filter(user::Column::Username.eq("kefu"))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kefu = Actor::load(&app.db, kefu.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let remarks = [
+        (Some("希望上门前提前半小时电话通知"), Some("suggestion")),
+        (Some("技术员到得比约定时间晚了一个小时"), Some("complaint")),
+    ];
+    for (idx, card) in cards.iter().enumerate().filter(|(idx, _)| idx % 2 == 0) {
+        let score = |offset: usize| Some(4 - ((idx / 2 + offset) % 3) as i64);
+        let (remark, kind) = remarks.get(idx / 2).copied().unwrap_or((None, None));
+        let input = crate::surveys::AnswerInput {
+            attitude: score(0),
+            technique: score(1),
+            arrival: score(2),
+            promise: Some(4),
+            remark: remark.map(str::to_string),
+            remark_kind: kind.map(str::to_string),
+            answered_via: Some("phone".into()),
+            version: None,
+        };
+        crate::surveys::answer(app, &kefu, *card, &input).await?;
+    }
+    // Two follow-up calls already made: one customer reached, one who did not answer yet.
+    let due = crate::surveys::list_follow_ups(
+        app,
+        &kefu,
+        &crate::surveys::FollowUpFilter::default(),
+        crate::page::PageRequest {
+            page: None,
+            per_page: Some(2),
+        },
+    )
+    .await?;
+    for (idx, follow_up) in due.items.iter().enumerate() {
+        let input = crate::surveys::CallInput {
+            outcome: if idx == 0 { "reached" } else { "no_answer" }.into(),
+            notes: (idx == 0).then(|| "客户表示维修后运行正常，对技术员很满意".to_string()),
+            version: follow_up.version,
+        };
+        crate::surveys::log_call(app, &kefu, follow_up.id, &input).await?;
+    }
+    Ok(())
+}
+
+/// One open discipline incident in Beijing, found by the supervisor, waiting for the branch
+/// manager's decision.
+async fn load_conduct(app: &App) -> Result<(), AppError> {
+    use aftersales_store::sea_orm::{ColumnTrait, QueryFilter};
+
+    let find = |username: &'static str| async move {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::NotFound)
+    };
+    let supervisor = find("bj_zhuren").await?;
+    let technician = find("bj_jishu2").await?;
+    let supervisor = Actor::load(&app.db, supervisor.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let incident = crate::staff_conduct::NewIncident {
+        staff_id: technician.id,
+        kind: "on_call_breach".into(),
+        description: Some("值班时间内两次无故拒接调度电话".into()),
+        ..Default::default()
+    };
+    crate::staff_conduct::create(app, &supervisor, &incident).await?;
     Ok(())
 }

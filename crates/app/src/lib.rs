@@ -31,6 +31,8 @@ pub mod sla_clocks;
 pub mod sla_policies;
 pub mod sla_watch;
 pub mod staff;
+pub mod staff_conduct;
+pub mod surveys;
 pub mod timers;
 pub mod units;
 

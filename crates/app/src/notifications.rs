@@ -3,7 +3,7 @@
 //! owner only. Texts are written in the recipient's language when created.
 
 use aftersales_domain::role::Role;
-use aftersales_store::entity::{notification, user, user_role};
+use aftersales_store::entity::{mail_outbox, notification, user, user_role};
 use aftersales_store::sea_orm::sea_query::Expr;
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -234,7 +234,6 @@ impl Mailer {
 /// (at most once). A refused or undeliverable message is marked `failed` and logged.
 pub async fn send_pending_mail(app: &App, mailer: &Mailer, limit: u64) -> Result<usize, AppError> {
     use aftersales_store::sea_orm::QuerySelect;
-    use lettre::AsyncTransport;
 
     let now = app.now_ms();
     let queued = notification::Entity::find()
@@ -259,32 +258,12 @@ pub async fn send_pending_mail(app: &App, mailer: &Mailer, limit: u64) -> Result
             .one(&app.db)
             .await?
             .and_then(|u| u.email);
-        let result = match address
-            .as_deref()
-            .map(str::parse::<lettre::message::Mailbox>)
-        {
-            Some(Ok(to)) => {
-                let mut text = row.body.clone().unwrap_or_default();
-                if let Some(link) = &row.link {
-                    text.push_str(&format!("\n\n{link}\n"));
-                }
-                match lettre::Message::builder()
-                    .from(mailer.from.clone())
-                    .to(to)
-                    .subject(row.title.clone())
-                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
-                    .body(text)
-                {
-                    Ok(message) => mailer
-                        .transport
-                        .send(message)
-                        .await
-                        .map(|_| ())
-                        .map_err(|err| err.to_string()),
-                    Err(err) => Err(err.to_string()),
-                }
-            }
-            Some(Err(err)) => Err(format!("address: {err}")),
+        let mut text = row.body.clone().unwrap_or_default();
+        if let Some(link) = &row.link {
+            text.push_str(&format!("\n\n{link}\n"));
+        }
+        let result = match address {
+            Some(address) => deliver(mailer, &address, &row.title, text).await,
             None => Err("the user has no e-mail address".to_string()),
         };
         let status = match &result {
@@ -304,7 +283,115 @@ pub async fn send_pending_mail(app: &App, mailer: &Mailer, limit: u64) -> Result
             .exec(&app.db)
             .await?;
     }
+    // Then the e-mail to outside addresses (survey cards), from its own outbox.
+    Ok(sent + send_outbox(app, mailer, limit).await?)
+}
+
+/// Queues an e-mail to an address that belongs to no user (e.g. a customer's survey card),
+/// in the caller's transaction; the mailer sends it after the commit.
+pub async fn queue_mail(
+    db: &impl ConnectionTrait,
+    now_ms: i64,
+    to_address: &str,
+    subject: &str,
+    body: &str,
+    about: (&str, i64),
+) -> Result<(), AppError> {
+    mail_outbox::ActiveModel {
+        to_address: Set(to_address.to_string()),
+        subject: Set(subject.to_string()),
+        body: Set(Some(body.to_string())),
+        subject_kind: Set(about.0.to_string()),
+        subject_id: Set(about.1),
+        mail_status: Set(MAIL_PENDING.to_string()),
+        created_at: Set(now_ms),
+        mailed_at: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Mails up to `limit` queued outside e-mails ([`queue_mail`]), claimed like notifications.
+async fn send_outbox(app: &App, mailer: &Mailer, limit: u64) -> Result<usize, AppError> {
+    use aftersales_store::sea_orm::QuerySelect;
+
+    let now = app.now_ms();
+    let queued = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::MailStatus.eq(MAIL_PENDING))
+        .filter(mail_outbox::Column::CreatedAt.gte(now - OUTBOX_MAX_AGE_MS))
+        .order_by_asc(mail_outbox::Column::Id)
+        .limit(limit)
+        .all(&app.db)
+        .await?;
+    let mut sent = 0;
+    for row in queued {
+        let claimed = mail_outbox::Entity::update_many()
+            .col_expr(mail_outbox::Column::MailStatus, Expr::value(MAIL_SENDING))
+            .filter(mail_outbox::Column::Id.eq(row.id))
+            .filter(mail_outbox::Column::MailStatus.eq(MAIL_PENDING))
+            .exec(&app.db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let result = deliver(
+            mailer,
+            &row.to_address,
+            &row.subject,
+            row.body.clone().unwrap_or_default(),
+        )
+        .await;
+        if result.is_ok() {
+            sent += 1;
+        }
+        if let Err(err) = &result {
+            tracing::warn!(mail = row.id, error = %err, "e-mail not sent");
+        }
+        mail_outbox::Entity::update_many()
+            .col_expr(
+                mail_outbox::Column::MailStatus,
+                Expr::value(if result.is_ok() {
+                    MAIL_SENT
+                } else {
+                    MAIL_FAILED
+                }),
+            )
+            .col_expr(mail_outbox::Column::MailedAt, Expr::value(app.now_ms()))
+            .col_expr(mail_outbox::Column::LastError, Expr::value(result.err()))
+            .filter(mail_outbox::Column::Id.eq(row.id))
+            .exec(&app.db)
+            .await?;
+    }
     Ok(sent)
+}
+
+/// A survey card stays answerable for weeks, so its e-mail is worth sending later than a
+/// reminder (a relay configured a few days late still reaches the customers).
+const OUTBOX_MAX_AGE_MS: i64 = 7 * 24 * 3_600_000;
+
+/// Sends one plain-text message through the relay.
+async fn deliver(mailer: &Mailer, to: &str, subject: &str, text: String) -> Result<(), String> {
+    use lettre::AsyncTransport;
+
+    let to = to
+        .parse::<lettre::message::Mailbox>()
+        .map_err(|err| format!("address: {err}"))?;
+    let message = lettre::Message::builder()
+        .from(mailer.from.clone())
+        .to(to)
+        .subject(subject.to_string())
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(text)
+        .map_err(|err| err.to_string())?;
+    mailer
+        .transport
+        .send(message)
+        .await
+        .map(|_| ())
+        .map_err(|err| err.to_string())
 }
 
 /// Mails queued notifications every `interval`, after the transactions that created them

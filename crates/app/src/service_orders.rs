@@ -921,6 +921,14 @@ pub async fn step(
     active.updated_at = Set(now);
     let after =
         versioned_update(&txn, active, service_order::Column::Version, input.version).await?;
+    if matches!(
+        event,
+        OrderEvent::CompleteOnSite | OrderEvent::ReturnToCustomer
+    ) {
+        // SURVEY-4: a served customer gets a follow-up call.
+        let request = crate::surveys::FollowUpRequest::after_service(&after);
+        crate::surveys::request_follow_up(&txn, &request, now).await?;
+    }
     let note = match &signed {
         Some(Signature::Drawn(png) | Signature::Quote(png)) => {
             let name = match signed {

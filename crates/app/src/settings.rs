@@ -21,6 +21,11 @@ pub enum SettingKind {
     NumberPattern,
     /// A ratio between 0 and 1, e.g. the share of a clock used before it warns.
     Ratio,
+    /// Four level labels separated by `/`, best first (the survey levels).
+    Levels,
+    /// The address the site is reached at from outside, e.g. `https://service.example.com`
+    /// (links in e-mails to customers).
+    Origin,
 }
 
 pub struct SettingDef {
@@ -170,6 +175,30 @@ pub const REGISTRY: &[SettingDef] = &[
         description_zh: "客户拜访最长间隔（月）",
         description_en: "Longest interval between customer visits (months)",
     },
+    SettingDef {
+        key: "survey.levels",
+        default: aftersales_domain::survey::DEFAULT_LEVELS,
+        kind: SettingKind::Levels,
+        source: "001 流程(二十一) (labels: design decision)",
+        description_zh: "调查卡四级评价（从好到差，用 / 分隔）",
+        description_en: "The four survey levels, best first, separated by /",
+    },
+    SettingDef {
+        key: "survey.follow_up_days",
+        default: "3",
+        kind: SettingKind::Count,
+        source: "003 Ⅷ方案(三) 5; 000 第17条 (days: design decision, as install.followup_days)",
+        description_zh: "服务完成后回访期限（天）",
+        description_en: "Days after a completed call by which the follow-up call is due",
+    },
+    SettingDef {
+        key: "site.public_origin",
+        default: "http://localhost:8080",
+        kind: SettingKind::Origin,
+        source: "design decision",
+        description_zh: "系统对外访问地址（客户邮件中的链接）",
+        description_en: "The site's public address (links in e-mails to customers)",
+    },
 ];
 
 pub fn definition(key: &str) -> Option<&'static SettingDef> {
@@ -188,6 +217,20 @@ fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
             Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(value.to_string()),
             _ => Err("invalid_ratio"),
         },
+        SettingKind::Levels => {
+            aftersales_domain::survey::parse_levels(value).map(|labels| labels.join("/"))
+        }
+        SettingKind::Origin => {
+            let rest = value
+                .strip_prefix("https://")
+                .or_else(|| value.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains(['/', ' ', '?', '#']) => {
+                    Ok(value.to_string())
+                }
+                _ => Err("invalid_origin"),
+            }
+        }
     }
 }
 

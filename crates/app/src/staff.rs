@@ -136,6 +136,9 @@ fn validate_user(input: &UserInput) -> Result<ValidUser, ValidationErrors> {
         // A portal user acts for its customer only; mixing in staff roles would blur scopes.
         errors.add("roles", "customer_role_alone");
     }
+    if aftersales_domain::role::hotline_conflict(&roles) {
+        errors.add("roles", "hotline_apart_from_service");
+    }
     if roles.contains(&Role::Customer) && input.customer_id.is_none() {
         errors.add("customer_id", "required");
     }

@@ -250,6 +250,9 @@ async fn serve(
     aftersales_app::sla_watch::ensure_sweep(&app)
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the SLA watch: {err}"))?;
+    aftersales_app::surveys::ensure_survey_days(&app.db, app.now_ms())
+        .await
+        .map_err(|err| anyhow::anyhow!("scheduling the survey cards: {err}"))?;
     let runner = aftersales_app::timers::spawn_runner(app.clone(), background.interval);
     let mailer = aftersales_app::notifications::spawn_mailer(
         app.clone(),

@@ -12,5 +12,7 @@ pub mod org;
 pub mod role;
 pub mod service_order;
 pub mod sla;
+pub mod staff_conduct;
+pub mod survey;
 pub mod validation;
 pub mod warranty;

@@ -63,6 +63,22 @@ code_enum! {
         QuoteConfirm = "quote.confirm",
         /// Define SLA policies: which clocks run for which orders, with what allowance.
         SlaPolicyWrite = "sla_policy.write",
+        /// Read survey cards (a portal user: its own customer's cards only).
+        SurveyRead = "survey.read",
+        /// Enter a card's answer: the customer department from a returned paper card or a
+        /// phone call, a portal user for its own cards. Never technicians (they are rated).
+        SurveyAnswer = "survey.answer",
+        /// The survey aggregates per technician and branch (the monthly assessment input).
+        SurveyReport = "survey.report",
+        /// The follow-up calls (回访): see what is due and log calls.
+        FollowUp = "follow_up",
+        /// Read discipline incidents (STAFF-6) of the staff in scope.
+        IncidentRead = "incident.read",
+        /// Open a discipline incident by hand (a supervisor's or the customer department's finding).
+        IncidentWrite = "incident.write",
+        /// Decide an incident: the branch manager (warning, fine, non-reimbursement) or the
+        /// general manager (also dismissal and legal action).
+        IncidentDecide = "incident.decide",
     }
 }
 
@@ -78,20 +94,24 @@ impl Role {
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
+                SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove,
+                SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead, SlaPolicyWrite,
+                SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
+                SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
@@ -100,9 +120,9 @@ impl Role {
             Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
             Role::WarehouseKeeper => &[ProductRead, OrgRead],
             Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
-            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
-            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, QuoteConfirm],
+            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport],
+            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp],
+            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
         }
     }
 
@@ -119,6 +139,23 @@ impl Role {
                 | Role::ComplaintHotline
         )
     }
+}
+
+/// SUPERVISION-2: the complaint hotline belongs to the supervision department and is kept
+/// apart from the service department, so no user holds the hotline role together with a
+/// service-department role (branch manager, supervisor, agent, technician). Modelling
+/// choice: the supervision department is the set of users holding the hotline role.
+pub fn hotline_conflict(roles: &[Role]) -> bool {
+    roles.contains(&Role::ComplaintHotline)
+        && roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::BranchManager
+                    | Role::ServiceSupervisor
+                    | Role::ServiceAgent
+                    | Role::Technician
+            )
+        })
 }
 
 /// What a signed-in user may see: every branch, one branch, or one customer's records.
@@ -190,6 +227,25 @@ mod tests {
             Scope::AllBranches
         );
         assert_eq!(scope_of(&[Role::ServiceAgent], None, None), Scope::Nothing);
+    }
+
+    #[test]
+    fn the_hotline_role_is_never_held_with_a_service_department_role() {
+        for role in Role::ALL {
+            let conflict = matches!(
+                role,
+                Role::BranchManager
+                    | Role::ServiceSupervisor
+                    | Role::ServiceAgent
+                    | Role::Technician
+            );
+            assert_eq!(
+                hotline_conflict(&[Role::ComplaintHotline, *role]),
+                conflict,
+                "{role}"
+            );
+            assert!(!hotline_conflict(&[*role]), "{role} alone");
+        }
     }
 
     #[test]

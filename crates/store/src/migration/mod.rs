@@ -15,6 +15,10 @@ mod m20261122_000010_order_charges;
 mod m20261122_000011_order_payment;
 mod m20261122_000012_sla_policies;
 mod m20261122_000013_order_waits_quotes;
+mod m20261122_000040_survey_cards;
+mod m20261122_000041_mail_outbox;
+mod m20261122_000042_follow_ups;
+mod m20261122_000043_discipline_incidents;
 
 pub struct Migrator;
 
@@ -35,6 +39,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_order_payment::Migration),
             Box::new(m20261122_000012_sla_policies::Migration),
             Box::new(m20261122_000013_order_waits_quotes::Migration),
+            Box::new(m20261122_000040_survey_cards::Migration),
+            Box::new(m20261122_000041_mail_outbox::Migration),
+            Box::new(m20261122_000042_follow_ups::Migration),
+            Box::new(m20261122_000043_discipline_incidents::Migration),
         ]
     }
 }

@@ -19,6 +19,8 @@ mod service_orders;
 mod settings;
 mod sla_policies;
 mod staff;
+mod staff_conduct;
+mod surveys;
 mod tokens;
 mod units;
 
@@ -58,6 +60,8 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(attachments::router())
         .merge(exchange::router())
+        .merge(surveys::router())
+        .merge(staff_conduct::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -84,6 +88,8 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),
+        (path = "/api/v1", api = surveys::Api),
+        (path = "/api/v1", api = staff_conduct::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

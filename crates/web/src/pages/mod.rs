@@ -18,6 +18,8 @@ mod service_orders;
 mod sign_in;
 mod sla_policies;
 mod staff;
+mod staff_conduct;
+mod surveys;
 mod units;
 
 use aftersales_app::{Actor, AppError};
@@ -55,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .merge(notifications::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
+        .merge(surveys::router())
+        .merge(staff_conduct::router())
 }
 
 /// What every page's layout needs.

@@ -27,5 +27,7 @@ mod service_orders;
 mod settings;
 mod sign_in;
 mod sla;
+mod staff_conduct;
+mod surveys;
 mod tokens;
 mod units;

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use aftersales_domain::role::{Permission, Role};
+use aftersales_store::sea_orm::EntityTrait as _;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -470,6 +471,45 @@ pub fn routes() -> Vec<Route> {
         ),
         route(GET, "/exports/{sheet}", &["=customers"], &[ImportExport], Body::None),
         route(GET, "/exports/{sheet}", &["=units"], &[ImportExport], Body::None),
+        // opinion surveys: cards read by staff and the portal user (own cards), answered by
+        // the customer department or the portal user, aggregated for managers
+        route(GET, "/survey-cards", &[], &[SurveyRead], Body::None),
+        route(GET, "/survey-cards/{id}", &["survey_card"], &[SurveyRead], Body::None),
+        route(
+            POST,
+            "/survey-cards/{id}/answer",
+            &["survey_card"],
+            &[SurveyAnswer],
+            Body::Json(|_| json!({"attitude": 4, "technique": 4, "arrival": 3, "promise": 4, "answered_via": "phone"})),
+        ),
+        route(POST, "/survey-cards/{id}/link", &["survey_card"], &[SurveyAnswer], Body::None),
+        route(GET, "/survey-report", &[], &[SurveyReport], Body::None),
+        route(GET, "/survey-report/export", &[], &[SurveyReport], Body::None),
+        route(GET, "/follow-ups", &[], &[FollowUp], Body::None),
+        // discipline incidents: opened by supervisors and the customer department, decided by
+        // the branch manager or the general manager
+        route(GET, "/discipline-incidents", &[], &[IncidentRead], Body::None),
+        route(
+            POST,
+            "/discipline-incidents",
+            &[],
+            &[IncidentWrite],
+            Body::Json(|fx| json!({"staff_id": fx.id("staff"), "kind": "absenteeism"})),
+        ),
+        route(
+            POST,
+            "/discipline-incidents/{id}/decision",
+            &["incident"],
+            &[IncidentDecide],
+            Body::Json(|_| json!({"approve": true, "sanction": "warning", "version": 1})),
+        ),
+        route(
+            POST,
+            "/follow-ups/{id}/call",
+            &["follow_up"],
+            &[FollowUp],
+            Body::Json(|_| json!({"outcome": "no_answer", "version": 1})),
+        ),
     ]
 }
 
@@ -599,6 +639,52 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     order.assert_status(StatusCode::CREATED);
     ids.insert("order", order.id());
+    let bj = aftersales_store::entity::org_unit::Entity::find_by_id(s.bj)
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .expect("BJ");
+    let cards = aftersales_app::surveys::create_cards_for_day(
+        &app.app.db,
+        &bj,
+        "2026-11-22".parse().unwrap(),
+        app.app.now_ms(),
+    )
+    .await
+    .expect("survey cards");
+    ids.insert("survey_card", cards[0]);
+    let order_row = aftersales_store::entity::service_order::Entity::find_by_id(order.id())
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .expect("order");
+    aftersales_app::surveys::request_follow_up(
+        &app.app.db,
+        &aftersales_app::surveys::FollowUpRequest::after_service(&order_row),
+        app.app.now_ms(),
+    )
+    .await
+    .expect("follow-up");
+    let follow_up = aftersales_store::entity::follow_up::Entity::find()
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .expect("follow-up row");
+    ids.insert("follow_up", follow_up.id);
+    let incident = aftersales_app::staff_conduct::open_incident(
+        &app.app.db,
+        &aftersales_app::staff_conduct::NewIncident {
+            staff_id: ids["staff"],
+            kind: "tool_loss".into(),
+            ..Default::default()
+        },
+        "manual",
+        None,
+        app.app.now_ms(),
+    )
+    .await
+    .expect("incident");
+    ids.insert("incident", incident);
     let price_item = app
         .post_json(
             "/price-items",
