@@ -24,6 +24,7 @@ pub mod numbering;
 pub mod org;
 pub mod page;
 pub mod products;
+pub mod returns;
 pub mod search;
 pub mod service_orders;
 pub mod settings;

@@ -21,6 +21,8 @@ pub enum SettingKind {
     NumberPattern,
     /// A ratio between 0 and 1, e.g. the share of a clock used before it warns.
     Ratio,
+    /// Names separated by commas (、 and ， are accepted), e.g. product categories.
+    List,
 }
 
 pub struct SettingDef {
@@ -162,6 +164,30 @@ pub const REGISTRY: &[SettingDef] = &[
         description_zh: "客户拜访最长间隔（月）",
         description_en: "Longest interval between customer visits (months)",
     },
+    SettingDef {
+        key: "rma.no_reason_days",
+        default: "7",
+        kind: SettingKind::Count,
+        source: "000 第21条 (no limit in seed; 7: design decision, T26)",
+        description_zh: "无理由退换期限（自购买日起天数）",
+        description_en: "Returns without a reason within (days after purchase)",
+    },
+    SettingDef {
+        key: "rma.non_returnable_categories",
+        default: "食品,药品,化妆品,贴身用品,黄金珠宝,感光器材,烟,酒,口吹乐器,电池",
+        kind: SettingKind::List,
+        source: "000 第21条",
+        description_zh: "不在无理由退换之列的商品类别",
+        description_en: "Product categories that cannot be returned without a reason",
+    },
+    SettingDef {
+        key: "return.number_pattern",
+        default: "TH{YYYYMMDD}{seq:3}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "退换货单编号规则（按日期）",
+        description_en: "Return request number pattern (per day)",
+    },
 ];
 
 pub fn definition(key: &str) -> Option<&'static SettingDef> {
@@ -180,7 +206,25 @@ fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
             Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(value.to_string()),
             _ => Err("invalid_ratio"),
         },
+        SettingKind::List => {
+            let items = split_list(value);
+            if items.is_empty() {
+                Err("required")
+            } else {
+                Ok(items.join(","))
+            }
+        }
     }
+}
+
+/// The items of a list setting, trimmed, without empty ones.
+pub fn split_list(value: &str) -> Vec<String> {
+    value
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The effective value of a registered setting.
@@ -308,6 +352,20 @@ mod tests {
                 def.key
             );
         }
+    }
+
+    #[test]
+    fn the_non_returnable_default_is_the_seed_list() {
+        let def = definition("rma.non_returnable_categories").unwrap();
+        assert_eq!(
+            split_list(def.default),
+            aftersales_domain::returns::DEFAULT_NON_RETURNABLE
+        );
+        assert_eq!(
+            check_value(def, "食品、 电池，"),
+            Ok("食品,电池".to_string())
+        );
+        assert_eq!(check_value(def, " , "), Err("required"));
     }
 
     #[test]

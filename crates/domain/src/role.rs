@@ -58,6 +58,12 @@ code_enum! {
         DailyReportRead = "daily_report.read",
         /// Approve (sign), return and forward a branch's daily report (the branch manager's part).
         ReportApprove = "report.approve",
+        /// Read return and exchange requests (RMA).
+        ReturnRead = "return.read",
+        /// File and review returns, exchange, close with the responsibility (RMA-2..8).
+        ReturnWrite = "return.write",
+        /// Act on a return's department tasks: receive the goods, refund, analyse (RMA-7).
+        ReturnTask = "return.task",
     }
 }
 
@@ -73,30 +79,35 @@ impl Role {
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
+                ReturnRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove,
+                ReturnRead, ReturnWrite, ReturnTask,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead,
+                ReturnRead, ReturnWrite, ReturnTask,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
+                ReturnRead, ReturnWrite, ReturnTask,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
+                ReturnRead, ReturnWrite,
             ],
             Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
-            Role::WarehouseKeeper => &[ProductRead, OrgRead],
-            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
-            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
+            Role::WarehouseKeeper => &[ProductRead, OrgRead, ReturnRead, ReturnTask],
+            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, ReturnRead, ReturnTask],
+            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, ReturnRead, ReturnTask],
+            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, ReturnRead],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead],
         }
     }

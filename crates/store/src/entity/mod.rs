@@ -27,6 +27,8 @@ pub mod product;
 pub mod product_component;
 pub mod qualification;
 pub mod repair_card_entry;
+pub mod return_request;
+pub mod return_task;
 pub mod service_order;
 pub mod service_order_event;
 pub mod session;

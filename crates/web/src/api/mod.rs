@@ -15,6 +15,7 @@ mod notifications;
 mod org;
 mod products;
 mod reports;
+mod returns;
 mod service_orders;
 mod settings;
 mod staff;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(attachments::router())
         .merge(exchange::router())
+        .merge(returns::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -81,6 +83,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),
+        (path = "/api/v1", api = returns::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

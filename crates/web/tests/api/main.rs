@@ -22,6 +22,7 @@ mod openapi;
 mod org_staff;
 mod permissions;
 mod products;
+mod returns;
 mod scoping;
 mod service_orders;
 mod settings;

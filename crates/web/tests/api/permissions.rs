@@ -446,6 +446,39 @@ pub fn routes() -> Vec<Route> {
         ),
         route(GET, "/exports/{sheet}", &["=customers"], &[ImportExport], Body::None),
         route(GET, "/exports/{sheet}", &["=units"], &[ImportExport], Body::None),
+        // returns: the fixture is under review, so later steps answer 409 to allowed roles
+        route(GET, "/returns", &[], &[ReturnRead], Body::None),
+        route(
+            POST,
+            "/returns",
+            &[],
+            &[ReturnWrite],
+            Body::Json(|fx| json!({"unit_id": fx.id("unit"), "reason": "no_reason", "wish": "refund"})),
+        ),
+        route(GET, "/returns/{id}", &["return"], &[ReturnRead], Body::None),
+        route(
+            POST,
+            "/returns/{id}/review",
+            &["return"],
+            &[ReturnWrite],
+            Body::Json(|_| json!({"version": 1, "condition": "soiled"})),
+        ),
+        route(
+            POST,
+            "/returns/{id}/report",
+            &["return"],
+            &[ReturnWrite],
+            Body::Json(|_| json!({"version": 2, "report": {"file_name": "report.txt", "content_base64": "aGVsbG8="}})),
+        ),
+        route(
+            POST,
+            "/returns/{id}/step",
+            &["return"],
+            &[ReturnTask],
+            Body::Json(|_| json!({"version": 1, "event": "receive_goods"})),
+        ),
+        route(POST, "/returns/{id}/tasks/{task_id}/done", &["return", "=1"], &[ReturnTask], Body::None),
+        route(POST, "/returns/{id}/repair-order", &["return"], &[ReturnWrite, OrderRegister], Body::None),
     ]
 }
 
@@ -584,6 +617,15 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     price_item.assert_status(StatusCode::CREATED);
     ids.insert("price_item", price_item.id());
+    let rma = app
+        .post_json(
+            "/returns",
+            Role::Admin,
+            json!({"unit_id": ids["unit"], "reason": "no_reason", "wish": "refund"}),
+        )
+        .await;
+    rma.assert_status(StatusCode::CREATED);
+    ids.insert("return", rma.id());
     let label = app
         .get(&format!("/units/{}/label", ids["unit"]), Role::Admin)
         .await;
