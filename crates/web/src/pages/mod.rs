@@ -14,6 +14,7 @@ mod notifications;
 mod org;
 mod products;
 mod reports;
+mod returns;
 mod service_orders;
 mod sign_in;
 mod staff;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(notifications::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
+        .merge(returns::router())
 }
 
 /// What every page's layout needs.
