@@ -74,6 +74,9 @@ async fn ensure_record_visible(
             .await
             .map(drop),
         "return_request" => crate::returns::get(app, actor, entity_id).await.map(drop),
+        "delivery" => crate::deliveries::get(app, actor, entity_id)
+            .await
+            .map(drop),
         _ => Err(AppError::NotFound),
     }
 }

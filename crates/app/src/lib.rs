@@ -14,6 +14,7 @@ pub mod clock;
 pub mod contracts;
 pub mod customers;
 pub mod daily_reports;
+pub mod deliveries;
 pub mod demo;
 pub mod error;
 pub mod fault_reports;

@@ -165,6 +165,22 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Longest interval between customer visits (months)",
     },
     SettingDef {
+        key: "delivery.min_order_amount",
+        default: "0",
+        kind: SettingKind::Count,
+        source: "000 第4–6条 (seed blank \"达到元\"; 0 = only bulky goods: design decision)",
+        description_zh: "单次购买达到该金额即送货（分，0表示只按大件送货）",
+        description_en: "Deliver purchases of at least this amount (fen; 0: bulky goods only)",
+    },
+    SettingDef {
+        key: "delivery.number_pattern",
+        default: "PS{branch}{YYYYMMDD}{seq:3}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "送货单编号规则（按网点和日期）",
+        description_en: "Delivery number pattern (per branch and day)",
+    },
+    SettingDef {
         key: "rma.no_reason_days",
         default: "7",
         kind: SettingKind::Count,

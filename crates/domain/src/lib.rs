@@ -6,6 +6,7 @@ pub mod codes;
 pub mod contract;
 pub mod customer;
 pub mod daily_report;
+pub mod delivery;
 pub mod money;
 pub mod numbering;
 pub mod org;

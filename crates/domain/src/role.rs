@@ -64,6 +64,12 @@ code_enum! {
         ReturnWrite = "return.write",
         /// Act on a return's department tasks: receive the goods, refund, analyse (RMA-7).
         ReturnTask = "return.task",
+        /// Read home deliveries.
+        DeliveryRead = "delivery.read",
+        /// Plan, assign and cancel deliveries (DELIVERY-1).
+        DeliveryWrite = "delivery.write",
+        /// The driver's part: pre-call, reschedule, depart, arrive, unboxing, sign-off.
+        DeliveryWork = "delivery.work",
     }
 }
 
@@ -79,32 +85,35 @@ impl Role {
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
-                ReturnRead,
+                ReturnRead, DeliveryRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove,
-                ReturnRead, ReturnWrite, ReturnTask,
+                ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead,
-                ReturnRead, ReturnWrite, ReturnTask,
+                ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
-                ReturnRead, ReturnWrite, ReturnTask,
+                ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
-                ReturnRead, ReturnWrite,
+                ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
             ],
-            Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
-            Role::WarehouseKeeper => &[ProductRead, OrgRead, ReturnRead, ReturnTask],
+            Role::Technician => &[
+                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork,
+                DeliveryRead, DeliveryWork,
+            ],
+            Role::WarehouseKeeper => &[ProductRead, OrgRead, ReturnRead, ReturnTask, DeliveryRead],
             Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, ReturnRead, ReturnTask],
             Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, ReturnRead, ReturnTask],
             Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, ReturnRead],

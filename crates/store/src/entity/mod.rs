@@ -13,6 +13,8 @@ pub mod customer;
 pub mod customer_address;
 pub mod customer_contact;
 pub mod customer_note;
+pub mod delivery;
+pub mod delivery_event;
 pub mod district;
 pub mod fault_report;
 pub mod fault_report_photo;

@@ -8,6 +8,7 @@ mod calendars;
 mod contracts;
 mod customers;
 mod daily_reports;
+mod deliveries;
 mod exchange;
 pub(crate) mod fault_reports;
 mod me;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(attachments::router())
         .merge(exchange::router())
         .merge(returns::router())
+        .merge(deliveries::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -84,6 +86,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),
         (path = "/api/v1", api = returns::Api),
+        (path = "/api/v1", api = deliveries::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

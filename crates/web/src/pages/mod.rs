@@ -9,6 +9,7 @@ mod calendars;
 mod contracts;
 mod customers;
 mod daily_reports;
+mod deliveries;
 mod fault_reports;
 mod notifications;
 mod org;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(fault_reports::router())
         .merge(daily_reports::router())
         .merge(returns::router())
+        .merge(deliveries::router())
 }
 
 /// What every page's layout needs.

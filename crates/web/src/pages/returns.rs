@@ -144,7 +144,7 @@ async fn new_return(user: PageUser, Query(query): Query<NewQuery>) -> Result<Res
 }
 
 /// The unit with exactly this serial number among those the actor sees.
-async fn unit_by_serial(
+pub(super) async fn unit_by_serial(
     state: &AppState,
     user: &PageUser,
     serial_no: &str,

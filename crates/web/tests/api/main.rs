@@ -14,6 +14,7 @@ mod calendars;
 mod contracts;
 mod customers;
 mod daily_reports;
+mod deliveries;
 mod fault_reports;
 mod idempotency;
 mod import_export;

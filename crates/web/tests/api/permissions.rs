@@ -479,6 +479,24 @@ pub fn routes() -> Vec<Route> {
         ),
         route(POST, "/returns/{id}/tasks/{task_id}/done", &["return", "=1"], &[ReturnTask], Body::None),
         route(POST, "/returns/{id}/repair-order", &["return"], &[ReturnWrite, OrderRegister], Body::None),
+        // deliveries: the fixture is planned without a driver, so the driver's steps answer
+        // 403 to drivers who are not the office and 409/200 to the office
+        route(GET, "/deliveries", &[], &[DeliveryRead], Body::None),
+        route(
+            POST,
+            "/deliveries",
+            &[],
+            &[DeliveryWrite],
+            Body::Json(|fx| json!({"unit_id": fx.id("unit"), "place": "客厅", "window_start": "2026-11-23T01:00:00Z", "window_end": "2026-11-23T03:00:00Z"})),
+        ),
+        route(GET, "/deliveries/{id}", &["delivery"], &[DeliveryRead], Body::None),
+        route(
+            POST,
+            "/deliveries/{id}/{event}",
+            &["delivery", "=cancel"],
+            &[DeliveryWrite],
+            Body::Json(|_| json!({"version": 1, "note": "客户取消"})),
+        ),
     ]
 }
 
@@ -626,6 +644,15 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     rma.assert_status(StatusCode::CREATED);
     ids.insert("return", rma.id());
+    let delivery = app
+        .post_json(
+            "/deliveries",
+            Role::Admin,
+            json!({"unit_id": ids["unit"], "place": "客厅", "window_start": "2026-11-23T01:00:00Z", "window_end": "2026-11-23T03:00:00Z"}),
+        )
+        .await;
+    delivery.assert_status(StatusCode::CREATED);
+    ids.insert("delivery", delivery.id());
     let label = app
         .get(&format!("/units/{}/label", ids["unit"]), Role::Admin)
         .await;
