@@ -703,7 +703,73 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         .find(|(branch, _, _)| *branch == beijing)
         .map(|(_, district, _)| *district)
         .ok_or(AppError::NotFound)?;
-    load_returns(app, a, beijing, bj_district, &products).await
+    load_returns(app, a, beijing, bj_district, &products).await?;
+    load_deliveries(app, a, beijing).await
+}
+
+/// Deliveries of the Beijing walk-in customer's units (DELIVERY): one planned for tomorrow
+/// with driver 郑磊 (`bj_jishu1`), one confirmed, one signed off. Unit `TH-DEMO-06` gets the
+/// planned one, which the browser tests drive.
+async fn load_deliveries(app: &App, admin: &Actor, branch: i64) -> Result<(), AppError> {
+    use crate::deliveries::{self, DeliveryInput, DeliveryStepInput};
+    use aftersales_domain::delivery::DeliveryEvent as E;
+    let driver = user::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .find(|u| u.username == "bj_jishu1" && u.org_unit_id == Some(branch))
+        .map(|u| u.id)
+        .ok_or(AppError::NotFound)?;
+    let tomorrow = app.clock.now().as_millisecond() + 24 * 60 * 60 * 1000;
+    let instant = |ms: i64| crate::format_ms(ms);
+    let signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    let cases: [(&str, &[E]); 3] = [
+        ("TH-DEMO-06", &[]),
+        ("TH-DEMO-01", &[E::PreCall]),
+        (
+            "TH-DEMO-04",
+            &[E::PreCall, E::Depart, E::Arrive, E::SignOff],
+        ),
+    ];
+    for (n, (serial, steps)) in cases.into_iter().enumerate() {
+        let unit = aftersales_store::entity::unit::Entity::find()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .find(|u| u.serial_no == serial)
+            .ok_or(AppError::NotFound)?;
+        let start = tomorrow + n as i64 * 2 * 60 * 60 * 1000;
+        let mut delivery = deliveries::create(
+            app,
+            admin,
+            &DeliveryInput {
+                unit_id: unit.id,
+                place: "王府井大街88号 客厅".into(),
+                window_start: instant(start),
+                window_end: instant(start + 2 * 60 * 60 * 1000),
+                driver_id: Some(driver),
+            },
+            None,
+        )
+        .await?;
+        for event in steps {
+            let input = DeliveryStepInput {
+                version: delivery.version,
+                address_confirmed: true,
+                name_confirmed: true,
+                time_confirmed: true,
+                model_confirmed: true,
+                greeting: true,
+                shoe_covers: true,
+                placed_as_asked: true,
+                no_dragging: true,
+                signature_png: Some(signature.into()),
+                ..Default::default()
+            };
+            delivery = deliveries::step(app, admin, delivery.id, *event, &input).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A walk-in customer of the Beijing branch with recent purchases and return requests in
