@@ -268,7 +268,7 @@ async fn check_driver(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 async fn insert_delivery(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -319,7 +319,7 @@ async fn insert_delivery(
     Ok(row)
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 async fn timeline(
     db: &impl ConnectionTrait,
     actor: &Actor,

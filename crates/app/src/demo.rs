@@ -817,7 +817,16 @@ async fn load_returns(
     .await?;
     let today = app.today();
     // (serial, product index, days since purchase, reason, wish, condition found, steps)
-    let cases: [(&str, usize, i64, &str, &str, Option<&str>, &[&str]); 6] = [
+    type Case<'a> = (
+        &'a str,
+        usize,
+        i64,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a [&'a str],
+    );
+    let cases: [Case; 6] = [
         (
             "TH-DEMO-01",
             2,
