@@ -17,7 +17,13 @@ use crate::{audit, Actor, App, AppError};
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// Records that take attachments, each checked for visibility through its own use case.
-const ENTITIES: &[&str] = &["customer", "unit", "contract", "service_order"];
+const ENTITIES: &[&str] = &[
+    "customer",
+    "unit",
+    "contract",
+    "service_order",
+    "return_request",
+];
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
@@ -65,6 +71,10 @@ async fn ensure_record_visible(
             .await
             .map(|_| ()),
         "service_order" => crate::service_orders::get(app, actor, entity_id)
+            .await
+            .map(drop),
+        "return_request" => crate::returns::get(app, actor, entity_id).await.map(drop),
+        "delivery" => crate::deliveries::get(app, actor, entity_id)
             .await
             .map(drop),
         _ => Err(AppError::NotFound),

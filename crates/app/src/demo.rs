@@ -699,7 +699,236 @@ pub async fn load(app: &App) -> Result<(), AppError> {
     }
     load_service_orders(app, a, &demo_calls, &technicians).await?;
     load_surveys(app).await?;
-    load_conduct(app).await
+    load_conduct(app).await?;
+    let bj_district = districts
+        .iter()
+        .find(|(branch, _, _)| *branch == beijing)
+        .map(|(_, district, _)| *district)
+        .ok_or(AppError::NotFound)?;
+    load_returns(app, a, beijing, bj_district, &products).await?;
+    load_deliveries(app, a, beijing).await
+}
+
+/// Deliveries of the Beijing walk-in customer's units (DELIVERY): one planned for tomorrow
+/// with driver 郑磊 (`bj_jishu1`), one confirmed, one signed off. Unit `TH-DEMO-06` gets the
+/// planned one, which the browser tests drive.
+async fn load_deliveries(app: &App, admin: &Actor, branch: i64) -> Result<(), AppError> {
+    use crate::deliveries::{self, DeliveryInput, DeliveryStepInput};
+    use aftersales_domain::delivery::DeliveryEvent as E;
+    let driver = user::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .find(|u| u.username == "bj_jishu1" && u.org_unit_id == Some(branch))
+        .map(|u| u.id)
+        .ok_or(AppError::NotFound)?;
+    let tomorrow = app.clock.now().as_millisecond() + 24 * 60 * 60 * 1000;
+    let instant = |ms: i64| crate::format_ms(ms);
+    let signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    let cases: [(&str, &[E]); 3] = [
+        ("TH-DEMO-06", &[]),
+        ("TH-DEMO-01", &[E::PreCall]),
+        (
+            "TH-DEMO-04",
+            &[E::PreCall, E::Depart, E::Arrive, E::SignOff],
+        ),
+    ];
+    for (n, (serial, steps)) in cases.into_iter().enumerate() {
+        let unit = aftersales_store::entity::unit::Entity::find()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .find(|u| u.serial_no == serial)
+            .ok_or(AppError::NotFound)?;
+        let start = tomorrow + n as i64 * 2 * 60 * 60 * 1000;
+        let mut delivery = deliveries::create(
+            app,
+            admin,
+            &DeliveryInput {
+                unit_id: unit.id,
+                place: "王府井大街88号 客厅".into(),
+                window_start: instant(start),
+                window_end: instant(start + 2 * 60 * 60 * 1000),
+                driver_id: Some(driver),
+            },
+            None,
+        )
+        .await?;
+        for event in steps {
+            let input = DeliveryStepInput {
+                version: delivery.version,
+                address_confirmed: true,
+                name_confirmed: true,
+                time_confirmed: true,
+                model_confirmed: true,
+                greeting: true,
+                shoe_covers: true,
+                placed_as_asked: true,
+                no_dragging: true,
+                signature_png: Some(signature.into()),
+                ..Default::default()
+            };
+            delivery = deliveries::step(app, admin, delivery.id, *event, &input).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A walk-in customer of the Beijing branch with recent purchases and return requests in
+/// several states (RMA): approved with its department tasks, waiting for an inspection
+/// report, refused for misuse with a repair offered, just filed, and closed. Unit
+/// `TH-DEMO-06` has no request yet (the browser tests file one).
+async fn load_returns(
+    app: &App,
+    admin: &Actor,
+    branch: i64,
+    district_id: i64,
+    products: &[i64],
+) -> Result<(), AppError> {
+    use crate::returns::{self, File, FileContent, ReturnInput, ReturnStepInput, ReviewInput};
+    let customer = crate::customers::create(
+        app,
+        admin,
+        &CustomerInput {
+            kind: "person".into(),
+            name: "周退换".into(),
+            phone: "13811112222".into(),
+            email: None,
+            wechat: None,
+            abc_class: None,
+            abc_override_reason: None,
+            key_account: false,
+            org_unit_id: Some(branch),
+            referrer_id: None,
+            business_profile: None,
+            purchase_reason: None,
+            promises: None,
+            remarks: None,
+            calendar_code: None,
+            contacts: Vec::new(),
+            addresses: vec![AddressInput {
+                district_id,
+                detail: "王府井大街88号".into(),
+                is_default: true,
+            }],
+            allow_duplicate_phone: false,
+            version: None,
+        },
+        None,
+    )
+    .await?;
+    let today = app.today();
+    // (serial, product index, days since purchase, reason, wish, condition found, steps)
+    type Case<'a> = (
+        &'a str,
+        usize,
+        i64,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a [&'a str],
+    );
+    let cases: [Case; 6] = [
+        (
+            "TH-DEMO-01",
+            2,
+            3,
+            "no_reason",
+            "refund",
+            Some("resaleable"),
+            &[],
+        ),
+        (
+            "TH-DEMO-02",
+            4,
+            20,
+            "quality",
+            "exchange",
+            Some("soiled"),
+            &[],
+        ),
+        (
+            "TH-DEMO-03",
+            4,
+            40,
+            "quality",
+            "refund",
+            Some("misuse"),
+            &[],
+        ),
+        ("TH-DEMO-04", 8, 2, "non_quality", "exchange", None, &[]),
+        (
+            "TH-DEMO-05",
+            6,
+            5,
+            "quality",
+            "refund",
+            Some("soiled"),
+            &["receive_goods", "refund", "close"],
+        ),
+        ("TH-DEMO-06", 2, 2, "", "", None, &[]),
+    ];
+    for (serial, product_idx, days, reason, wish, condition, steps) in cases {
+        let unit = crate::units::create(
+            app,
+            admin,
+            &UnitInput {
+                serial_no: serial.into(),
+                product_id: products[product_idx],
+                customer_id: customer.id,
+                address_id: None,
+                purchase_date: today
+                    .saturating_sub(jiff::Span::new().days(days))
+                    .to_string(),
+                install_date: None,
+                store: Some("国美电器王府井店".into()),
+                invoice_no: Some(format!("FP{serial}")),
+                list_price_fen: 459_900,
+                paid_price_fen: 419_900,
+                seasonal: false,
+                version: None,
+            },
+            None,
+        )
+        .await?;
+        if reason.is_empty() {
+            continue;
+        }
+        let proof = File {
+            name: "购物发票.txt".into(),
+            content_type: "text/plain".into(),
+            content: FileContent::Bytes(format!("发票 FP{serial}").into_bytes()),
+        };
+        let input = ReturnInput {
+            unit_id: unit.id,
+            reason: reason.into(),
+            description: Some("顾客到店申请退换货".into()),
+            wish: wish.into(),
+            proof: None,
+        };
+        let mut rma = returns::create(app, admin, &input, Some(proof), None).await?;
+        if let Some(condition) = condition {
+            let review = ReviewInput {
+                version: rma.version,
+                condition: condition.into(),
+                current_price_fen: None,
+                shipping_paid_by: None,
+            };
+            rma = returns::review(app, admin, rma.id, &review).await?;
+        }
+        for event in steps {
+            let closing = *event == "close";
+            let step = ReturnStepInput {
+                version: rma.version,
+                event: event.to_string(),
+                root_cause: closing.then(|| "压缩机批次质量问题".into()),
+                responsible_department: closing.then(|| "制造部".into()),
+                responsible_person: closing.then(|| "质检员刘伟".into()),
+            };
+            rma = returns::step(app, admin, rma.id, &step).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Forty calls in every stage: waiting for dispatch, dispatched, on site, completed and

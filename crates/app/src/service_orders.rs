@@ -98,7 +98,7 @@ pub struct StepInput {
 }
 
 /// The bytes of a signature PNG sent as base64, checked to be a PNG.
-fn decode_signature(text: &str) -> Result<Vec<u8>, AppError> {
+pub(crate) fn decode_signature(text: &str) -> Result<Vec<u8>, AppError> {
     use base64::Engine;
     let data = text
         .trim()

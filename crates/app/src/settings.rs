@@ -26,6 +26,8 @@ pub enum SettingKind {
     /// The address the site is reached at from outside, e.g. `https://service.example.com`
     /// (links in e-mails to customers).
     Origin,
+    /// Names separated by commas (、 and ， are accepted), e.g. product categories.
+    List,
 }
 
 pub struct SettingDef {
@@ -199,6 +201,46 @@ pub const REGISTRY: &[SettingDef] = &[
         description_zh: "系统对外访问地址（客户邮件中的链接）",
         description_en: "The site's public address (links in e-mails to customers)",
     },
+    SettingDef {
+        key: "delivery.min_order_amount",
+        default: "0",
+        kind: SettingKind::Count,
+        source: "000 第4–6条 (seed blank \"达到元\"; 0 = only bulky goods: design decision)",
+        description_zh: "单次购买达到该金额即送货（分，0表示只按大件送货）",
+        description_en: "Deliver purchases of at least this amount (fen; 0: bulky goods only)",
+    },
+    SettingDef {
+        key: "delivery.number_pattern",
+        default: "PS{branch}{YYYYMMDD}{seq:3}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "送货单编号规则（按网点和日期）",
+        description_en: "Delivery number pattern (per branch and day)",
+    },
+    SettingDef {
+        key: "rma.no_reason_days",
+        default: "7",
+        kind: SettingKind::Count,
+        source: "000 第21条 (no limit in seed; 7: design decision, T26)",
+        description_zh: "无理由退换期限（自购买日起天数）",
+        description_en: "Returns without a reason within (days after purchase)",
+    },
+    SettingDef {
+        key: "rma.non_returnable_categories",
+        default: "食品,药品,化妆品,贴身用品,黄金珠宝,感光器材,烟,酒,口吹乐器,电池",
+        kind: SettingKind::List,
+        source: "000 第21条",
+        description_zh: "不在无理由退换之列的商品类别",
+        description_en: "Product categories that cannot be returned without a reason",
+    },
+    SettingDef {
+        key: "return.number_pattern",
+        default: "TH{YYYYMMDD}{seq:3}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "退换货单编号规则（按日期）",
+        description_en: "Return request number pattern (per day)",
+    },
 ];
 
 pub fn definition(key: &str) -> Option<&'static SettingDef> {
@@ -231,7 +273,25 @@ fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
                 _ => Err("invalid_origin"),
             }
         }
+        SettingKind::List => {
+            let items = split_list(value);
+            if items.is_empty() {
+                Err("required")
+            } else {
+                Ok(items.join(","))
+            }
+        }
     }
+}
+
+/// The items of a list setting, trimmed, without empty ones.
+pub fn split_list(value: &str) -> Vec<String> {
+    value
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The effective value of a registered setting.
@@ -359,6 +419,20 @@ mod tests {
                 def.key
             );
         }
+    }
+
+    #[test]
+    fn the_non_returnable_default_is_the_seed_list() {
+        let def = definition("rma.non_returnable_categories").unwrap();
+        assert_eq!(
+            split_list(def.default),
+            aftersales_domain::returns::DEFAULT_NON_RETURNABLE
+        );
+        assert_eq!(
+            check_value(def, "食品、 电池，"),
+            Ok("食品,电池".to_string())
+        );
+        assert_eq!(check_value(def, " , "), Err("required"));
     }
 
     #[test]

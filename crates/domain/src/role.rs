@@ -79,6 +79,18 @@ code_enum! {
         /// Decide an incident: the branch manager (warning, fine, non-reimbursement) or the
         /// general manager (also dismissal and legal action).
         IncidentDecide = "incident.decide",
+        /// Read return and exchange requests (RMA).
+        ReturnRead = "return.read",
+        /// File and review returns, exchange, close with the responsibility (RMA-2..8).
+        ReturnWrite = "return.write",
+        /// Act on a return's department tasks: receive the goods, refund, analyse (RMA-7).
+        ReturnTask = "return.task",
+        /// Read home deliveries.
+        DeliveryRead = "delivery.read",
+        /// Plan, assign and cancel deliveries (DELIVERY-1).
+        DeliveryWrite = "delivery.write",
+        /// The driver's part: pre-call, reschedule, depart, arrive, unboxing, sign-off.
+        DeliveryWork = "delivery.work",
     }
 }
 
@@ -95,34 +107,44 @@ impl Role {
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
+                ReturnRead, DeliveryRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
+                ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead, SlaPolicyWrite,
                 SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
+                ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
+                ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
+                ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
             ],
-            Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
-            Role::WarehouseKeeper => &[ProductRead, OrgRead],
-            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
-            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
+            Role::Technician => &[
+                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork,
+                DeliveryRead, DeliveryWork,
+            ],
+            Role::WarehouseKeeper => &[ProductRead, OrgRead, ReturnRead, ReturnTask, DeliveryRead],
+            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, ReturnRead, ReturnTask],
+            Role::Qa => &[
+                CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,
+            ],
+            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead],
         }
     }
 

@@ -19,6 +19,8 @@ mod m20261122_000040_survey_cards;
 mod m20261122_000041_mail_outbox;
 mod m20261122_000042_follow_ups;
 mod m20261122_000043_discipline_incidents;
+mod m20261122_000050_returns;
+mod m20261122_000051_deliveries;
 
 pub struct Migrator;
 
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000041_mail_outbox::Migration),
             Box::new(m20261122_000042_follow_ups::Migration),
             Box::new(m20261122_000043_discipline_incidents::Migration),
+            Box::new(m20261122_000050_returns::Migration),
+            Box::new(m20261122_000051_deliveries::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod calendars;
 mod contracts;
 mod customers;
 mod daily_reports;
+mod deliveries;
 mod exchange;
 pub(crate) mod fault_reports;
 mod me;
@@ -15,6 +16,7 @@ mod notifications;
 mod org;
 mod products;
 mod reports;
+mod returns;
 mod service_orders;
 mod settings;
 mod sla_policies;
@@ -62,6 +64,8 @@ pub fn router() -> Router<AppState> {
         .merge(exchange::router())
         .merge(surveys::router())
         .merge(staff_conduct::router())
+        .merge(returns::router())
+        .merge(deliveries::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -90,6 +94,8 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = exchange::Api),
         (path = "/api/v1", api = surveys::Api),
         (path = "/api/v1", api = staff_conduct::Api),
+        (path = "/api/v1", api = returns::Api),
+        (path = "/api/v1", api = deliveries::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -9,11 +9,13 @@ mod calendars;
 mod contracts;
 mod customers;
 mod daily_reports;
+mod deliveries;
 mod fault_reports;
 mod notifications;
 mod org;
 mod products;
 mod reports;
+mod returns;
 mod service_orders;
 mod sign_in;
 mod sla_policies;
@@ -59,6 +61,8 @@ pub fn router() -> Router<AppState> {
         .merge(daily_reports::router())
         .merge(surveys::router())
         .merge(staff_conduct::router())
+        .merge(returns::router())
+        .merge(deliveries::router())
 }
 
 /// What every page's layout needs.

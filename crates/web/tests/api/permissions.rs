@@ -510,6 +510,57 @@ pub fn routes() -> Vec<Route> {
             &[FollowUp],
             Body::Json(|_| json!({"outcome": "no_answer", "version": 1})),
         ),
+        // returns: the fixture is under review, so later steps answer 409 to allowed roles
+        route(GET, "/returns", &[], &[ReturnRead], Body::None),
+        route(
+            POST,
+            "/returns",
+            &[],
+            &[ReturnWrite],
+            Body::Json(|fx| json!({"unit_id": fx.id("unit"), "reason": "no_reason", "wish": "refund"})),
+        ),
+        route(GET, "/returns/{id}", &["return"], &[ReturnRead], Body::None),
+        route(
+            POST,
+            "/returns/{id}/review",
+            &["return"],
+            &[ReturnWrite],
+            Body::Json(|_| json!({"version": 1, "condition": "soiled"})),
+        ),
+        route(
+            POST,
+            "/returns/{id}/report",
+            &["return"],
+            &[ReturnWrite],
+            Body::Json(|_| json!({"version": 2, "report": {"file_name": "report.txt", "content_base64": "aGVsbG8="}})),
+        ),
+        route(
+            POST,
+            "/returns/{id}/step",
+            &["return"],
+            &[ReturnTask],
+            Body::Json(|_| json!({"version": 1, "event": "receive_goods"})),
+        ),
+        route(POST, "/returns/{id}/tasks/{task_id}/done", &["return", "=1"], &[ReturnTask], Body::None),
+        route(POST, "/returns/{id}/repair-order", &["return"], &[ReturnWrite, OrderRegister], Body::None),
+        // deliveries: the fixture is planned without a driver, so the driver's steps answer
+        // 403 to drivers who are not the office and 409/200 to the office
+        route(GET, "/deliveries", &[], &[DeliveryRead], Body::None),
+        route(
+            POST,
+            "/deliveries",
+            &[],
+            &[DeliveryWrite],
+            Body::Json(|fx| json!({"unit_id": fx.id("unit"), "place": "客厅", "window_start": "2026-11-23T01:00:00Z", "window_end": "2026-11-23T03:00:00Z"})),
+        ),
+        route(GET, "/deliveries/{id}", &["delivery"], &[DeliveryRead], Body::None),
+        route(
+            POST,
+            "/deliveries/{id}/{event}",
+            &["delivery", "=cancel"],
+            &[DeliveryWrite],
+            Body::Json(|_| json!({"version": 1, "note": "客户取消"})),
+        ),
     ]
 }
 
@@ -703,6 +754,24 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     policy.assert_status(StatusCode::CREATED);
     ids.insert("sla_policy", policy.id());
+    let rma = app
+        .post_json(
+            "/returns",
+            Role::Admin,
+            json!({"unit_id": ids["unit"], "reason": "no_reason", "wish": "refund"}),
+        )
+        .await;
+    rma.assert_status(StatusCode::CREATED);
+    ids.insert("return", rma.id());
+    let delivery = app
+        .post_json(
+            "/deliveries",
+            Role::Admin,
+            json!({"unit_id": ids["unit"], "place": "客厅", "window_start": "2026-11-23T01:00:00Z", "window_end": "2026-11-23T03:00:00Z"}),
+        )
+        .await;
+    delivery.assert_status(StatusCode::CREATED);
+    ids.insert("delivery", delivery.id());
     let label = app
         .get(&format!("/units/{}/label", ids["unit"]), Role::Admin)
         .await;
