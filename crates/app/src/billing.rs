@@ -583,13 +583,14 @@ pub(crate) async fn on_complete(
         if payable_fen > limit {
             return Err(AppError::invalid("payment", "over_cash_limit"));
         }
+        crate::accounting::record_cash(db, order, payable_fen, now).await?;
     } else {
         let accountants =
             notifications::users_with_role(db, Role::Accountant, Some(order.org_unit_id)).await?;
         let amount = aftersales_domain::money::format_yuan(payable_fen);
         let message = notifications::Message {
             kind: "invoice_due",
-            link: Some(format!("/service-orders/{}", order.id)),
+            link: Some(format!("/invoices/new?order_id={}", order.id)),
             zh: (
                 format!("今日开票：服务凭证 {}", order.number),
                 format!("有费服务已完工，应收 ¥{amount}，请依据服务凭证于今日开具发票并安排收款。"),

@@ -11,6 +11,7 @@ pub mod numbering;
 pub mod org;
 pub mod role;
 pub mod service_order;
+pub mod settlement;
 pub mod sla;
 pub mod validation;
 pub mod warranty;

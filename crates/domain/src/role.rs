@@ -58,6 +58,9 @@ code_enum! {
         DailyReportRead = "daily_report.read",
         /// Approve (sign), return and forward a branch's daily report (the branch manager's part).
         ReportApprove = "report.approve",
+        /// Settle paid service: confirm technicians' cash handovers, raise invoices, record
+        /// collections and mailings, export revenue (the accountant's part, BILLING-4/5/6).
+        BillingSettle = "billing.settle",
     }
 }
 
@@ -94,7 +97,7 @@ impl Role {
             ],
             Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
             Role::WarehouseKeeper => &[ProductRead, OrgRead],
-            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
+            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, BillingSettle],
             Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
             Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead],

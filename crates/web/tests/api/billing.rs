@@ -304,7 +304,7 @@ async fn charges_are_refused_before_the_technician_is_on_site() {
 /// A 1×1 PNG, as the signature pad sends it.
 const SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
-async fn complete(
+pub async fn complete(
     app: &TestApp,
     order: &Value,
     payment: Option<&str>,
@@ -321,7 +321,7 @@ async fn complete(
     .await
 }
 
-async fn show_schedule(app: &TestApp, order: &Value) -> Value {
+pub async fn show_schedule(app: &TestApp, order: &Value) -> Value {
     let shown = app
         .post_json(
             &format!("/service-orders/{}/price-schedule-shown", order["id"]),
@@ -334,7 +334,7 @@ async fn show_schedule(app: &TestApp, order: &Value) -> Value {
     shown.body
 }
 
-async fn charge(app: &TestApp, order: &Value, fen: i64) {
+pub async fn charge(app: &TestApp, order: &Value, fen: i64) {
     app.post_json(
         &format!("/service-orders/{}/charges", order["id"]),
         Role::Technician,
