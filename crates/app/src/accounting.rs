@@ -885,6 +885,8 @@ pub async fn record_mailing(
 pub struct OrderSettlement {
     pub cash: Option<CashView>,
     pub invoice: Option<InvoiceView>,
+    /// The work is done, something is payable and no invoice was raised yet.
+    pub invoiceable: bool,
 }
 
 /// The settlement of one order, for anyone who reads the order.
@@ -894,7 +896,7 @@ pub async fn order_settlement(
     order_id: i64,
 ) -> Result<OrderSettlement, AppError> {
     actor.require(Permission::OrderRead)?;
-    crate::service_orders::find_visible(&app.db, actor, order_id).await?;
+    let order = crate::service_orders::find_visible(&app.db, actor, order_id).await?;
     let cash_rows = cash_collection::Entity::find()
         .filter(cash_collection::Column::OrderId.eq(order_id))
         .all(&app.db)
@@ -908,5 +910,15 @@ pub async fn order_settlement(
         Some(row) => invoice_views(&app.db, vec![row]).await?.pop(),
         None => None,
     };
-    Ok(OrderSettlement { cash, invoice })
+    let invoiceable = invoice.is_none()
+        && done_at(&order).is_some()
+        && crate::billing::charges_of(&app.db, order_id)
+            .await?
+            .payable_fen
+            > 0;
+    Ok(OrderSettlement {
+        cash,
+        invoice,
+        invoiceable,
+    })
 }
