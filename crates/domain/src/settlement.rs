@@ -97,6 +97,23 @@ pub fn initial_collection(payment_method: Option<&str>) -> &'static str {
     }
 }
 
+/// BILLING-3, "B work is charged per the contract", with CATEGORY-1 (B requires an active
+/// contract covering the unit): a contract (B) line is free to the customer only when a
+/// contract covers the order's unit; work the contract does not cover is recorded as a paid
+/// (A) line and charged. Internal work (D) is never a charge line. Design decision: the
+/// contract's scope is free text, so coverage is per unit and period, not per work item.
+pub fn check_charge_category(
+    category: crate::service_order::ServiceCategory,
+    contract_covers: bool,
+) -> Result<(), &'static str> {
+    use crate::service_order::ServiceCategory as C;
+    match category {
+        C::D => Err("invalid_choice"),
+        C::B if !contract_covers => Err("not_covered_by_contract"),
+        C::A | C::B | C::C => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -177,6 +194,26 @@ mod tests {
         ];
         for (completed, today, expected) in cases {
             assert_eq!(invoice_due(completed, today), expected);
+        }
+    }
+
+    #[test]
+    fn contract_lines_need_a_contract_covering_the_unit() {
+        use crate::service_order::ServiceCategory as C;
+        let cases = [
+            (C::A, false, Ok(())),
+            (C::A, true, Ok(())),
+            (C::B, true, Ok(())),
+            (C::B, false, Err("not_covered_by_contract")),
+            (C::C, false, Ok(())),
+            (C::D, true, Err("invalid_choice")),
+        ];
+        for (category, covers, expected) in cases {
+            assert_eq!(
+                check_charge_category(category, covers),
+                expected,
+                "{category:?} {covers}"
+            );
         }
     }
 

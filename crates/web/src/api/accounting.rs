@@ -11,8 +11,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
-use super::{created, ApiError, ApiJson, ApiQuery, ApiUser};
+use super::{created, file_response, ApiError, ApiJson, ApiQuery, ApiUser, PeriodQuery};
 use crate::error::ErrorBody;
+use crate::i18n::Lang;
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -27,7 +28,8 @@ use crate::AppState;
         get_invoice,
         record_collection,
         record_mailing,
-        order_settlement
+        order_settlement,
+        export_revenue
     ),
     components(schemas(
         CashView,
@@ -53,6 +55,28 @@ pub fn router() -> Router<AppState> {
         .route("/invoices/{id}/collection", post(record_collection))
         .route("/invoices/{id}/mailing", post(record_mailing))
         .route("/service-orders/{id}/settlement", get(order_settlement))
+        .route("/accounting/export", get(export_revenue))
+}
+
+/// Service revenue for accounting (BILLING-6): invoices issued, cash handed over and the
+/// charges of orders completed in the period (default: the last 30 days), per branch, as
+/// .xlsx with headers in the caller's language.
+#[utoipa::path(get, path = "/accounting/export", tag = "accounting", params(PeriodQuery),
+    responses((status = 200, description = "The .xlsx file"), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn export_revenue(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let (from, to) = query.dates(state.app.today())?;
+    let (bytes, file_name) =
+        accounting::export(&state.app, &actor, from, to, lang == Lang::En).await?;
+    Ok(file_response(
+        aftersales_tabular::Format::Xlsx.content_type(),
+        &file_name,
+        bytes,
+    ))
 }
 
 #[utoipa::path(get, path = "/cash-collections", tag = "accounting", params(CashFilter),

@@ -45,6 +45,9 @@ struct AccountingPage {
     open: Vec<InvoiceView>,
     to_mail: Vec<InvoiceView>,
     errors: FieldErrors,
+    /// The export's default period: this month so far.
+    month_start: String,
+    today: String,
 }
 
 async fn accounting_view(
@@ -79,6 +82,8 @@ async fn accounting_view(
             open: accounting::invoices(app, actor, &open).await?,
             to_mail: accounting::invoices(app, actor, &to_mail).await?,
             errors,
+            month_start: app.today().first_of_month().to_string(),
+            today: app.today().to_string(),
         },
     )
 }

@@ -365,3 +365,117 @@ async fn an_unfinished_order_cannot_be_invoiced() {
         .await
         .assert_invalid("order_id");
 }
+
+#[tokio::test]
+async fn revenue_is_exported_for_accounting_per_period_and_branch() {
+    let app = TestApp::spawn().await;
+    let cash = paid_order(&app, "13900000108", "SN-ACC-8", 15_000, "cash").await;
+    let invoiced = paid_order(&app, "13900000109", "SN-ACC-9", 60_000, "invoice").await;
+    let held = app.get("/cash-collections", Role::Accountant).await;
+    app.post_json(
+        "/cash-collections/handover",
+        Role::Accountant,
+        json!({"collection_ids": [held.body[0]["id"]]}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let invoice = app
+        .post_json(
+            "/invoices",
+            Role::Accountant,
+            json!({"order_id": invoiced["id"]}),
+        )
+        .await;
+    invoice.assert_status(StatusCode::CREATED);
+
+    app.get(
+        "/accounting/export?from=2026-11-30&to=2026-11-01",
+        Role::Accountant,
+    )
+    .await
+    .assert_invalid("to");
+    let export = app
+        .get(
+            "/accounting/export?from=2026-11-01&to=2026-11-30",
+            Role::Accountant,
+        )
+        .await;
+    export.assert_status(StatusCode::OK);
+    let table = aftersales_tabular::read(&export.bytes, aftersales_tabular::Format::Xlsx).unwrap();
+    let kinds: Vec<&str> = table.rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(
+        kinds,
+        ["发票", "现金交款", "收费项目", "收费项目"],
+        "{kinds:?}"
+    );
+    let invoice_row = &table.rows[0];
+    assert_eq!(invoice_row.get(4), invoice.body["number"].as_str().unwrap());
+    assert_eq!(invoice_row.get(8), "600.00");
+    assert_eq!(invoice_row.get(3), invoiced["number"].as_str().unwrap());
+    assert_eq!(table.rows[1].get(3), cash["number"].as_str().unwrap());
+    assert_eq!(table.rows[1].get(8), "150.00");
+    assert_eq!(table.rows[1].get(1), "BJ");
+
+    // Another period has nothing.
+    let empty = app
+        .get(
+            "/accounting/export?from=2026-10-01&to=2026-10-31",
+            Role::Accountant,
+        )
+        .await;
+    let table = aftersales_tabular::read(&empty.bytes, aftersales_tabular::Format::Xlsx).unwrap();
+    assert!(table.rows.is_empty());
+}
+
+#[tokio::test]
+async fn contract_lines_are_free_only_where_a_contract_covers_the_unit() {
+    let app = TestApp::spawn().await;
+    // No contract: a B line is refused; the work is charged as a paid line instead.
+    let order = order_on_site(&app, "13900000110", "SN-ACC-10", "2020-01-01").await;
+    let refused = app
+        .post_json(
+            &format!("/service-orders/{}/charges", order["id"]),
+            Role::Technician,
+            json!({"description": "定期保养", "unit_price_fen": 10_000, "category": "b"}),
+        )
+        .await;
+    refused.assert_invalid("category");
+    assert_eq!(refused.body["errors"][0]["code"], "not_covered_by_contract");
+
+    // An active contract covering the unit on the call date: the B line costs nothing, and
+    // work outside it is an A line and payable.
+    let order = order_on_site(&app, "13900000111", "SN-ACC-11", "2020-01-01").await;
+    let customer = app
+        .get(&format!("/service-orders/{}", order["id"]), Role::Admin)
+        .await;
+    let contract = app
+        .create_contract(
+            customer.body["customer_id"].as_i64().unwrap(),
+            &[customer.body["unit_id"].as_i64().unwrap()],
+        )
+        .await;
+    app.post_json(
+        &format!("/contracts/{}/status", contract["id"]),
+        Role::Admin,
+        json!({"status": "active", "version": contract["version"]}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    app.post_json(
+        &format!("/service-orders/{}/charges", order["id"]),
+        Role::Technician,
+        json!({"description": "定期保养", "unit_price_fen": 10_000, "category": "b"}),
+    )
+    .await
+    .assert_status(StatusCode::CREATED);
+    let charges = app
+        .post_json(
+            &format!("/service-orders/{}/charges", order["id"]),
+            Role::Technician,
+            json!({"description": "更换遥控器（合同外）", "unit_price_fen": 4_000, "category": "a"}),
+        )
+        .await;
+    charges.assert_status(StatusCode::CREATED);
+    assert_eq!(charges.body["total_fen"], 14_000);
+    assert_eq!(charges.body["payable_fen"], 4_000);
+}

@@ -385,6 +385,7 @@ pub fn routes() -> Vec<Route> {
             Body::Json(|_| json!({"version": 1, "tracking_no": "XA123456789CN"})),
         ),
         route(GET, "/service-orders/{id}/settlement", &["order"], &[OrderRead], Body::None),
+        route(GET, "/accounting/export", &[], &[BillingSettle], Body::None),
         // carry-in: the order is not in repair, so writers get 409 before any ownership check
         route(GET, "/service-orders/{id}/receipt", &["order"], &[OrderRead], Body::None),
         route(GET, "/service-orders/{id}/repair-card", &["order"], &[OrderRead], Body::None),
