@@ -479,3 +479,75 @@ async fn contract_lines_are_free_only_where_a_contract_covers_the_unit() {
     assert_eq!(charges.body["total_fen"], 14_000);
     assert_eq!(charges.body["payable_fen"], 4_000);
 }
+
+/// One step of `order` by `role` with `extra` fields; answers the order after it.
+async fn step(app: &TestApp, role: Role, order: &Value, event: &str, extra: Value) -> Value {
+    let mut body = json!({"version": order["version"]});
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let response = app
+        .post_json(
+            &format!("/service-orders/{}/{event}", order["id"]),
+            role,
+            body,
+        )
+        .await;
+    response.assert_status(StatusCode::OK);
+    response.body
+}
+
+#[tokio::test]
+async fn a_paid_carry_in_repair_is_due_for_its_invoice_when_returned() {
+    let app = TestApp::spawn().await;
+    let order = order_on_site(&app, "13900000112", "SN-ACC-12", "2020-01-01").await;
+    charge(&app, &order, 35_000).await;
+    let receipt = json!({"item_description": "KFR-35GW 空调室内机", "accessories": "无",
+                         "condition": "完好", "promised_date": "2026-11-25"});
+    let mut order = step(
+        &app,
+        Role::Technician,
+        &order,
+        "carry_in",
+        json!({"note": "带回维修", "receipt": receipt}),
+    )
+    .await;
+    order = step(&app, Role::Technician, &order, "start_repair", json!({})).await;
+    order = step(
+        &app,
+        Role::ServiceSupervisor,
+        &order,
+        "pass_inspection",
+        json!({}),
+    )
+    .await;
+    // Not before it is back with the customer.
+    let due = app.get("/invoices/due", Role::Accountant).await;
+    assert!(due.body.as_array().unwrap().is_empty(), "{}", due.body);
+    step(
+        &app,
+        Role::ServiceAgent,
+        &order,
+        "return_to_customer",
+        json!({"receipt_returned": true}),
+    )
+    .await;
+    let inbox = app.get("/notifications", Role::Accountant).await;
+    assert!(inbox
+        .body
+        .to_string()
+        .contains(&format!("/invoices/new?order_id={}", order["id"])));
+    let due = app.get("/invoices/due", Role::Accountant).await;
+    assert_eq!(due.body[0]["order_id"], order["id"], "{}", due.body);
+    assert_eq!(due.body[0]["due"], "due_today");
+    assert_eq!(due.body[0]["payable_fen"], 35_000);
+    let invoice = app
+        .post_json(
+            "/invoices",
+            Role::Accountant,
+            json!({"order_id": order["id"]}),
+        )
+        .await;
+    invoice.assert_status(StatusCode::CREATED);
+    assert_eq!(invoice.body["collection"], "open");
+}
