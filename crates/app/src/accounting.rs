@@ -189,6 +189,20 @@ fn in_scope<Q: QueryFilter>(query: Q, actor: &Actor, column: impl ColumnTrait) -
     }
 }
 
+/// A cash collection the actor's branch scope covers (404 otherwise).
+pub(crate) async fn find_cash(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<cash_collection::Model, AppError> {
+    let row = cash_collection::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.ensure_sees(row.org_unit_id, None)?;
+    Ok(row)
+}
+
 /// Cash collected on site in the actor's branch, oldest first.
 pub async fn cash_list(
     app: &App,
@@ -287,11 +301,7 @@ pub async fn hand_over(
     let txn = app.write_txn().await?;
     let mut confirmed = Vec::with_capacity(ids.len());
     for id in ids {
-        let before = cash_collection::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        actor.ensure_sees(before.org_unit_id, None)?;
+        let before = find_cash(&txn, actor, id).await?;
         // The IS NULL condition makes a concurrent second confirmation update nothing.
         let updated = cash_collection::Entity::update_many()
             .col_expr(cash_collection::Column::HandedOverAt, Expr::value(now))
@@ -756,7 +766,8 @@ pub async fn invoices(
     invoice_views(&app.db, rows).await
 }
 
-async fn find_invoice(
+/// An invoice the actor's branch scope covers (404 otherwise).
+pub(crate) async fn find_invoice(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,
