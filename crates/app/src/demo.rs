@@ -718,19 +718,27 @@ async fn load_settlements(app: &App, admin: &Actor) -> Result<(), AppError> {
     use aftersales_domain::service_order::OrderEvent;
     use aftersales_store::entity::service_order;
     use aftersales_store::sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    // All in Beijing, the branch with its own accountant.
+    let beijing = org_unit::Entity::find()
+        .filter(org_unit::Column::Code.eq("BJ"))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let on_site = service_order::Entity::find()
         .filter(service_order::Column::Status.eq("on_site"))
+        .filter(service_order::Column::OrgUnitId.eq(beijing.id))
         .order_by_asc(service_order::Column::Id)
         .all(&app.db)
         .await?;
     let signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
     let mut settled = Vec::new();
     for (order, (payment, fen)) in on_site.iter().zip([
+        // In order of importance, should the branch have fewer orders on site.
         ("cash", 18_000),
-        ("cash", 26_000),
+        ("invoice", 45_000),
         ("cash", 9_000),
         ("invoice", 86_000),
-        ("invoice", 45_000),
+        ("cash", 26_000),
     ]) {
         crate::billing::add_charge(
             app,
