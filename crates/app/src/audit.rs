@@ -87,6 +87,12 @@ pub async fn history(
             .await
             .map(drop)?,
         "api_token" => actor.require(Permission::ApiTokenManage)?,
+        "invoice" => crate::accounting::find_invoice(&app.db, actor, entity_id)
+            .await
+            .map(drop)?,
+        "cash_collection" => crate::accounting::find_cash(&app.db, actor, entity_id)
+            .await
+            .map(drop)?,
         // The catalogue, the organisation and settings are visible to every reader.
         _ => {}
     }

@@ -7,6 +7,8 @@
 //! adds lines while the order is on site or in repair, each with its own category. Only
 //! category-A lines are payable: B work is covered by the contract and C work by the
 //! warranty, so their lines are recorded with their list value but cost the customer 0.
+//! A B line needs a contract covering the unit on the call date; work outside the contract
+//! is recorded as an A line and charged (`domain::settlement::check_charge_category`).
 //! Category D is internal time and cannot be charged.
 //!
 //! REPAIR-2 and payment (BILLING-4/5): the technician records that the price schedule was
@@ -444,6 +446,26 @@ pub async fn add_charge(
         }
         None => order.category.clone(),
     };
+    // BILLING-3: a contract line needs a contract covering the unit on the call date.
+    if category == ServiceCategory::B.as_str() {
+        let covered = match order.unit_id {
+            Some(unit_id) => {
+                let call_day = jiff::Timestamp::from_millisecond(order.received_at)
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+                    .to_zoned(crate::clock::default_zone())
+                    .date();
+                crate::units::coverage(&txn, unit_id, call_day)
+                    .await?
+                    .is_some()
+            }
+            None => false,
+        };
+        if let Err(code) =
+            aftersales_domain::settlement::check_charge_category(ServiceCategory::B, covered)
+        {
+            errors.add("category", code);
+        }
+    }
     let description = match description {
         Some(description) if errors.is_empty() => description,
         _ => return Err(errors.into()),
@@ -611,13 +633,14 @@ pub(crate) async fn on_complete(
         if payable_fen > limit {
             return Err(AppError::invalid("payment", "over_cash_limit"));
         }
+        crate::accounting::record_cash(db, order, payable_fen, now).await?;
     } else {
         let accountants =
             notifications::users_with_role(db, Role::Accountant, Some(order.org_unit_id)).await?;
         let amount = aftersales_domain::money::format_yuan(payable_fen);
         let message = notifications::Message {
             kind: "invoice_due",
-            link: Some(format!("/service-orders/{}", order.id)),
+            link: Some(format!("/invoices/new?order_id={}", order.id)),
             zh: (
                 format!("今日开票：服务凭证 {}", order.number),
                 format!("有费服务已完工，应收 ¥{amount}，请依据服务凭证于今日开具发票并安排收款。"),

@@ -373,7 +373,7 @@ pub(crate) async fn on_return(
             notifications::users_with_role(db, Role::Accountant, Some(order.org_unit_id)).await?;
         let message = notifications::Message {
             kind: "invoice_due",
-            link: Some(format!("/service-orders/{}", order.id)),
+            link: Some(format!("/invoices/new?order_id={}", order.id)),
             zh: (
                 format!("今日开票：服务凭证 {}", order.number),
                 "有费带回维修已交还客户，请依据服务凭证于今日开具发票。".to_string(),

@@ -3,6 +3,7 @@
 //! transaction and leaves an audit record. Handlers in `web` only translate HTTP to these
 //! calls.
 
+pub mod accounting;
 pub mod actor;
 pub mod attachments;
 pub mod audit;

@@ -58,6 +58,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Most cash a technician may collect on site (fen)",
     },
     SettingDef {
+        key: "billing.invoice_number_pattern",
+        default: "FP-{YYYYMM}-{seq:5}",
+        kind: SettingKind::NumberPattern,
+        source: "001 流程(七) (pattern: design decision)",
+        description_zh: "发票编号规则",
+        description_en: "Invoice number pattern",
+    },
+    SettingDef {
         key: "customer.number_pattern",
         default: "C{seq:6}",
         kind: SettingKind::NumberPattern,

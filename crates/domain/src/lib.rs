@@ -13,6 +13,7 @@ pub mod org;
 pub mod returns;
 pub mod role;
 pub mod service_order;
+pub mod settlement;
 pub mod sla;
 pub mod staff_conduct;
 pub mod survey;

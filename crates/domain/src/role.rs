@@ -91,6 +91,9 @@ code_enum! {
         DeliveryWrite = "delivery.write",
         /// The driver's part: pre-call, reschedule, depart, arrive, unboxing, sign-off.
         DeliveryWork = "delivery.work",
+        /// Settle paid service: confirm technicians' cash handovers, raise invoices, record
+        /// collections and mailings, export revenue (the accountant's part, BILLING-4/5/6).
+        BillingSettle = "billing.settle",
     }
 }
 
@@ -140,7 +143,9 @@ impl Role {
                 DeliveryRead, DeliveryWork,
             ],
             Role::WarehouseKeeper => &[ProductRead, OrgRead, ReturnRead, ReturnTask, DeliveryRead],
-            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, ReturnRead, ReturnTask],
+            Role::Accountant => &[
+                CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, ReturnRead, ReturnTask, BillingSettle,
+            ],
             Role::Qa => &[
                 CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,
             ],

@@ -21,6 +21,7 @@ mod m20261122_000042_follow_ups;
 mod m20261122_000043_discipline_incidents;
 mod m20261122_000050_returns;
 mod m20261122_000051_deliveries;
+mod m20261122_000070_settlement;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000043_discipline_incidents::Migration),
             Box::new(m20261122_000050_returns::Migration),
             Box::new(m20261122_000051_deliveries::Migration),
+            Box::new(m20261122_000070_settlement::Migration),
         ]
     }
 }

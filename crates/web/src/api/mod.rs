@@ -2,6 +2,7 @@
 //! token, or session cookie plus CSRF header), calls one use case and answers JSON; errors
 //! use the one shape of [`crate::error::ErrorBody`].
 
+mod accounting;
 mod attachments;
 mod billing;
 mod calendars;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(products::router())
         .merge(billing::router())
+        .merge(accounting::router())
         .merge(reports::router())
         .merge(service_orders::router())
         .merge(fault_reports::router())
@@ -80,6 +82,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = customers::Api),
         (path = "/api/v1", api = products::Api),
         (path = "/api/v1", api = billing::Api),
+        (path = "/api/v1", api = accounting::Api),
         (path = "/api/v1", api = reports::Api),
         (path = "/api/v1", api = service_orders::Api),
         (path = "/api/v1", api = fault_reports::Api),

@@ -58,7 +58,7 @@ async fn update_setting(
 }
 
 /// The audit trail of one record: who changed what, when, before and after.
-#[utoipa::path(get, path = "/audit/{entity}/{id}", tag = "settings", params(("entity" = String, Path, description = "customer, unit, product, contract, user, org_unit, district, setting, api_token"), ("id" = i64, Path)), responses((status = 200, body = [AuditEntry]), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/audit/{entity}/{id}", tag = "settings", params(("entity" = String, Path, description = "customer, unit, product, contract, user, org_unit, district, setting, api_token, invoice, cash_collection"), ("id" = i64, Path)), responses((status = 200, body = [AuditEntry]), (status = 403, body = ErrorBody)))]
 async fn get_audit_trail(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,

@@ -3,6 +3,7 @@
 
 use axum::http::HeaderMap;
 
+mod billing;
 mod core;
 mod staff_conduct;
 mod surveys;
@@ -19,6 +20,7 @@ const TABLES: &[&[Text]] = &[
     surveys::TEXTS,
     staff_conduct::TEXTS,
     delivery::TEXTS,
+    billing::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

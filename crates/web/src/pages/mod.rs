@@ -3,6 +3,7 @@
 //! use case refuses the input, the form is shown again with each message beside its field in
 //! the user's language.
 
+mod accounting;
 mod admin;
 mod billing;
 mod calendars;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(units::router())
         .merge(products::router())
         .merge(billing::router())
+        .merge(accounting::router())
         .merge(reports::router())
         .merge(service_orders::router())
         .merge(contracts::router())

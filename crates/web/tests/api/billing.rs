@@ -316,7 +316,7 @@ async fn charges_are_refused_before_the_technician_is_on_site() {
     .assert_error(StatusCode::CONFLICT, "not_open_for_charges", Some("status"));
 }
 
-async fn complete(
+pub async fn complete(
     app: &TestApp,
     order: &Value,
     payment: Option<&str>,
@@ -333,7 +333,7 @@ async fn complete(
     .await
 }
 
-async fn show_schedule(app: &TestApp, order: &Value) -> Value {
+pub async fn show_schedule(app: &TestApp, order: &Value) -> Value {
     let shown = app
         .post_json(
             &format!("/service-orders/{}/price-schedule-shown", order["id"]),
@@ -366,7 +366,7 @@ async fn quote_step(
 }
 
 /// Issues the quote for the current charges and records the customer's signed acceptance.
-async fn quote_accepted(app: &TestApp, order: &Value) -> Value {
+pub async fn quote_accepted(app: &TestApp, order: &Value) -> Value {
     let issued = quote_step(app, Role::Technician, order, "issue_quote", json!({})).await;
     issued.assert_status(StatusCode::OK);
     let accepted = quote_step(
@@ -381,7 +381,7 @@ async fn quote_accepted(app: &TestApp, order: &Value) -> Value {
     accepted.body
 }
 
-async fn charge(app: &TestApp, order: &Value, fen: i64) {
+pub async fn charge(app: &TestApp, order: &Value, fen: i64) {
     app.post_json(
         &format!("/service-orders/{}/charges", order["id"]),
         Role::Technician,

@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod accounting;
 mod attachments;
 mod audit;
 mod billing;
