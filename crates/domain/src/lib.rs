@@ -9,6 +9,7 @@ pub mod daily_report;
 pub mod money;
 pub mod numbering;
 pub mod org;
+pub mod parts;
 pub mod role;
 pub mod service_order;
 pub mod sla;
