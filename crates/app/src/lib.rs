@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod numbering;
 pub mod org;
 pub mod page;
+pub mod parts;
 pub mod products;
 pub mod search;
 pub mod service_orders;

@@ -58,6 +58,13 @@ code_enum! {
         DailyReportRead = "daily_report.read",
         /// Approve (sign), return and forward a branch's daily report (the branch manager's part).
         ReportApprove = "report.approve",
+        /// Read the parts catalogue, stock at every location, the ledger and counts.
+        PartsRead = "parts.read",
+        /// Keep the catalogue, receive, transfer between warehouses, scrap, count (the
+        /// warehouse keeper's part).
+        PartsWrite = "parts.write",
+        /// Transfer into technicians' vans and approve counts (the supervisor's part).
+        PartsApprove = "parts.approve",
     }
 }
 
@@ -72,29 +79,30 @@ impl Role {
             Role::Admin => Permission::ALL,
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
-                AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
+                AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead, PartsRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                OrderDispatch, DailyReportRead, ReportApprove,
+                OrderDispatch, DailyReportRead, ReportApprove, PartsRead, PartsApprove,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                DailyReportRead,
+                DailyReportRead, PartsRead,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
-                AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
+                AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead, PartsRead,
+                PartsApprove,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
             ],
             Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
-            Role::WarehouseKeeper => &[ProductRead, OrgRead],
-            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
+            Role::WarehouseKeeper => &[ProductRead, OrgRead, PartsRead, PartsWrite],
+            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead],
             Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
             Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead],
