@@ -19,6 +19,7 @@ pub mod error;
 pub mod fault_reports;
 pub mod idempotency;
 pub mod import_export;
+pub mod loaners;
 pub mod notifications;
 pub mod numbering;
 pub mod org;

@@ -13,7 +13,7 @@
 //! where a part is available, so a shortfall can be resolved from the order page.
 
 use aftersales_domain::parts::{self as rules, AbcClass, AbcThresholds, MovementKind};
-use aftersales_domain::role::Permission;
+use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::service_order::{OrderStatus, ServiceCategory};
 use aftersales_domain::validation::{required_text, ValidationErrors};
 use aftersales_store::entity::{
@@ -212,14 +212,8 @@ async fn part_views(
         .collect())
 }
 
-/// Who may look at the catalogue and stock: stock staff, and anyone who works on orders
-/// (a technician picks parts for their orders).
 fn require_read(actor: &Actor) -> Result<(), AppError> {
-    if actor.can(Permission::PartsRead) || actor.can(Permission::OrderWork) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    actor.require(Permission::PartsRead)
 }
 
 pub async fn list_parts(
@@ -863,23 +857,24 @@ async fn stock_rows(
             })
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (a.location_id, &a.part_number).cmp(&(b.location_id, &b.part_number))
-    });
+    rows.sort_by(|a, b| (a.location_id, &a.part_number).cmp(&(b.location_id, &b.part_number)));
     Ok(rows)
 }
 
-/// Stock on hand per part and location. A technician without `PartsRead` sees their own
+/// Stock on hand per part and location. A technician who keeps no stock sees their own
 /// van only.
 pub async fn stock(
     app: &App,
     actor: &Actor,
     filter: &StockFilter,
 ) -> Result<Vec<StockRow>, AppError> {
-    if actor.can(Permission::PartsRead) {
+    require_read(actor)?;
+    let van_only = actor.has_role(Role::Technician)
+        && !actor.can(Permission::PartsWrite)
+        && !actor.can(Permission::PartsApprove);
+    if !van_only {
         return stock_rows(&app.db, filter).await;
     }
-    actor.require(Permission::OrderWork)?;
     let van = stock_location::Entity::find()
         .filter(stock_location::Column::TechnicianId.eq(actor.user_id))
         .one(&app.db)
@@ -1099,7 +1094,8 @@ pub struct ScrapInput {
 
 pub async fn scrap(app: &App, actor: &Actor, input: &ScrapInput) -> Result<MovementView, AppError> {
     let now = app.now_ms();
-    let reason = required_text(&input.reason, 500).map_err(|code| AppError::invalid("reason", code))?;
+    let reason =
+        required_text(&input.reason, 500).map_err(|code| AppError::invalid("reason", code))?;
     let txn = app.write_txn().await?;
     let location = find_location(&txn, input.location_id, "location_id").await?;
     if !keeps(actor, &location) {
@@ -1483,9 +1479,7 @@ pub async fn availability(
     actor: &Actor,
     part_id: i64,
 ) -> Result<Vec<StockRow>, AppError> {
-    if !actor.can(Permission::PartsRead) {
-        actor.require(Permission::OrderRead)?;
-    }
+    actor.require(Permission::OrderRead)?;
     let mut rows = stock_rows(
         &app.db,
         &StockFilter {
@@ -1556,7 +1550,7 @@ pub struct CountView {
     pub location_id: i64,
     pub location_name: String,
     pub scope: String,
-    /// open, submitted, approved or rejected.
+    /// open (being counted, or sent back), submitted or approved.
     pub status: String,
     pub reason: Option<String>,
     pub created_at: String,
@@ -1871,7 +1865,11 @@ pub async fn decide_count(
         Some(actor),
         "stock_count",
         id,
-        if input.approve { "approve" } else { "send_back" },
+        if input.approve {
+            "approve"
+        } else {
+            "send_back"
+        },
         Some(&count),
         Some(&after),
     )

@@ -69,6 +69,7 @@ impl Jobs {
             .with(crate::contracts::ExpiredJob)
             .with(crate::carry_in::OverdueJob)
             .with(crate::sla_watch::SweepJob)
+            .with(crate::loaners::OverdueJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

@@ -141,7 +141,10 @@ impl Default for AbcThresholds {
 /// Classifies parts by their consumption value over the last 12 months, `(key, value_fen)`:
 /// sorted by value, a part is A while the cumulative share before it is below the A share,
 /// B while below A + B, else C. A part with no consumption is C. Ties keep the input order.
-pub fn classify<K: Copy>(consumption: &[(K, i64)], thresholds: AbcThresholds) -> Vec<(K, AbcClass)> {
+pub fn classify<K: Copy>(
+    consumption: &[(K, i64)],
+    thresholds: AbcThresholds,
+) -> Vec<(K, AbcClass)> {
     let total: i128 = consumption.iter().map(|(_, v)| (*v).max(0) as i128).sum();
     let mut order: Vec<usize> = (0..consumption.len()).collect();
     order.sort_by(|a, b| consumption[*b].1.cmp(&consumption[*a].1));
@@ -188,7 +191,11 @@ pub struct ReorderSuggestion {
 /// Suggests the reorder point (the consumption expected during the replenishment lead time,
 /// rounded up) and the order quantity (the consumption of one review period for the class,
 /// rounded up, at least 1) from the quantity consumed over the last 365 days.
-pub fn suggest_reorder(consumed_last_year: i64, lead_time_days: i64, class: AbcClass) -> ReorderSuggestion {
+pub fn suggest_reorder(
+    consumed_last_year: i64,
+    lead_time_days: i64,
+    class: AbcClass,
+) -> ReorderSuggestion {
     let consumed = consumed_last_year.max(0);
     let ceil_div = |n: i64, d: i64| (n + d - 1) / d;
     ReorderSuggestion {
@@ -256,7 +263,11 @@ mod tests {
             (CountAdjustment, 3, 0, Ok(3)),
         ];
         for (kind, quantity, on_hand, expected) in cases {
-            assert_eq!(apply(on_hand, kind, quantity), expected, "{kind} {quantity}");
+            assert_eq!(
+                apply(on_hand, kind, quantity),
+                expected,
+                "{kind} {quantity}"
+            );
         }
     }
 
@@ -286,7 +297,10 @@ mod tests {
     fn quantities_out_of_range_are_refused() {
         assert_eq!(apply(5, Issue, 0), Err(StockError::InvalidQuantity));
         assert_eq!(apply(5, Receipt, -1), Err(StockError::InvalidQuantity));
-        assert_eq!(apply(5, CountAdjustment, 0), Err(StockError::InvalidQuantity));
+        assert_eq!(
+            apply(5, CountAdjustment, 0),
+            Err(StockError::InvalidQuantity)
+        );
         assert_eq!(
             apply(5, Receipt, MAX_QUANTITY + 1),
             Err(StockError::InvalidQuantity)
@@ -298,9 +312,9 @@ mod tests {
         let cases = [
             (0, 0, 10, 500, 500),
             (10, 500, 10, 700, 600),
-            (1, 100, 2, 101, 101), // 302 / 3 = 100.67
-            (2, 100, 1, 101, 100), // 301 / 3 = 100.33
-            (1, 100, 1, 101, 101), // 100.5 rounds up
+            (1, 100, 2, 101, 101),  // 302 / 3 = 100.67
+            (2, 100, 1, 101, 100),  // 301 / 3 = 100.33
+            (1, 100, 1, 101, 101),  // 100.5 rounds up
             (-3, 999, 4, 200, 200), // a negative book is treated as empty
         ];
         for (on_hand, average, quantity, cost, expected) in cases {

@@ -100,7 +100,9 @@ impl Role {
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
             ],
-            Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
+            Role::Technician => &[
+                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
+            ],
             Role::WarehouseKeeper => &[ProductRead, OrgRead, PartsRead, PartsWrite],
             Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead],
             Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],

@@ -66,7 +66,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         manager
-            .create_index(index("ux_parts_part_number", "parts", &["part_number"], true))
+            .create_index(index(
+                "ux_parts_part_number",
+                "parts",
+                &["part_number"],
+                true,
+            ))
             .await?;
         // The products a part fits.
         create(

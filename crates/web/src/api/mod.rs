@@ -13,6 +13,7 @@ pub(crate) mod fault_reports;
 mod me;
 mod notifications;
 mod org;
+mod parts;
 mod products;
 mod reports;
 mod service_orders;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(attachments::router())
         .merge(exchange::router())
+        .merge(parts::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -81,6 +83,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),
+        (path = "/api/v1", api = parts::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]
