@@ -12,6 +12,7 @@ mod daily_reports;
 mod fault_reports;
 mod notifications;
 mod org;
+mod parts;
 mod products;
 mod reports;
 mod service_orders;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(notifications::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
+        .merge(parts::router())
 }
 
 /// What every page's layout needs.
