@@ -338,7 +338,8 @@ pub(crate) async fn ensure_back(
     match out {
         Some(loaner) => Err(AppError::Conflict {
             code: "loaner_out",
-            field: Some("loaner"),
+            // No field: the return form shows it at the top.
+            field: None,
             detail: Some(format!("loaner {} is still out", loaner.code)),
         }),
         None => Ok(()),

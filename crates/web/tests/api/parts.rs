@@ -521,7 +521,7 @@ async fn a_loaner_must_come_back_before_the_repaired_unit_and_is_flagged_when_la
             body.clone(),
         )
         .await;
-    refused.assert_error(StatusCode::CONFLICT, "loaner_out", Some("loaner"));
+    refused.assert_error(StatusCode::CONFLICT, "loaner_out", None);
     let recalled = app
         .post_json(
             &format!("/loaners/{loaner_id}/recall"),
