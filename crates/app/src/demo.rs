@@ -798,6 +798,20 @@ async fn load_service_orders(
     Ok(())
 }
 
+/// A demo spare part: number, name, unit, cost, sale price, supplier, the product category
+/// it fits, and the opening stock in the central warehouse and the Beijing store.
+type DemoPart = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+);
+
 /// The spare-parts warehouse: a catalogue of fifteen parts, stock in the central warehouse
 /// and the branch stores, a few parts in each Beijing technician's van, a Beijing branch
 /// warehouse keeper, and loaner units in both branches.
@@ -843,7 +857,7 @@ async fn load_parts(
             .collect()
     };
     // (part number, name, unit, cost, sale price, supplier, category, central, branch)
-    let catalogue: [(&str, &str, &str, i64, i64, &str, &str, i64, i64); 15] = [
+    let catalogue: [DemoPart; 15] = [
         (
             "KT-RQ-01",
             "空调启动电容",

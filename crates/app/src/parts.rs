@@ -891,6 +891,60 @@ pub async fn stock(
     }
 }
 
+/// The stock report (stock on hand and value by location and class) as an .xlsx sheet,
+/// headers in the caller's language. Answers the bytes and a file name.
+pub async fn export_stock(
+    app: &App,
+    actor: &Actor,
+    filter: &StockFilter,
+    english: bool,
+) -> Result<(Vec<u8>, String), AppError> {
+    let rows = stock(app, actor, filter).await?;
+    let headers: &[&str] = if english {
+        &[
+            "Location",
+            "Part number",
+            "Name",
+            "ABC class",
+            "On hand",
+            "Unit",
+            "Value (yuan)",
+        ]
+    } else {
+        &[
+            "库位",
+            "备件编号",
+            "名称",
+            "ABC分类",
+            "库存",
+            "单位",
+            "金额（元）",
+        ]
+    };
+    let cells: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.location_name,
+                r.part_number,
+                r.part_name,
+                r.abc_class.to_uppercase(),
+                r.on_hand.to_string(),
+                r.unit,
+                aftersales_domain::money::format_yuan(r.value_fen),
+            ]
+        })
+        .collect();
+    let format = aftersales_tabular::Format::Xlsx;
+    let bytes = aftersales_tabular::write(format, "stock", headers, &cells).map_err(|err| {
+        AppError::Internal(anyhow::anyhow!("writing the stock report failed: {err}"))
+    })?;
+    Ok((
+        bytes,
+        format!("stock-{}.{}", app.today(), format.extension()),
+    ))
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct MovementFilter {
     pub location_id: Option<i64>,
@@ -1489,7 +1543,7 @@ pub async fn availability(
         },
     )
     .await?;
-    rows.sort_by(|a, b| b.on_hand.cmp(&a.on_hand));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.on_hand));
     Ok(rows)
 }
 

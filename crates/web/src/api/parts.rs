@@ -32,6 +32,7 @@ use crate::AppState;
         list_locations,
         create_location,
         list_stock,
+        export_stock,
         list_movements,
         receive,
         transfer,
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
             get(list_locations).post(create_location),
         )
         .route("/stock", get(list_stock))
+        .route("/stock/export", get(export_stock))
         .route("/stock-movements", get(list_movements))
         .route("/stock/receipts", post(receive))
         .route("/stock/transfers", post(transfer))
@@ -208,6 +210,23 @@ async fn list_stock(
     ApiQuery(filter): ApiQuery<StockFilter>,
 ) -> Result<Json<Vec<StockRow>>, ApiError> {
     Ok(Json(parts::stock(&state.app, &actor, &filter).await?))
+}
+
+/// The stock report as an .xlsx file (headers in the caller's language).
+#[utoipa::path(get, path = "/stock/export", tag = "parts", params(StockFilter), responses((status = 200, description = "The .xlsx file"), (status = 403, body = ErrorBody)))]
+async fn export_stock(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: crate::i18n::Lang,
+    ApiQuery(filter): ApiQuery<StockFilter>,
+) -> Result<Response, ApiError> {
+    let (bytes, file_name) =
+        parts::export_stock(&state.app, &actor, &filter, lang == crate::i18n::Lang::En).await?;
+    Ok(super::file_response(
+        aftersales_tabular::Format::Xlsx.content_type(),
+        &file_name,
+        bytes,
+    ))
 }
 
 #[utoipa::path(get, path = "/stock-movements", tag = "parts", params(MovementFilter), responses((status = 200, body = Vec<MovementView>)))]

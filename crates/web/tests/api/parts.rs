@@ -149,6 +149,15 @@ async fn receipts_transfers_and_scrap_move_stock_and_never_below_zero() {
         .await;
     assert_eq!(stock.body[0]["value_fen"], 5 * 1_500);
 
+    // The stock report downloads as .xlsx.
+    let export = app
+        .get(
+            &format!("/stock/export?location_id={}", s.branch),
+            Role::Accountant,
+        )
+        .await;
+    export.assert_status(StatusCode::OK);
+    assert!(export.bytes.starts_with(b"PK"), "an .xlsx (zip) file");
     // Only the warehouse keeper moves stock between warehouses.
     app.post_json("/stock/receipts", Role::ServiceSupervisor, receipt(1, 1))
         .await

@@ -475,6 +475,7 @@ pub fn routes() -> Vec<Route> {
             Body::Json(|fx| json!({"code": "MX-B2", "name": "矩阵库二", "kind": "branch", "org_unit_id": fx.id("bj")})),
         ),
         route(GET, "/stock", &[], &[PartsRead], Body::None),
+        route(GET, "/stock/export", &[], &[PartsRead], Body::None),
         route(GET, "/stock-movements", &[], &[PartsRead], Body::None),
         route(
             POST,
