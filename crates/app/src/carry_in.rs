@@ -308,6 +308,7 @@ pub(crate) async fn on_return(
     facts: &ReturnFacts,
     now_ms: i64,
 ) -> Result<Option<goods_receipt::Model>, AppError> {
+    crate::loaners::ensure_back(db, order).await?;
     let receipt = goods_receipt::Entity::find()
         .filter(goods_receipt::Column::OrderId.eq(order.id))
         .one(db)

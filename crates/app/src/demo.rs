@@ -716,7 +716,8 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         .ok_or(AppError::NotFound)?;
     load_returns(app, a, beijing, bj_district, &products).await?;
     load_deliveries(app, a, beijing).await?;
-    load_settlements(app, a).await
+    load_settlements(app, a).await?;
+    load_parts(app, a, departments[5], beijing, tianjin).await
 }
 
 /// Deliveries of the Beijing walk-in customer's units (DELIVERY): one planned for tomorrow
@@ -1242,5 +1243,292 @@ async fn load_conduct(app: &App) -> Result<(), AppError> {
         ..Default::default()
     };
     crate::staff_conduct::create(app, &supervisor, &incident).await?;
+    Ok(())
+}
+
+/// A demo spare part: number, name, unit, cost, sale price, supplier, the product category
+/// it fits, and the opening stock in the central warehouse and the Beijing store.
+type DemoPart = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+);
+
+/// The spare-parts warehouse: a catalogue of fifteen parts, stock in the central warehouse
+/// and the branch stores, a few parts in each Beijing technician's van, a Beijing branch
+/// warehouse keeper, and loaner units in both branches.
+async fn load_parts(
+    app: &App,
+    admin: &Actor,
+    warehouse: i64,
+    beijing: i64,
+    tianjin: i64,
+) -> Result<(), AppError> {
+    use crate::parts::{LocationInput, PartInput, ReceiptInput, TransferInput};
+    let keeper = staff(
+        "bj_kuguan",
+        "韩雪",
+        beijing,
+        &[Role::WarehouseKeeper],
+        &[],
+        "B1004",
+    );
+    crate::staff::create(app, admin, &keeper).await?;
+    let mut locations = Vec::new();
+    for (code, name, kind, org_unit_id) in [
+        ("ZK", "中心备件仓库", "central", warehouse),
+        ("BJ-KU", "北京分公司备件库", "branch", beijing),
+        ("TJ-KU", "天津分公司备件库", "branch", tianjin),
+    ] {
+        let input = LocationInput {
+            code: code.into(),
+            name: name.into(),
+            kind: kind.into(),
+            org_unit_id,
+        };
+        locations.push(crate::parts::create_location(app, admin, &input).await?.id);
+    }
+    let products = aftersales_store::entity::product::Entity::find()
+        .all(&app.db)
+        .await?;
+    let fits = |category: &str| -> Vec<i64> {
+        products
+            .iter()
+            .filter(|p| p.category == category)
+            .map(|p| p.id)
+            .collect()
+    };
+    // (part number, name, unit, cost, sale price, supplier, category, central, branch)
+    let catalogue: [DemoPart; 15] = [
+        (
+            "KT-RQ-01",
+            "空调启动电容",
+            "个",
+            1_500,
+            4_500,
+            "华能电子",
+            "空调",
+            120,
+            12,
+        ),
+        (
+            "KT-YS-01",
+            "空调压缩机",
+            "台",
+            68_000,
+            120_000,
+            "格力配件",
+            "空调",
+            10,
+            2,
+        ),
+        (
+            "KT-ZB-01",
+            "空调主控板",
+            "块",
+            18_000,
+            35_000,
+            "格力配件",
+            "空调",
+            25,
+            4,
+        ),
+        (
+            "KT-YK-01",
+            "空调遥控器",
+            "个",
+            1_200,
+            3_000,
+            "华能电子",
+            "空调",
+            80,
+            10,
+        ),
+        (
+            "KT-LM-01",
+            "空调冷媒 R32",
+            "瓶",
+            9_000,
+            16_000,
+            "巨化化工",
+            "空调",
+            40,
+            6,
+        ),
+        (
+            "BX-WK-01",
+            "冰箱温控器",
+            "个",
+            2_500,
+            6_000,
+            "海尔配件",
+            "冰箱",
+            60,
+            8,
+        ),
+        (
+            "BX-MF-01",
+            "冰箱门封条",
+            "条",
+            1_800,
+            4_000,
+            "海尔配件",
+            "冰箱",
+            50,
+            6,
+        ),
+        (
+            "XY-PS-01",
+            "洗衣机排水泵",
+            "个",
+            3_500,
+            8_000,
+            "小天鹅配件",
+            "洗衣机",
+            45,
+            5,
+        ),
+        (
+            "XY-DJ-01",
+            "洗衣机电机",
+            "台",
+            22_000,
+            42_000,
+            "小天鹅配件",
+            "洗衣机",
+            12,
+            2,
+        ),
+        (
+            "RS-JR-01",
+            "热水器加热管",
+            "根",
+            4_000,
+            9_000,
+            "万和配件",
+            "热水器",
+            35,
+            4,
+        ),
+        (
+            "RS-WK-01",
+            "热水器温控阀",
+            "个",
+            2_800,
+            6_500,
+            "万和配件",
+            "热水器",
+            30,
+            4,
+        ),
+        (
+            "DS-DY-01",
+            "电视电源板",
+            "块",
+            9_500,
+            19_000,
+            "创维配件",
+            "电视",
+            20,
+            3,
+        ),
+        (
+            "DS-BG-01",
+            "电视背光灯条",
+            "套",
+            6_000,
+            13_000,
+            "创维配件",
+            "电视",
+            25,
+            3,
+        ),
+        (
+            "TY-BX-01",
+            "保险管 5A",
+            "个",
+            50,
+            300,
+            "华能电子",
+            "",
+            500,
+            50,
+        ),
+        (
+            "TY-LS-01",
+            "不锈钢螺丝包",
+            "包",
+            200,
+            800,
+            "五金批发",
+            "",
+            300,
+            30,
+        ),
+    ];
+    let mut part_ids = Vec::new();
+    for (number, name, unit, cost, sale, supplier, category, central, branch) in catalogue {
+        let input = PartInput {
+            part_number: number.into(),
+            name: name.into(),
+            unit: unit.into(),
+            cost_fen: cost,
+            sale_price_fen: sale,
+            supplier: supplier.into(),
+            product_ids: fits(category),
+            active: true,
+            ..PartInput::default()
+        };
+        let part = crate::parts::create_part(app, admin, &input).await?;
+        for (location_id, quantity) in [(locations[0], central), (locations[1], branch)] {
+            let receipt = ReceiptInput {
+                part_id: part.id,
+                location_id,
+                quantity,
+                unit_cost_fen: None,
+                reason: Some("期初入库".into()),
+            };
+            crate::parts::receive(app, admin, &receipt).await?;
+        }
+        part_ids.push(part.id);
+    }
+    // Each Beijing technician carries capacitors, remote controls, fuses and screws.
+    let bj_technicians = user::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|u| u.org_unit_id == Some(beijing) && u.username.starts_with("bj_jishu"));
+    for technician in bj_technicians {
+        for part_idx in [0, 3, 13, 14] {
+            let transfer = TransferInput {
+                part_id: part_ids[part_idx],
+                from_location_id: locations[1],
+                to_location_id: None,
+                to_technician_id: Some(technician.id),
+                quantity: 2,
+                reason: Some("车载备件".into()),
+            };
+            crate::parts::transfer(app, admin, &transfer).await?;
+        }
+    }
+    for (code, name, serial_no, branch) in [
+        ("TB-BJ-01", "KFR-35GW 替补空调", "TB2026001", beijing),
+        ("TB-BJ-02", "BCD-215 替补冰箱", "TB2026002", beijing),
+        ("TB-TJ-01", "KFR-35GW 替补空调", "TB2026003", tianjin),
+    ] {
+        let input = crate::loaners::LoanerInput {
+            code: code.into(),
+            name: name.into(),
+            serial_no: serial_no.into(),
+            org_unit_id: Some(branch),
+        };
+        crate::loaners::create(app, admin, &input).await?;
+    }
     Ok(())
 }

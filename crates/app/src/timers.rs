@@ -71,6 +71,7 @@ impl Jobs {
             .with(crate::sla_watch::SweepJob)
             .with(crate::surveys::DailyCardsJob)
             .with(crate::accounting::CashHandoverDueJob)
+            .with(crate::loaners::OverdueJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

@@ -11,6 +11,7 @@ pub mod money;
 pub mod numbering;
 pub mod org;
 pub mod returns;
+pub mod parts;
 pub mod role;
 pub mod service_order;
 pub mod settlement;

@@ -94,6 +94,13 @@ code_enum! {
         /// Settle paid service: confirm technicians' cash handovers, raise invoices, record
         /// collections and mailings, export revenue (the accountant's part, BILLING-4/5/6).
         BillingSettle = "billing.settle",
+        /// Read the parts catalogue, stock at every location, the ledger and counts.
+        PartsRead = "parts.read",
+        /// Keep the catalogue, receive, transfer between warehouses, scrap, count (the
+        /// warehouse keeper's part).
+        PartsWrite = "parts.write",
+        /// Transfer into technicians' vans and approve counts (the supervisor's part).
+        PartsApprove = "parts.approve",
     }
 }
 
@@ -108,27 +115,28 @@ impl Role {
             Role::Admin => Permission::ALL,
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
-                AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
+                AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead, PartsRead,
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
                 ReturnRead, DeliveryRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                OrderDispatch, DailyReportRead, ReportApprove,
+                OrderDispatch, DailyReportRead, ReportApprove, PartsRead, PartsApprove,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                DailyReportRead, SlaPolicyWrite,
+                DailyReportRead, SlaPolicyWrite, PartsRead,
                 SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
+                PartsRead, PartsApprove,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
             ],
@@ -137,19 +145,20 @@ impl Role {
                 OrderRead, OrderRegister,
                 ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
             ],
-            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
             Role::Technician => &[
-                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork,
+                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
                 DeliveryRead, DeliveryWork,
             ],
-            Role::WarehouseKeeper => &[ProductRead, OrgRead, ReturnRead, ReturnTask, DeliveryRead],
+            Role::WarehouseKeeper => &[ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead],
             Role::Accountant => &[
-                CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, ReturnRead, ReturnTask, BillingSettle,
+                CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead, ReturnRead, ReturnTask,
+                BillingSettle,
             ],
             Role::Qa => &[
                 CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,
             ],
             Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead],
+            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
         }
     }
 

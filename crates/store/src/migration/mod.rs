@@ -22,6 +22,7 @@ mod m20261122_000043_discipline_incidents;
 mod m20261122_000050_returns;
 mod m20261122_000051_deliveries;
 mod m20261122_000070_settlement;
+mod m20261122_000020_parts;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000050_returns::Migration),
             Box::new(m20261122_000051_deliveries::Migration),
             Box::new(m20261122_000070_settlement::Migration),
+            Box::new(m20261122_000020_parts::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod fault_reports;
 mod me;
 mod notifications;
 mod org;
+mod parts;
 mod products;
 mod reports;
 mod returns;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff_conduct::router())
         .merge(returns::router())
         .merge(deliveries::router())
+        .merge(parts::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -99,6 +101,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = staff_conduct::Api),
         (path = "/api/v1", api = returns::Api),
         (path = "/api/v1", api = deliveries::Api),
+        (path = "/api/v1", api = parts::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

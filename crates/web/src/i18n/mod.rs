@@ -8,6 +8,7 @@ mod core;
 mod staff_conduct;
 mod surveys;
 mod delivery;
+mod parts;
 
 /// (key, 中文, English).
 pub type Text = (&'static str, &'static str, &'static str);
@@ -21,6 +22,7 @@ const TABLES: &[&[Text]] = &[
     staff_conduct::TEXTS,
     delivery::TEXTS,
     billing::TEXTS,
+    parts::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

@@ -14,6 +14,7 @@ mod deliveries;
 mod fault_reports;
 mod notifications;
 mod org;
+mod parts;
 mod products;
 mod reports;
 mod returns;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff_conduct::router())
         .merge(returns::router())
         .merge(deliveries::router())
+        .merge(parts::router())
 }
 
 /// What every page's layout needs.

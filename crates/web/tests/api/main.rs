@@ -22,6 +22,7 @@ mod import_export;
 mod notifications;
 mod openapi;
 mod org_staff;
+mod parts;
 mod permissions;
 mod products;
 mod returns;

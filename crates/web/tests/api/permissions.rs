@@ -597,6 +597,133 @@ pub fn routes() -> Vec<Route> {
             &[DeliveryWrite],
             Body::Json(|_| json!({"version": 1, "note": "客户取消"})),
         ),
+        // parts (fixtures: a part with stock in the central warehouse, a BJ location, a
+        // count sheet and a BJ loaner; the order is not on site, so order writers get 409)
+        route(GET, "/parts", &[], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/parts",
+            &[],
+            &[PartsWrite],
+            Body::Json(|_| json!({"part_number": "MX-P2", "name": "矩阵备件二", "unit": "个", "cost_fen": 100, "sale_price_fen": 150})),
+        ),
+        route(GET, "/parts/{id}", &["part"], &[PartsRead], Body::None),
+        route(
+            PUT,
+            "/parts/{id}",
+            &["part"],
+            &[PartsWrite],
+            Body::Json(|_| json!({"part_number": "MX-P1", "name": "矩阵备件", "unit": "个", "cost_fen": 100, "sale_price_fen": 200, "version": 1})),
+        ),
+        route(POST, "/parts/recompute-abc", &[], &[PartsWrite], Body::None),
+        route(GET, "/parts/{id}/availability", &["part"], &[OrderRead], Body::None),
+        route(GET, "/stock-locations", &[], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/stock-locations",
+            &[],
+            &[PartsWrite],
+            Body::Json(|fx| json!({"code": "MX-B2", "name": "矩阵库二", "kind": "branch", "org_unit_id": fx.id("bj")})),
+        ),
+        route(GET, "/stock", &[], &[PartsRead], Body::None),
+        route(GET, "/stock/export", &[], &[PartsRead], Body::None),
+        route(GET, "/stock-movements", &[], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/stock/receipts",
+            &[],
+            &[PartsWrite],
+            Body::Json(|fx| json!({"part_id": fx.id("part"), "location_id": fx.id("central"), "quantity": 1})),
+        ),
+        route(
+            POST,
+            "/stock/transfers",
+            &[],
+            &[PartsWrite],
+            Body::Json(|fx| json!({"part_id": fx.id("part"), "from_location_id": fx.id("central"), "to_location_id": fx.id("bj_store"), "quantity": 1})),
+        ),
+        route(
+            POST,
+            "/stock/scrap",
+            &[],
+            &[PartsWrite],
+            Body::Json(|fx| json!({"part_id": fx.id("part"), "location_id": fx.id("central"), "quantity": 1, "reason": "破损"})),
+        ),
+        route(GET, "/service-orders/{id}/parts", &["order"], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/service-orders/{id}/parts/issue",
+            &["order"],
+            &[OrderWork],
+            Body::Json(|fx| json!({"part_id": fx.id("part")})),
+        ),
+        route(
+            POST,
+            "/service-orders/{id}/parts/return-unused",
+            &["order"],
+            &[OrderWork],
+            Body::Json(|fx| json!({"part_id": fx.id("part")})),
+        ),
+        route(
+            POST,
+            "/service-orders/{id}/parts/return-faulty",
+            &["order"],
+            &[OrderWork],
+            Body::Json(|fx| json!({"part_id": fx.id("part")})),
+        ),
+        route(
+            POST,
+            "/service-orders/{id}/parts/transfer",
+            &["order"],
+            &[PartsApprove],
+            Body::Json(|fx| json!({"part_id": fx.id("part"), "from_location_id": fx.id("central"), "quantity": 1})),
+        ),
+        route(GET, "/stock-counts", &[], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/stock-counts",
+            &[],
+            &[PartsWrite],
+            Body::Json(|fx| json!({"location_id": fx.id("central"), "scope": "full"})),
+        ),
+        route(GET, "/stock-counts/{id}", &["stock_count"], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/stock-counts/{id}/entries",
+            &["stock_count"],
+            &[PartsWrite],
+            Body::Json(|_| json!({"lines": [], "version": 1})),
+        ),
+        route(
+            POST,
+            "/stock-counts/{id}/decision",
+            &["stock_count"],
+            &[PartsApprove],
+            Body::Json(|_| json!({"approve": true, "version": 1})),
+        ),
+        route(GET, "/loaners", &[], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/loaners",
+            &[],
+            &[PartsWrite],
+            Body::Json(|fx| json!({"code": "MX-L2", "name": "矩阵替补机二", "org_unit_id": fx.id("bj")})),
+        ),
+        route(GET, "/service-orders/{id}/loaners", &["order"], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/loaners/{id}/{event}",
+            &["loaner", "=lend"],
+            &[OrderRegister],
+            Body::Json(|fx| json!({"order_id": fx.id("order"), "version": 1})),
+        ),
+        route(
+            POST,
+            "/loaners/{id}/{event}",
+            &["loaner", "=retire"],
+            &[PartsWrite],
+            Body::Json(|_| json!({"version": 1})),
+        ),
     ]
 }
 
@@ -839,6 +966,54 @@ async fn fixtures(app: &TestApp) -> Fx {
         attachment.assert_status(StatusCode::CREATED);
         ids.insert(fixture, attachment.id());
     }
+    let part = app
+        .post_json(
+            "/parts",
+            Role::Admin,
+            json!({"part_number": "MX-P1", "name": "矩阵备件", "unit": "个", "cost_fen": 100, "sale_price_fen": 200}),
+        )
+        .await;
+    part.assert_status(StatusCode::CREATED);
+    ids.insert("part", part.id());
+    for (fixture, code, kind, org_unit_id) in [
+        ("central", "MX-C", "central", s.hq),
+        ("bj_store", "MX-BJ", "branch", s.bj),
+    ] {
+        let location = app
+            .post_json(
+                "/stock-locations",
+                Role::Admin,
+                json!({"code": code, "name": code, "kind": kind, "org_unit_id": org_unit_id}),
+            )
+            .await;
+        location.assert_status(StatusCode::CREATED);
+        ids.insert(fixture, location.id());
+    }
+    app.post_json(
+        "/stock/receipts",
+        Role::Admin,
+        json!({"part_id": ids["part"], "location_id": ids["central"], "quantity": 1000}),
+    )
+    .await
+    .assert_status(StatusCode::CREATED);
+    let count = app
+        .post_json(
+            "/stock-counts",
+            Role::Admin,
+            json!({"location_id": ids["central"], "scope": "full"}),
+        )
+        .await;
+    count.assert_status(StatusCode::CREATED);
+    ids.insert("stock_count", count.id());
+    let loaner = app
+        .post_json(
+            "/loaners",
+            Role::Admin,
+            json!({"code": "MX-L1", "name": "矩阵替补机", "org_unit_id": s.bj}),
+        )
+        .await;
+    loaner.assert_status(StatusCode::CREATED);
+    ids.insert("loaner", loaner.id());
     Fx { ids }
 }
 
