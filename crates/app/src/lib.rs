@@ -11,6 +11,7 @@ pub mod billing;
 pub mod calendars;
 pub mod carry_in;
 pub mod clock;
+pub mod complaints;
 pub mod contracts;
 pub mod customers;
 pub mod daily_reports;

@@ -73,18 +73,32 @@ fn clock(
     calendar: &Calendar,
     now: Timestamp,
 ) -> ClockView {
+    let policy = ClockPolicy {
+        kind: ClockKind::WorkingTime,
+        target,
+        warn_ratio,
+    };
+    measure(name, start, stop, &policy, calendar, now)
+}
+
+/// A clock of any kind from its start and (if reached) its stop instant, e.g. a complaint's
+/// 24-hour reply clock.
+pub(crate) fn measure(
+    name: &str,
+    start: Timestamp,
+    stop: Option<Timestamp>,
+    policy: &ClockPolicy,
+    calendar: &Calendar,
+    now: Timestamp,
+) -> ClockView {
+    let target = policy.target;
     let mut events = vec![ClockEvent::Started { at: start }];
     if let Some(at) = stop.filter(|at| *at >= start) {
         events.push(ClockEvent::Stopped { at });
     }
     let history = ClockHistory::from_events(events)
         .expect("a start followed by a later stop is a valid history");
-    let policy = ClockPolicy {
-        kind: ClockKind::WorkingTime,
-        target,
-        warn_ratio,
-    };
-    let state = history.state(&policy, calendar, now);
+    let state = history.state(policy, calendar, now);
     ClockView {
         name: name.to_string(),
         status: match state.status {

@@ -69,6 +69,10 @@ impl Jobs {
             .with(crate::contracts::ExpiredJob)
             .with(crate::carry_in::OverdueJob)
             .with(crate::sla_watch::SweepJob)
+            .with(crate::complaints::ReplyDueJob)
+            .with(crate::complaints::TaskOverdueJob)
+            .with(crate::complaints::CaseOverdueJob)
+            .with(crate::complaints::ReviewReminderJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

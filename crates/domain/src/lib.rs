@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod codes;
+pub mod complaint;
 pub mod contract;
 pub mod customer;
 pub mod daily_report;

@@ -58,6 +58,18 @@ code_enum! {
         DailyReportRead = "daily_report.read",
         /// Approve (sign), return and forward a branch's daily report (the branch manager's part).
         ReportApprove = "report.approve",
+        /// Register a complaint or a complaint tendency (COMPLAINT-1: any employee).
+        ComplaintRegister = "complaint.register",
+        /// Read complaints and their department tasks.
+        ComplaintRead = "complaint.read",
+        /// Route, set deadlines, decide, close, audit and review complaints (the customer
+        /// department's part). Service-department roles never hold it, so they cannot edit
+        /// hotline records (SUPERVISION-2).
+        ComplaintManage = "complaint.manage",
+        /// Enter a department's findings and log visits, calls and case conferences.
+        ComplaintInvestigate = "complaint.investigate",
+        /// Review serious cases and approve reward/penalty notices (GM / deputy GM).
+        ComplaintApprove = "complaint.approve",
     }
 }
 
@@ -73,30 +85,38 @@ impl Role {
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
+                ComplaintRegister, ComplaintRead, ComplaintApprove,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                OrderDispatch, DailyReportRead, ReportApprove,
+                OrderDispatch, DailyReportRead, ReportApprove, ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                DailyReportRead,
+                DailyReportRead, ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
                 AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
+                ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
-                OrderRead, OrderRegister,
+                OrderRead, OrderRegister, ComplaintRegister, ComplaintRead,
             ],
-            Role::Technician => &[CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork],
-            Role::WarehouseKeeper => &[ProductRead, OrgRead],
-            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead],
-            Role::Qa => &[CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead],
+            Role::Technician => &[
+                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork,
+                ComplaintRegister, ComplaintRead,
+            ],
+            Role::WarehouseKeeper => &[ProductRead, OrgRead, ComplaintRegister, ComplaintRead, ComplaintInvestigate],
+            Role::Accountant => &[CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, ComplaintRegister, ComplaintRead],
+            Role::Qa => &[
+                CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, ComplaintRegister, ComplaintRead,
+                ComplaintInvestigate,
+            ],
+            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, ComplaintRegister, ComplaintRead],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead],
         }
     }
