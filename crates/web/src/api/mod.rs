@@ -5,6 +5,7 @@
 mod attachments;
 mod billing;
 mod calendars;
+mod complaints;
 mod contracts;
 mod customers;
 mod daily_reports;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(attachments::router())
         .merge(exchange::router())
+        .merge(complaints::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -81,6 +83,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = tokens::Api),
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),
+        (path = "/api/v1", api = complaints::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -3,6 +3,7 @@
 
 use axum::http::HeaderMap;
 
+mod complaints;
 mod core;
 
 /// (key, 中文, English).
@@ -11,7 +12,7 @@ pub type Text = (&'static str, &'static str, &'static str);
 /// One table per area, each sorted by key for binary search; a key lives in exactly one
 /// table (tests check both). Areas keep their own table so that adding texts to one area
 /// never touches another's.
-const TABLES: &[&[Text]] = &[core::TEXTS];
+const TABLES: &[&[Text]] = &[core::TEXTS, complaints::TEXTS];
 
 fn lookup(key: &str) -> Option<Text> {
     TABLES.iter().find_map(|table| {

@@ -6,6 +6,7 @@
 mod admin;
 mod billing;
 mod calendars;
+mod complaints;
 mod contracts;
 mod customers;
 mod daily_reports;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(notifications::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
+        .merge(complaints::router())
 }
 
 /// What every page's layout needs.
