@@ -1689,6 +1689,7 @@ pub async fn step(
                 .count(&txn)
                 .await? as usize;
             let case = facts(&before);
+            let mut refusal = None;
             for (field, code) in rules::check_decide(DecideFacts {
                 open_tasks,
                 has_cause: cause.is_some(),
@@ -1700,11 +1701,16 @@ pub async fn step(
                 executive_reviewed: before.executive_reviewed_at.is_some(),
             }) {
                 if field == "tasks" || field == "executive_review" {
-                    return Err(AppError::field_conflict(code, field_name(field)));
+                    refusal.get_or_insert(AppError::field_conflict(code, field_name(field)));
+                } else {
+                    errors.add(field, code);
                 }
-                errors.add(field, code);
             }
+            // Input the officer can fix on the form first, then what the case still lacks.
             errors.into_result(())?;
+            if let Some(refusal) = refusal {
+                return Err(refusal);
+            }
             active.cause = Set(cause);
             active.responsible_department = Set(department.map(str::to_string));
             active.responsible_user_id = Set(input.responsible_user_id);
