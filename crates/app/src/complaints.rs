@@ -1781,13 +1781,17 @@ pub async fn step(
                 .filter(complaint_log::Column::ComplaintId.eq(id))
                 .all(&txn)
                 .await?;
-            for (field, code) in rules::check_close(CloseFacts {
+            // The first refusal, in the order the officer fixes them.
+            if let Some((field, code)) = rules::check_close(CloseFacts {
                 has_handler: before.handler_id.is_some(),
                 visit_logged: visit_logged(&before, &logs),
                 has_responsibility: before.responsible_department.is_some()
                     || before.responsible_user_id.is_some(),
                 outcome_told: logs.iter().any(|l| l.kind == "outcome_told"),
-            }) {
+            })
+            .into_iter()
+            .next()
+            {
                 return Err(AppError::field_conflict(code, field_name(field)));
             }
             active.closed_at = Set(Some(now));
