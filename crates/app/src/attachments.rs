@@ -17,7 +17,7 @@ use crate::{audit, Actor, App, AppError};
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// Records that take attachments, each checked for visibility through its own use case.
-const ENTITIES: &[&str] = &["customer", "unit", "contract", "service_order"];
+const ENTITIES: &[&str] = &["customer", "unit", "contract", "service_order", "claim"];
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
@@ -67,6 +67,7 @@ async fn ensure_record_visible(
         "service_order" => crate::service_orders::get(app, actor, entity_id)
             .await
             .map(drop),
+        "claim" => crate::claims::get(app, actor, entity_id).await.map(drop),
         _ => Err(AppError::NotFound),
     }
 }

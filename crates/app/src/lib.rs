@@ -10,6 +10,7 @@ pub mod auth;
 pub mod billing;
 pub mod calendars;
 pub mod carry_in;
+pub mod claims;
 pub mod clock;
 pub mod complaints;
 pub mod contracts;

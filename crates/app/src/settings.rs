@@ -163,6 +163,22 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Longest interval between customer visits (months)",
     },
     SettingDef {
+        key: "claim.number_pattern",
+        default: "SP-{YYYYMM}-{seq:4}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "索赔编号规则",
+        description_en: "Claim number pattern",
+    },
+    SettingDef {
+        key: "claim.countermeasure_days",
+        default: "3",
+        kind: SettingKind::Count,
+        source: "001 索赔 4, 6 (seed \"尽快\"; 3: design decision)",
+        description_zh: "索赔对策期限（天，自获知日起）",
+        description_en: "Countermeasure due within (days after the claim became known)",
+    },
+    SettingDef {
         key: "complaint.number_pattern",
         default: "KS-{YYYYMM}-{seq:4}",
         kind: SettingKind::NumberPattern,

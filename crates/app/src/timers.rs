@@ -73,6 +73,7 @@ impl Jobs {
             .with(crate::complaints::TaskOverdueJob)
             .with(crate::complaints::CaseOverdueJob)
             .with(crate::complaints::ReviewReminderJob)
+            .with(crate::claims::CountermeasureJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

@@ -2,6 +2,7 @@
 //! the facts it needs (including "now") as parameters, so the rules can be tested exhaustively.
 
 pub mod calendar;
+pub mod claim;
 pub mod codes;
 pub mod complaint;
 pub mod contract;

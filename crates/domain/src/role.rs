@@ -70,6 +70,12 @@ code_enum! {
         ComplaintInvestigate = "complaint.investigate",
         /// Review serious cases and approve reward/penalty notices (GM / deputy GM).
         ComplaintApprove = "complaint.approve",
+        /// Register claims and work through their standard steps (CLAIM-1, 2).
+        ClaimWrite = "claim.write",
+        ClaimRead = "claim.read",
+        /// The sales manager's review every claim file needs before closing (CLAIM-3): held
+        /// by the branch manager (业务/分公司经理), the seeds' sales manager.
+        ClaimReview = "claim.review",
     }
 }
 
@@ -85,17 +91,19 @@ impl Role {
             Role::GeneralManager | Role::DeputyGeneralManager => &[
                 CustomerRead, CustomerWrite, ProductRead, ContractRead, ContractWrite, OrgRead, StaffRead,
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead,
-                ComplaintRegister, ComplaintRead, ComplaintApprove,
+                ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 OrderDispatch, DailyReportRead, ReportApprove, ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                ClaimRead, ClaimReview,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
                 OrgRead, StaffRead, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
                 DailyReportRead, ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate,
+                ClaimWrite, ClaimRead,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,

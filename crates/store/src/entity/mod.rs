@@ -7,6 +7,8 @@ pub mod audit_record;
 pub mod branch_daily_report;
 pub mod calendar;
 pub mod calendar_day;
+pub mod claim;
+pub mod claim_type;
 pub mod complaint;
 pub mod complaint_log;
 pub mod complaint_notice;

@@ -14,6 +14,7 @@ mod m20261122_000009_price_items;
 mod m20261122_000010_order_charges;
 mod m20261122_000011_order_payment;
 mod m20261122_000030_complaints;
+mod m20261122_000031_claims;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_order_charges::Migration),
             Box::new(m20261122_000011_order_payment::Migration),
             Box::new(m20261122_000030_complaints::Migration),
+            Box::new(m20261122_000031_claims::Migration),
         ]
     }
 }

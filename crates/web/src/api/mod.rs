@@ -5,6 +5,7 @@
 mod attachments;
 mod billing;
 mod calendars;
+mod claims;
 mod complaints;
 mod contracts;
 mod customers;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(attachments::router())
         .merge(exchange::router())
         .merge(complaints::router())
+        .merge(claims::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -84,6 +86,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = attachments::Api),
         (path = "/api/v1", api = exchange::Api),
         (path = "/api/v1", api = complaints::Api),
+        (path = "/api/v1", api = claims::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -6,6 +6,7 @@
 mod admin;
 mod billing;
 mod calendars;
+mod claims;
 mod complaints;
 mod contracts;
 mod customers;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(fault_reports::router())
         .merge(daily_reports::router())
         .merge(complaints::router())
+        .merge(claims::router())
 }
 
 /// What every page's layout needs.

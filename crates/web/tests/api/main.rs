@@ -11,6 +11,7 @@ mod attachments;
 mod audit;
 mod billing;
 mod calendars;
+mod claims;
 mod complaints;
 mod contracts;
 mod customers;

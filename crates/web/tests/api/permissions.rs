@@ -226,6 +226,33 @@ pub fn routes() -> Vec<Route> {
                 body
             }),
         ),
+        // claims: the customer department records and works them; the branch manager (sales
+        // manager) reviews
+        route(GET, "/claim-types", &[], &[ClaimRead], Body::None),
+        route(
+            POST,
+            "/claim-types",
+            &[],
+            &[ClaimWrite],
+            Body::Json(|_| json!({"code": "MXC", "name": "矩阵索赔", "steps": "登记"})),
+        ),
+        route(GET, "/claims", &[], &[ClaimRead], Body::None),
+        route(
+            POST,
+            "/claims",
+            &[],
+            &[ClaimWrite],
+            Body::Json(|_| json!({"claim_type_id": 0, "claimant": "矩阵", "amount_fen": 0, "facts": "矩阵", "learned_on": "2026-11-22"})),
+        ),
+        route(GET, "/claims/{id}", &["missing"], &[ClaimRead], Body::None),
+        route(
+            POST,
+            "/claims/{id}/actions",
+            &["missing"],
+            &[ClaimWrite],
+            Body::Json(|_| json!({"action": "complete_step", "version": 1})),
+        ),
+        route(GET, "/claim-reports/prevention", &[], &[ClaimRead], Body::None),
         // complaints: every staff role registers and reads; the customer department manages;
         // departments investigate; GM / deputy GM approve
         route(GET, "/complaints", &[], &[ComplaintRead], Body::None),
