@@ -698,7 +698,8 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         }
     }
     load_service_orders(app, a, &demo_calls, &technicians).await?;
-    load_complaints(app, a, beijing, &technicians).await
+    load_complaints(app, a, beijing, &technicians).await?;
+    load_claims(app, a, beijing).await
 }
 
 /// Forty calls in every stage: waiting for dispatch, dispatched, on site, completed and
@@ -982,5 +983,47 @@ async fn load_complaints(
             .await?
             .version;
     }
+    Ok(())
+}
+
+/// Two claim types with their standard steps and one open claim (CLAIM).
+async fn load_claims(app: &App, admin: &Actor, beijing: i64) -> Result<(), AppError> {
+    use crate::claims::{self, ClaimInput, ClaimTypeInput};
+    let quality = claims::create_type(
+        app,
+        admin,
+        &ClaimTypeInput {
+            code: "ZL".into(),
+            name: "质量索赔".into(),
+            steps: "登记索赔事实\n核实证据\n确定原因与责任\n提出对策\n确定赔偿金额".into(),
+        },
+    )
+    .await?;
+    claims::create_type(
+        app,
+        admin,
+        &ClaimTypeInput {
+            code: "YS".into(),
+            name: "运输损坏索赔".into(),
+            steps: "登记索赔事实\n查验货损\n向承运商追偿".into(),
+        },
+    )
+    .await?;
+    claims::register(
+        app,
+        admin,
+        &ClaimInput {
+            claim_type_id: quality.id,
+            claimant: "北京宏达贸易有限公司".into(),
+            customer_id: None,
+            order_number: Some("XS20261102-008".into()),
+            product: Some("KFR-35GW 空调".into()),
+            amount_fen: 360_000,
+            facts: "同批次12台空调压缩机启动电容失效，门店停业半天".into(),
+            learned_on: app.today().to_string(),
+            org_unit_id: Some(beijing),
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -171,3 +171,40 @@ test('a complaint is registered, handled, closed and reviewed into a GM-approved
     await screenshot(gm, 'reward-penalty-notice');
   });
 });
+
+test('a claim follows its type steps and closes after the sales manager reviews it', { timeout: 180_000 }, async () => {
+  const kefu = await suite.newPage();
+  await signIn(kefu, 'kefu');
+  await kefu.goto('/claims');
+  await kefu.selectOption('#claim-form select[name=claim_type_id]', { label: '运输损坏索赔' });
+  await kefu.selectOption('#claim-form select[name=org_unit_id]', { label: '北京分公司' });
+  await kefu.fill('#claim-form input[name=claimant]', '浏览器测试超市');
+  await kefu.fill('#claim-form input[name=amount]', '1500');
+  await kefu.fill('#claim-form textarea[name=facts]', '两台冰箱运输途中门体变形');
+  assert.equal((await submit(kefu, '#claim-form button[type=submit]')).status(), 303);
+  const claimPath = new URL(kefu.url()).pathname;
+  assert.match(await text(kefu, 'h1'), /SP-\d{6}-\d{4}/);
+  // Closing before the steps, the countermeasure and the review is refused.
+  assert.equal((await submit(kefu, '#close-form button[type=submit]')).status(), 422);
+  assert.equal(await kefu.locator('p.alert[data-field=steps]').count(), 1);
+  for (let i = 0; i < 3; i += 1) {
+    assert.equal((await submit(kefu, '#step-form button[type=submit]')).status(), 303);
+  }
+  assert.equal(await kefu.locator('#step-form').count(), 0);
+  await kefu.selectOption('#countermeasure-form select[name=cause]', 'transport');
+  await kefu.fill('#countermeasure-form textarea[name=countermeasure]', '向承运商追偿并为客户换货');
+  await kefu.fill('#countermeasure-form textarea[name=prevention]', '冰箱运输加装护角');
+  assert.equal((await submit(kefu, '#countermeasure-form button[type=submit]')).status(), 303);
+
+  const manager = await suite.newPage();
+  await signIn(manager, 'bj_jingli');
+  await manager.goto(claimPath);
+  assert.equal((await submit(manager, '#review-form button[type=submit]')).status(), 303);
+  assert.match(await text(manager, '#reviewed-by'), /孙伟/);
+
+  await kefu.goto(claimPath);
+  assert.equal((await submit(kefu, '#close-form button[type=submit]')).status(), 303);
+  assert.match(await text(kefu, '#claim-status'), /已结案/);
+  await kefu.goto('/claims/report');
+  assert.match(await text(kefu, '#prevention'), /冰箱运输加装护角/);
+});

@@ -5,6 +5,7 @@
 #[rustfmt::skip]
 pub const TEXTS: &[super::Text] = &[
     ("claim.amount", "金额", "Amount"),
+    ("claim.branch", "所属分公司", "Branch"),
     ("claim.cause", "原因", "Cause"),
     ("claim.cause_installation", "安装", "Installation"),
     ("claim.cause_other", "其他", "Other"),

@@ -56,6 +56,9 @@ struct ClaimForm {
     facts: String,
     #[serde(default)]
     learned_on: String,
+    /// The branch the claim belongs to (its branch manager reviews it).
+    #[serde(default)]
+    org_unit_id: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -77,9 +80,13 @@ struct ListPage {
     form: ClaimForm,
     type_form: TypeForm,
     errors: FieldErrors,
+    branches: Vec<aftersales_app::org::OrgUnitView>,
 }
 
 impl ListPage {
+    fn branch_is(&self, id: &i64) -> bool {
+        self.form.org_unit_id.trim().parse::<i64>().ok() == Some(*id)
+    }
     fn type_is(&self, id: &i64) -> bool {
         self.form.claim_type_id.trim().parse::<i64>().ok() == Some(*id)
     }
@@ -110,6 +117,10 @@ async fn list_page(
             form,
             type_form,
             errors,
+            branches: aftersales_app::org::list_units(&state.app, &user.actor)
+                .await
+                .map(|units| units.into_iter().filter(|u| u.kind == "branch").collect())
+                .unwrap_or_default(),
         },
     )
 }
@@ -143,7 +154,7 @@ async fn register_claim(
                 amount_fen,
                 facts: form.facts.clone(),
                 learned_on: form.learned_on.clone(),
-                org_unit_id: None,
+                org_unit_id: super::optional_id(&form.org_unit_id),
             };
             claims::register(&state.app, &user.actor, &input).await
         }
