@@ -23,6 +23,7 @@ const ENTITIES: &[&str] = &[
     "contract",
     "service_order",
     "return_request",
+    "claim",
 ];
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -77,6 +78,7 @@ async fn ensure_record_visible(
         "delivery" => crate::deliveries::get(app, actor, entity_id)
             .await
             .map(drop),
+        "claim" => crate::claims::get(app, actor, entity_id).await.map(drop),
         _ => Err(AppError::NotFound),
     }
 }

@@ -717,7 +717,9 @@ pub async fn load(app: &App) -> Result<(), AppError> {
     load_returns(app, a, beijing, bj_district, &products).await?;
     load_deliveries(app, a, beijing).await?;
     load_settlements(app, a).await?;
-    load_parts(app, a, departments[5], beijing, tianjin).await
+    load_parts(app, a, departments[5], beijing, tianjin).await?;
+    load_complaints(app, a, beijing, &technicians).await?;
+    load_claims(app, a, beijing).await
 }
 
 /// Deliveries of the Beijing walk-in customer's units (DELIVERY): one planned for tomorrow
@@ -1530,5 +1532,234 @@ async fn load_parts(
         };
         crate::loaners::create(app, admin, &input).await?;
     }
+    Ok(())
+}
+
+/// A handful of complaints in different states (COMPLAINT): one just registered by the
+/// hotline against a technician, one under investigation, a major media case waiting for the
+/// executives, and one closed with its responsibility, visit and satisfaction follow-up.
+async fn load_complaints(
+    app: &App,
+    admin: &Actor,
+    beijing: i64,
+    technicians: &[i64],
+) -> Result<(), AppError> {
+    use crate::complaints::{
+        self, HandlingInput, LogInput, RegisterInput, RouteInput, StepInput, TaskInput,
+    };
+    let branch = Some(beijing);
+    let base = |complaint_type: &str, subject: &str, customer: &str, content: &str| RegisterInput {
+        channel: "phone".into(),
+        complaint_type: complaint_type.into(),
+        subject_kind: subject.into(),
+        customer_name: Some(customer.into()),
+        contact_phone: Some("13911110000".into()),
+        content: content.into(),
+        org_unit_id: branch,
+        ..RegisterInput::default()
+    };
+    complaints::register(
+        app,
+        admin,
+        &RegisterInput {
+            channel: "hotline".into(),
+            staff_id: technicians.first().copied(),
+            demand: Some("希望公司处理并道歉".into()),
+            ..base(
+                "staff_attitude",
+                "staff",
+                "李红梅",
+                "上门维修的技术员态度生硬，与客户争吵",
+            )
+        },
+    )
+    .await?;
+    let investigating = complaints::register(
+        app,
+        admin,
+        &RegisterInput {
+            order_number: Some("XS20261105-021".into()),
+            part_number: Some("BCD-216".into()),
+            quantity: Some(1),
+            ..base(
+                "product_quality",
+                "product",
+                "北京宏达贸易有限公司",
+                "新购冰箱冷藏室结霜，反复出现",
+            )
+        },
+    )
+    .await?;
+    complaints::route(
+        app,
+        admin,
+        investigating.id,
+        &RouteInput {
+            version: investigating.version,
+            ..RouteInput::default()
+        },
+    )
+    .await?;
+    complaints::register(
+        app,
+        admin,
+        &RegisterInput {
+            severity: Some("major".into()),
+            media_exposure: true,
+            demand: Some("全额退款并公开道歉".into()),
+            ..base(
+                "product_quality",
+                "product",
+                "陈先生",
+                "热水器漏电，客户称已联系电视台",
+            )
+        },
+    )
+    .await?;
+    // The closed case: routed, investigated, decided, improved, visited, told and followed up.
+    let closed = complaints::register(
+        app,
+        admin,
+        &base(
+            "packaging",
+            "product",
+            "天津万家超市",
+            "到货纸箱破损，两台洗衣机外壳凹陷",
+        ),
+    )
+    .await?;
+    let today = app.today();
+    let view = complaints::set_handling(
+        app,
+        admin,
+        closed.id,
+        &HandlingInput {
+            handler_id: Some(admin.user_id),
+            due_date: Some(today.saturating_add(jiff::Span::new().days(7)).to_string()),
+            version: closed.version,
+        },
+    )
+    .await?;
+    let view = complaints::route(
+        app,
+        admin,
+        closed.id,
+        &RouteInput {
+            version: view.version,
+            ..RouteInput::default()
+        },
+    )
+    .await?;
+    for task in &view.tasks {
+        complaints::update_task(
+            app,
+            admin,
+            task.id,
+            &TaskInput {
+                cause: Some("运输途中堆码过高，外箱受压".into()),
+                done: true,
+                version: task.version,
+                ..TaskInput::default()
+            },
+        )
+        .await?;
+    }
+    for (kind, channel, text) in [
+        ("reply", Some("phone"), "已致电客户致歉，两日内换货"),
+        ("visit", None, "前往门店查看并致歉"),
+        ("outcome_told", Some("written"), "书面告知换货及改善措施"),
+    ] {
+        complaints::log(
+            app,
+            admin,
+            closed.id,
+            &LogInput {
+                kind: kind.into(),
+                channel: channel.map(str::to_string),
+                text: Some(text.into()),
+                participants: None,
+            },
+        )
+        .await?;
+    }
+    let mut version = complaints::get(app, admin, closed.id).await?.version;
+    for step in [
+        StepInput {
+            event: "decide".into(),
+            cause: Some("运输途中堆码过高".into()),
+            responsible_department: Some("transport".into()),
+            decision: Some("免费换货，运输部承担损失".into()),
+            told_channel: Some("phone".into()),
+            ..StepInput::default()
+        },
+        StepInput {
+            event: "start_remedy".into(),
+            remedy: Some("两台洗衣机换新".into()),
+            ..StepInput::default()
+        },
+        StepInput {
+            event: "set_corrective_action".into(),
+            corrective_action: Some("规定洗衣机堆码不超过三层".into()),
+            corrective_owner_id: Some(admin.user_id),
+            corrective_due: Some(today.saturating_add(jiff::Span::new().days(14)).to_string()),
+            ..StepInput::default()
+        },
+        StepInput {
+            event: "confirm_effect".into(),
+            note: Some("抽查三批到货无破损".into()),
+            ..StepInput::default()
+        },
+        StepInput {
+            event: "close".into(),
+            note: Some("回访客户，表示满意".into()),
+            ..StepInput::default()
+        },
+    ] {
+        version = complaints::step(app, admin, closed.id, &StepInput { version, ..step })
+            .await?
+            .version;
+    }
+    Ok(())
+}
+
+/// Two claim types with their standard steps and one open claim (CLAIM).
+async fn load_claims(app: &App, admin: &Actor, beijing: i64) -> Result<(), AppError> {
+    use crate::claims::{self, ClaimInput, ClaimTypeInput};
+    let quality = claims::create_type(
+        app,
+        admin,
+        &ClaimTypeInput {
+            code: "ZL".into(),
+            name: "质量索赔".into(),
+            steps: "登记索赔事实\n核实证据\n确定原因与责任\n提出对策\n确定赔偿金额".into(),
+        },
+    )
+    .await?;
+    claims::create_type(
+        app,
+        admin,
+        &ClaimTypeInput {
+            code: "YS".into(),
+            name: "运输损坏索赔".into(),
+            steps: "登记索赔事实\n查验货损\n向承运商追偿".into(),
+        },
+    )
+    .await?;
+    claims::register(
+        app,
+        admin,
+        &ClaimInput {
+            claim_type_id: quality.id,
+            claimant: "北京宏达贸易有限公司".into(),
+            customer_id: None,
+            order_number: Some("XS20261102-008".into()),
+            product: Some("KFR-35GW 空调".into()),
+            amount_fen: 360_000,
+            facts: "同批次12台空调压缩机启动电容失效，门店停业半天".into(),
+            learned_on: app.today().to_string(),
+            org_unit_id: Some(beijing),
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -13,7 +13,7 @@ use aftersales_domain::calendar::Calendar;
 use aftersales_domain::sla::policy::{
     clock_history, select_policy, ClockSpec, Policy, PolicyCriteria, PolicyFacts, TimelineEntry,
 };
-use aftersales_domain::sla::{ClockKind, ClockPolicy, ClockStatus};
+use aftersales_domain::sla::{ClockEvent, ClockHistory, ClockKind, ClockPolicy, ClockState, ClockStatus};
 use aftersales_store::entity::{
     customer, customer_address, district, service_order, service_order_event, sla_policy,
     sla_policy_clock,
@@ -219,31 +219,59 @@ pub fn order_clocks(
                 target: spec.target,
                 warn_ratio: policies.defaults.warn_ratio,
             };
-            let state = history.state(&policy, &context.calendar, now);
-            Some(ClockView {
-                name: spec.name.clone(),
-                policy: policy_name.clone(),
-                kind: match spec.kind {
-                    ClockKind::WorkingTime => "working",
-                    ClockKind::ElapsedTime => "elapsed",
-                }
-                .to_string(),
-                status: match state.status {
-                    ClockStatus::Running => "running",
-                    ClockStatus::Paused => "paused",
-                    ClockStatus::Met => "met",
-                    ClockStatus::Breached => "breached",
-                }
-                .to_string(),
-                target_minutes: spec.target.as_mins(),
-                consumed_minutes: state.consumed.as_mins(),
-                remaining_minutes: state.remaining.as_mins(),
-                deadline: state.deadline.map(|t| t.to_string()),
-                at_risk: state.at_risk,
-                breached_at: state.breached_at.map(|t| t.to_string()),
-            })
+            Some(view_of(
+                &spec.name,
+                policy_name.clone(),
+                &policy,
+                history.state(&policy, &context.calendar, now),
+            ))
         })
         .collect()
+}
+
+/// What the API and pages show of a clock's state.
+fn view_of(name: &str, policy_name: Option<String>, policy: &ClockPolicy, state: ClockState) -> ClockView {
+    ClockView {
+        name: name.to_string(),
+        policy: policy_name,
+        kind: match policy.kind {
+            ClockKind::WorkingTime => "working",
+            ClockKind::ElapsedTime => "elapsed",
+        }
+        .to_string(),
+        status: match state.status {
+            ClockStatus::Running => "running",
+            ClockStatus::Paused => "paused",
+            ClockStatus::Met => "met",
+            ClockStatus::Breached => "breached",
+        }
+        .to_string(),
+        target_minutes: policy.target.as_mins(),
+        consumed_minutes: state.consumed.as_mins(),
+        remaining_minutes: state.remaining.as_mins(),
+        deadline: state.deadline.map(|t| t.to_string()),
+        at_risk: state.at_risk,
+        breached_at: state.breached_at.map(|t| t.to_string()),
+    }
+}
+
+/// A clock from its start and (if reached) its stop instant alone, e.g. a complaint's
+/// 24-hour reply clock.
+pub(crate) fn measure(
+    name: &str,
+    start: Timestamp,
+    stop: Option<Timestamp>,
+    policy: &ClockPolicy,
+    calendar: &Calendar,
+    now: Timestamp,
+) -> ClockView {
+    let mut history = ClockHistory::start(start);
+    if let Some(at) = stop.filter(|at| *at >= start) {
+        history
+            .record(ClockEvent::Stopped { at })
+            .expect("a start followed by a later stop is a valid history");
+    }
+    view_of(name, None, policy, history.state(policy, calendar, now))
 }
 
 /// Loads what [`order_clocks`] needs for one order: its zone and customer class, its

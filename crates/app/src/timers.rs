@@ -72,6 +72,11 @@ impl Jobs {
             .with(crate::surveys::DailyCardsJob)
             .with(crate::accounting::CashHandoverDueJob)
             .with(crate::loaners::OverdueJob)
+            .with(crate::complaints::ReplyDueJob)
+            .with(crate::complaints::TaskOverdueJob)
+            .with(crate::complaints::CaseOverdueJob)
+            .with(crate::complaints::ReviewReminderJob)
+            .with(crate::claims::CountermeasureJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

@@ -2,7 +2,9 @@
 //! the facts it needs (including "now") as parameters, so the rules can be tested exhaustively.
 
 pub mod calendar;
+pub mod claim;
 pub mod codes;
+pub mod complaint;
 pub mod contract;
 pub mod customer;
 pub mod daily_report;

@@ -101,6 +101,24 @@ code_enum! {
         PartsWrite = "parts.write",
         /// Transfer into technicians' vans and approve counts (the supervisor's part).
         PartsApprove = "parts.approve",
+        /// Register a complaint or a complaint tendency (COMPLAINT-1: any employee).
+        ComplaintRegister = "complaint.register",
+        /// Read complaints and their department tasks.
+        ComplaintRead = "complaint.read",
+        /// Route, set deadlines, decide, close, audit and review complaints (the customer
+        /// department's part). Service-department roles never hold it, so they cannot edit
+        /// hotline records (SUPERVISION-2).
+        ComplaintManage = "complaint.manage",
+        /// Enter a department's findings and log visits, calls and case conferences.
+        ComplaintInvestigate = "complaint.investigate",
+        /// Review serious cases and approve reward/penalty notices (GM / deputy GM).
+        ComplaintApprove = "complaint.approve",
+        /// Register claims and work through their standard steps (CLAIM-1, 2).
+        ClaimWrite = "claim.write",
+        ClaimRead = "claim.read",
+        /// The sales manager's review every claim file needs before closing (CLAIM-3): held
+        /// by the branch manager (业务/分公司经理), the seeds' sales manager.
+        ClaimReview = "claim.review",
     }
 }
 
@@ -118,6 +136,7 @@ impl Role {
                 AuditRead, ImportExport, AttachmentWrite, OrderRead, DailyReportRead, PartsRead,
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
                 ReturnRead, DeliveryRead,
+                ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -125,6 +144,7 @@ impl Role {
                 OrderDispatch, DailyReportRead, ReportApprove, PartsRead, PartsApprove,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
+                ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -132,6 +152,7 @@ impl Role {
                 DailyReportRead, SlaPolicyWrite, PartsRead,
                 SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
+                ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate, ClaimWrite, ClaimRead,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -139,25 +160,34 @@ impl Role {
                 PartsRead, PartsApprove,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
+                ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
                 ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
+                ComplaintRegister, ComplaintRead,
             ],
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
-                DeliveryRead, DeliveryWork,
+                DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
             ],
-            Role::WarehouseKeeper => &[ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead],
+            Role::WarehouseKeeper => &[
+                ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead,
+                ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+            ],
             Role::Accountant => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead, ReturnRead, ReturnTask,
-                BillingSettle,
+                BillingSettle, ComplaintRegister, ComplaintRead,
             ],
             Role::Qa => &[
                 CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,
+                ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
-            Role::ComplaintHotline => &[CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead],
+            Role::ComplaintHotline => &[
+                CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead,
+                ComplaintRegister, ComplaintRead,
+            ],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
         }
     }

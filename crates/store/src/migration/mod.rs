@@ -23,6 +23,8 @@ mod m20261122_000050_returns;
 mod m20261122_000051_deliveries;
 mod m20261122_000070_settlement;
 mod m20261122_000020_parts;
+mod m20261122_000030_complaints;
+mod m20261122_000031_claims;
 
 pub struct Migrator;
 
@@ -51,6 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000051_deliveries::Migration),
             Box::new(m20261122_000070_settlement::Migration),
             Box::new(m20261122_000020_parts::Migration),
+            Box::new(m20261122_000030_complaints::Migration),
+            Box::new(m20261122_000031_claims::Migration),
         ]
     }
 }

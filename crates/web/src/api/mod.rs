@@ -6,6 +6,8 @@ mod accounting;
 mod attachments;
 mod billing;
 mod calendars;
+mod claims;
+mod complaints;
 mod contracts;
 mod customers;
 mod daily_reports;
@@ -70,6 +72,8 @@ pub fn router() -> Router<AppState> {
         .merge(returns::router())
         .merge(deliveries::router())
         .merge(parts::router())
+        .merge(complaints::router())
+        .merge(claims::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -102,6 +106,8 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = returns::Api),
         (path = "/api/v1", api = deliveries::Api),
         (path = "/api/v1", api = parts::Api),
+        (path = "/api/v1", api = complaints::Api),
+        (path = "/api/v1", api = claims::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -4,6 +4,7 @@
 use axum::http::HeaderMap;
 
 mod billing;
+mod complaints;
 mod core;
 mod staff_conduct;
 mod surveys;
@@ -23,6 +24,7 @@ const TABLES: &[&[Text]] = &[
     delivery::TEXTS,
     billing::TEXTS,
     parts::TEXTS,
+    complaints::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

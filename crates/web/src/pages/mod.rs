@@ -7,6 +7,8 @@ mod accounting;
 mod admin;
 mod billing;
 mod calendars;
+mod claims;
+mod complaints;
 mod contracts;
 mod customers;
 mod daily_reports;
@@ -67,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .merge(returns::router())
         .merge(deliveries::router())
         .merge(parts::router())
+        .merge(complaints::router())
+        .merge(claims::router())
 }
 
 /// What every page's layout needs.

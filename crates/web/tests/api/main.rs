@@ -12,6 +12,8 @@ mod attachments;
 mod audit;
 mod billing;
 mod calendars;
+mod claims;
+mod complaints;
 mod contracts;
 mod customers;
 mod daily_reports;

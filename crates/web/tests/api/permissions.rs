@@ -251,6 +251,127 @@ pub fn routes() -> Vec<Route> {
             &[SlaPolicyWrite],
             Body::Json(|_| sla_policy_body("矩阵政策", Some(1))),
         ),
+        // claims: the customer department records and works them; the branch manager (sales
+        // manager) reviews
+        route(GET, "/claim-types", &[], &[ClaimRead], Body::None),
+        route(
+            POST,
+            "/claim-types",
+            &[],
+            &[ClaimWrite],
+            Body::Json(|_| json!({"code": "MXC", "name": "矩阵索赔", "steps": "登记"})),
+        ),
+        route(GET, "/claims", &[], &[ClaimRead], Body::None),
+        route(
+            POST,
+            "/claims",
+            &[],
+            &[ClaimWrite],
+            Body::Json(|_| json!({"claim_type_id": 0, "claimant": "矩阵", "amount_fen": 0, "facts": "矩阵", "learned_on": "2026-11-22"})),
+        ),
+        route(GET, "/claims/{id}", &["missing"], &[ClaimRead], Body::None),
+        route(
+            POST,
+            "/claims/{id}/actions",
+            &["missing"],
+            &[ClaimWrite],
+            Body::Json(|_| json!({"action": "complete_step", "version": 1})),
+        ),
+        route(GET, "/claim-reports/prevention", &[], &[ClaimRead], Body::None),
+        // complaints: every staff role registers and reads; the customer department manages;
+        // departments investigate; GM / deputy GM approve
+        route(GET, "/complaints", &[], &[ComplaintRead], Body::None),
+        route(
+            POST,
+            "/complaints",
+            &[],
+            &[ComplaintRegister],
+            Body::Json(|_| json!({"channel": "phone", "complaint_type": "other", "subject_kind": "product", "customer_name": "矩阵客户", "content": "矩阵投诉"})),
+        ),
+        route(GET, "/complaints/{id}", &["complaint"], &[ComplaintRead], Body::None),
+        route(
+            PUT,
+            "/complaints/{id}/handling",
+            &["complaint"],
+            &[ComplaintManage],
+            Body::Json(|_| json!({"due_date": "2026-12-31", "version": 0})),
+        ),
+        route(POST, "/complaints/{id}/route", &["complaint"], &[ComplaintManage], Body::Json(|_| json!({"version": 0}))),
+        route(
+            POST,
+            "/complaints/{id}/logs",
+            &["complaint"],
+            &[ComplaintInvestigate],
+            Body::Json(|_| json!({"kind": "note", "text": "矩阵备注"})),
+        ),
+        route(
+            POST,
+            "/complaints/{id}/executive-review",
+            &["complaint"],
+            &[ComplaintApprove],
+            Body::Json(|_| json!({"note": "矩阵审阅", "version": 0})),
+        ),
+        route(
+            POST,
+            "/complaints/{id}/steps",
+            &["complaint"],
+            &[ComplaintManage],
+            Body::Json(|_| json!({"event": "close", "version": 0})),
+        ),
+        route(
+            POST,
+            "/complaints/{id}/review",
+            &["complaint"],
+            &[ComplaintManage],
+            Body::Json(|_| json!({"sanction": "none", "version": 0})),
+        ),
+        route(GET, "/complaint-tasks", &[], &[ComplaintRead], Body::None),
+        route(
+            PUT,
+            "/complaint-tasks/{id}",
+            &["complaint_task"],
+            &[ComplaintInvestigate],
+            Body::Json(|_| json!({"note": "矩阵调查", "version": 0})),
+        ),
+        route(GET, "/complaint-notices", &[], &[ComplaintRead], Body::None),
+        route(
+            POST,
+            "/complaint-notices/{id}",
+            &["missing"],
+            &[ComplaintManage],
+            Body::Json(|_| json!({"action": "send", "version": 1})),
+        ),
+        route(GET, "/complaint-routing", &[], &[ComplaintRead], Body::None),
+        route(
+            PUT,
+            "/complaint-routing/{complaint_type}",
+            &["=other"],
+            &[SettingsWrite],
+            Body::Json(|_| json!({"departments": []})),
+        ),
+        route(GET, "/complaint-reviews", &[], &[ComplaintRead], Body::None),
+        route(
+            POST,
+            "/reward-penalty-notices",
+            &[],
+            &[ComplaintManage],
+            Body::Json(|_| json!({"month": "2026-10"})),
+        ),
+        route(GET, "/reward-penalty-notices/{id}", &["missing"], &[ComplaintRead], Body::None),
+        route(
+            POST,
+            "/reward-penalty-notices/{id}/approve",
+            &["missing"],
+            &[ComplaintApprove],
+            Body::Json(|_| json!({"version": 1})),
+        ),
+        route(
+            POST,
+            "/reward-penalty-notices/{id}/copies",
+            &["missing"],
+            &[ComplaintManage],
+            Body::Json(|_| json!({"copy": "kept", "version": 1})),
+        ),
         // the price schedule: read by everyone who reads orders, changed by product managers
         route(GET, "/price-items", &[], &[OrderRead], Body::None),
         route(
@@ -1014,6 +1135,30 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     loaner.assert_status(StatusCode::CREATED);
     ids.insert("loaner", loaner.id());
+    let complaint = app
+        .post_json(
+            "/complaints",
+            Role::Admin,
+            json!({"channel": "phone", "complaint_type": "packaging", "subject_kind": "product",
+                   "customer_name": "矩阵客户", "content": "矩阵投诉", "org_unit_id": s.bj}),
+        )
+        .await;
+    complaint.assert_status(StatusCode::CREATED);
+    ids.insert("complaint", complaint.id());
+    let routed = app
+        .post_json(
+            &format!("/complaints/{}/route", complaint.id()),
+            Role::Admin,
+            json!({"version": 1}),
+        )
+        .await;
+    routed.assert_status(StatusCode::OK);
+    ids.insert(
+        "complaint_task",
+        routed.body["tasks"][0]["id"].as_i64().unwrap(),
+    );
+    // Routes whose record is hard to reach in a fixture: the permission answers first.
+    ids.insert("missing", 999_999);
     Fx { ids }
 }
 
