@@ -1715,6 +1715,24 @@ pub async fn step(
             active.responsible_department = Set(department.map(str::to_string));
             active.responsible_user_id = Set(input.responsible_user_id);
             active.staff_fault = Set(fault.map(|f| f.as_str().to_string()));
+            // COMPLAINT-16: a staff fault found by the investigation is a discipline incident
+            // (STAFF-6) against the responsible person, opened in this transaction.
+            if let (Some(fault), Some(staff_id)) = (fault, input.responsible_user_id) {
+                crate::staff_conduct::open_incident(
+                    &txn,
+                    &crate::staff_conduct::NewIncident {
+                        staff_id,
+                        kind: "service_quality_fault".into(),
+                        description: Some(format!("{} {}", before.number, fault.as_str())),
+                        complaint_id: Some(id),
+                        ..Default::default()
+                    },
+                    "complaint",
+                    Some(actor),
+                    now,
+                )
+                .await?;
+            }
             active.decision = Set(decision);
             active.told_channel = Set(told.map(|c| c.as_str().to_string()));
             active.decided_at = Set(Some(now));
