@@ -2,6 +2,7 @@
 //! database, loads the demo company and runs administrator tools.
 
 mod config;
+mod fault;
 mod sla;
 
 use std::sync::Arc;
@@ -257,7 +258,8 @@ async fn serve(
         background.interval,
     );
     let state = aftersales_web::AppState::new(app, config.secure_cookies);
-    let served = aftersales_web::serve(listener, state, async {
+    let router = fault::install(aftersales_web::router(state))?;
+    let served = aftersales_web::serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;
