@@ -11,6 +11,7 @@ mod attachments;
 mod audit;
 mod billing;
 mod calendars;
+mod capacity;
 mod contracts;
 mod customers;
 mod daily_reports;
