@@ -1,6 +1,7 @@
 //! The `aftersales` binary: one file that serves the system, migrates and backs up its
 //! database, loads the demo company and runs administrator tools.
 
+mod bench;
 mod config;
 mod fault;
 mod sla;
@@ -96,6 +97,9 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Capacity benchmark: a fresh database with years of history, the server in its own
+    /// process and a mixed HTTP workload; prints and writes per-operation figures.
+    Bench(bench::BenchArgs),
     /// Writes a consistent copy of the SQLite database while it is in use, and checks it.
     Backup {
         /// The file to write (must not exist).
@@ -228,6 +232,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(&config).await?;
             backup(&app.db, &config, &file).await
         }
+        Command::Bench(args) => bench::run(args).await,
         Command::Sla { .. } => unreachable!("handled before the runtime starts"),
     }
 }
