@@ -34,7 +34,7 @@ pub struct Loaded {
     pub orders: usize,
 }
 
-/// Statuses of open orders, most recent history (a technician's week).
+/// Statuses of the last week's orders.
 const OPEN: &[&str] = &[
     "registered",
     "dispatched",
@@ -259,12 +259,12 @@ pub async fn load(app: &App, sizes: Sizes) -> anyhow::Result<Loaded> {
     })
     .await?;
 
-    // Orders over three years, oldest first; all but the last weeks are archived or
+    // Orders over three years, oldest first; all but the last week are archived or
     // cancelled, the recent ones are spread over every open state.
     let first_order = scalar(db, "SELECT COALESCE(MAX(id), 0) FROM service_orders").await? + 1;
     let span = 3 * 365 * 86_400_000i64;
     let start = now - span;
-    let recent = now - 21 * 86_400_000;
+    let recent = now - 7 * 86_400_000;
     bulk(app, "service_orders", "id, number, org_unit_id, channel, customer_id, address_id, unit_id, product_id, fault_description, fault_class, urgency, category, proposed_category, status, priority, technician_id, received_at, registered_by, dispatched_at, contacted_at, arrived_at, completed_at, returned_at, archived_at, cancelled_at, version, created_at, updated_at", sizes.orders, |n| {
         let u = rng.below(sizes.units);
         let c = customer_of_unit(u);

@@ -13,6 +13,7 @@ mod m20261122_000008_sla_alerts;
 mod m20261122_000009_price_items;
 mod m20261122_000010_order_charges;
 mod m20261122_000011_order_payment;
+mod m20261122_000060_capacity_indexes;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_price_items::Migration),
             Box::new(m20261122_000010_order_charges::Migration),
             Box::new(m20261122_000011_order_payment::Migration),
+            Box::new(m20261122_000060_capacity_indexes::Migration),
         ]
     }
 }
