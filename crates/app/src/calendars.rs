@@ -638,11 +638,24 @@ pub async fn effective_calendar(
             .map(|u| u.calendar_code),
         None => None,
     };
-    for code in precedence(
+    calendar_of_codes(
+        db,
         contract_code.as_deref(),
         customer_code.as_deref(),
         branch_code.as_deref(),
-    ) {
+    )
+    .await
+}
+
+/// [`effective_calendar`] once the contract's, customer's and branch's codes are known
+/// (callers that evaluate many orders load the codes in bulk).
+pub async fn calendar_of_codes(
+    db: &impl ConnectionTrait,
+    contract: Option<&str>,
+    customer: Option<&str>,
+    branch: Option<&str>,
+) -> Result<Arc<Calendar>, AppError> {
+    for code in precedence(contract, customer, branch) {
         match resolve(db, code).await {
             Ok(calendar) => return Ok(calendar),
             Err(AppError::NotFound) => continue,

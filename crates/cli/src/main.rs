@@ -1,7 +1,9 @@
 //! The `aftersales` binary: one file that serves the system, migrates and backs up its
 //! database, loads the demo company and runs administrator tools.
 
+mod bench;
 mod config;
+mod fault;
 mod sla;
 
 use std::sync::Arc;
@@ -95,6 +97,9 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Capacity benchmark: a fresh database with years of history, the server in its own
+    /// process and a mixed HTTP workload; prints and writes per-operation figures.
+    Bench(bench::BenchArgs),
     /// Writes a consistent copy of the SQLite database while it is in use, and checks it.
     Backup {
         /// The file to write (must not exist).
@@ -227,6 +232,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = open(&config).await?;
             backup(&app.db, &config, &file).await
         }
+        Command::Bench(args) => bench::run(args).await,
         Command::Sla { .. } => unreachable!("handled before the runtime starts"),
     }
 }
@@ -260,7 +266,8 @@ async fn serve(
         background.interval,
     );
     let state = aftersales_web::AppState::new(app, config.secure_cookies);
-    let served = aftersales_web::serve(listener, state, async {
+    let router = fault::install(aftersales_web::router(state))?;
+    let served = aftersales_web::serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;

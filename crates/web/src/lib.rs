@@ -61,15 +61,16 @@ async fn ready(
     }
 }
 
-/// Serves until the shutdown future completes.
+/// Serves a router built by [`router`] (the binary may add a layer: its test hooks) until the
+/// shutdown future completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState,
+    router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await

@@ -25,6 +25,7 @@ mod m20261122_000070_settlement;
 mod m20261122_000020_parts;
 mod m20261122_000030_complaints;
 mod m20261122_000031_claims;
+mod m20261122_000060_capacity_indexes;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000020_parts::Migration),
             Box::new(m20261122_000030_complaints::Migration),
             Box::new(m20261122_000031_claims::Migration),
+            Box::new(m20261122_000060_capacity_indexes::Migration),
         ]
     }
 }

@@ -171,6 +171,15 @@ impl TestApp {
     pub async fn spawn() -> TestApp {
         let test_db = TestDb::create().await;
         let db = test_db.connect().await;
+        TestApp::spawn_on(test_db, db).await
+    }
+
+    /// Like [`TestApp::spawn`], on a pool the test opened itself on the migrated `test_db`
+    /// (to inject faults into its connections).
+    pub async fn spawn_on(
+        test_db: TestDb,
+        db: aftersales_store::sea_orm::DatabaseConnection,
+    ) -> TestApp {
         let clock = Arc::new(ManualClock::new(START.parse().expect("start instant")));
         let files_dir = test_db.files_dir();
         let app = App::new(db, clock.clone(), files_dir);

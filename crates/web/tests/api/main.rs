@@ -14,6 +14,7 @@ mod billing;
 mod calendars;
 mod claims;
 mod complaints;
+mod capacity;
 mod contracts;
 mod customers;
 mod daily_reports;
