@@ -384,7 +384,9 @@ pub async fn register(
     let call_day = received_at.to_zoned(crate::clock::default_zone()).date();
     let proposed = match &unit {
         Some(unit) => {
-            let view = crate::units::get(app, actor, unit.id, Some(call_day)).await?;
+            // Read on the transaction: a second pooled connection here deadlocks the pool
+            // once as many registrations wait as there are connections.
+            let view = crate::units::view(&txn, unit.clone(), call_day).await?;
             let component = valid
                 .component
                 .as_deref()

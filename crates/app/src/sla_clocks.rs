@@ -13,7 +13,9 @@ use aftersales_domain::calendar::Calendar;
 use aftersales_domain::sla::policy::{
     clock_history, select_policy, ClockSpec, Policy, PolicyCriteria, PolicyFacts, TimelineEntry,
 };
-use aftersales_domain::sla::{ClockEvent, ClockHistory, ClockKind, ClockPolicy, ClockState, ClockStatus};
+use aftersales_domain::sla::{
+    ClockEvent, ClockHistory, ClockKind, ClockPolicy, ClockState, ClockStatus,
+};
 use aftersales_store::entity::{
     customer, customer_address, district, service_order, service_order_event, sla_policy,
     sla_policy_clock,
@@ -230,7 +232,12 @@ pub fn order_clocks(
 }
 
 /// What the API and pages show of a clock's state.
-fn view_of(name: &str, policy_name: Option<String>, policy: &ClockPolicy, state: ClockState) -> ClockView {
+fn view_of(
+    name: &str,
+    policy_name: Option<String>,
+    policy: &ClockPolicy,
+    state: ClockState,
+) -> ClockView {
     ClockView {
         name: name.to_string(),
         policy: policy_name,

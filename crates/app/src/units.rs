@@ -171,7 +171,13 @@ pub async fn coverage(
     }))
 }
 
-async fn view(db: &impl ConnectionTrait, row: unit::Model, on: Date) -> Result<UnitView, AppError> {
+/// A unit with its warranty and contract on `on`, on any connection or transaction (a write
+/// that needs it reads it on its own transaction, never on a second pooled connection).
+pub(crate) async fn view(
+    db: &impl ConnectionTrait,
+    row: unit::Model,
+    on: Date,
+) -> Result<UnitView, AppError> {
     let product = product::Entity::find_by_id(row.product_id)
         .one(db)
         .await?

@@ -15,17 +15,17 @@ mod m20261122_000010_order_charges;
 mod m20261122_000011_order_payment;
 mod m20261122_000012_sla_policies;
 mod m20261122_000013_order_waits_quotes;
+mod m20261122_000020_parts;
+mod m20261122_000030_complaints;
+mod m20261122_000031_claims;
 mod m20261122_000040_survey_cards;
 mod m20261122_000041_mail_outbox;
 mod m20261122_000042_follow_ups;
 mod m20261122_000043_discipline_incidents;
 mod m20261122_000050_returns;
 mod m20261122_000051_deliveries;
-mod m20261122_000070_settlement;
-mod m20261122_000020_parts;
-mod m20261122_000030_complaints;
-mod m20261122_000031_claims;
 mod m20261122_000060_capacity_indexes;
+mod m20261122_000070_settlement;
 
 pub struct Migrator;
 

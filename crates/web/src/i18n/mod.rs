@@ -6,10 +6,10 @@ use axum::http::HeaderMap;
 mod billing;
 mod complaints;
 mod core;
-mod staff_conduct;
-mod surveys;
 mod delivery;
 mod parts;
+mod staff_conduct;
+mod surveys;
 
 /// (key, 中文, English).
 pub type Text = (&'static str, &'static str, &'static str);
