@@ -988,19 +988,23 @@ async fn load_settlements(app: &App, admin: &Actor) -> Result<(), AppError> {
         .await?;
         let shown =
             crate::billing::record_schedule_shown(app, admin, order.id, order.version).await?;
-        // BILLING-2: the customer signs the quote before the work.
-        let mut quote = StepInput {
-            version: shown.version,
-            ..StepInput::default()
-        };
-        let quoted =
-            service_orders::step(app, admin, order.id, OrderEvent::IssueQuote, &quote).await?;
-        quote.version = quoted.version;
-        quote.signature_png = Some(signature.into());
-        let accepted =
-            service_orders::step(app, admin, order.id, OrderEvent::AcceptQuote, &quote).await?;
+        // BILLING-2: on paid orders the customer signs the quote before the work.
+        let mut version = shown.version;
+        if shown.category == "a" {
+            let mut quote = StepInput {
+                version,
+                ..StepInput::default()
+            };
+            let quoted =
+                service_orders::step(app, admin, order.id, OrderEvent::IssueQuote, &quote).await?;
+            quote.version = quoted.version;
+            quote.signature_png = Some(signature.into());
+            version = service_orders::step(app, admin, order.id, OrderEvent::AcceptQuote, &quote)
+                .await?
+                .version;
+        }
         let step = StepInput {
-            version: accepted.version,
+            version,
             note: Some("更换启动电容，试机正常".into()),
             signature_png: Some(signature.into()),
             payment: Some(payment.into()),

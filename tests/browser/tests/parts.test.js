@@ -147,6 +147,7 @@ test('a repair draws on the van, a shortfall is transferred in, a loaner goes ou
     assert.match(await text(agent, '#loaners-table tr[data-loaner="TB-BJ-01"]'), /已借出/);
 
     assert.equal((await submit(tech, 'form.step-form[data-event=start_repair] button')).status(), 303);
+    assert.equal((await submit(tech, 'form.step-form[data-event=finish_repair] button')).status(), 303);
     const supervisor = await suite.newPage();
     await signIn(supervisor, 'bj_zhuren');
     await supervisor.goto(orderPath);

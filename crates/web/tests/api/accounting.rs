@@ -503,6 +503,7 @@ async fn a_paid_carry_in_repair_is_due_for_its_invoice_when_returned() {
     let app = TestApp::spawn().await;
     let order = order_on_site(&app, "13900000112", "SN-ACC-12", "2020-01-01").await;
     charge(&app, &order, 35_000).await;
+    let order = quote_accepted(&app, &order).await;
     let receipt = json!({"item_description": "KFR-35GW 空调室内机", "accessories": "无",
                          "condition": "完好", "promised_date": "2026-11-25"});
     let mut order = step(
@@ -514,6 +515,7 @@ async fn a_paid_carry_in_repair_is_due_for_its_invoice_when_returned() {
     )
     .await;
     order = step(&app, Role::Technician, &order, "start_repair", json!({})).await;
+    order = step(&app, Role::Technician, &order, "finish_repair", json!({})).await;
     order = step(
         &app,
         Role::ServiceSupervisor,

@@ -505,6 +505,7 @@ async fn a_loaner_must_come_back_before_the_repaired_unit_and_is_flagged_when_la
     let mut order = order;
     for (role, event) in [
         (Role::Technician, "start_repair"),
+        (Role::Technician, "finish_repair"),
         (Role::ServiceSupervisor, "pass_inspection"),
     ] {
         order = step(&app, role, &order, event, json!({})).await;
