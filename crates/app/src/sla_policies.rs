@@ -135,22 +135,22 @@ fn validate(input: &PolicyInput) -> Result<ValidPolicy, ValidationErrors> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !good_name {
-            errors.add(&field("name"), "invalid_code");
+            errors.add(field("name"), "invalid_code");
         } else if input.clocks[..idx].iter().any(|c| c.name == clock.name) {
-            errors.add(&field("name"), "duplicate");
+            errors.add(field("name"), "duplicate");
         }
         for (part, list) in [("start_on", &clock.start_on), ("stop_on", &clock.stop_on)] {
             if list.is_empty() {
-                errors.add(&field(part), "required");
+                errors.add(field(part), "required");
             } else if list.iter().any(|e| !events.contains(&e.as_str())) {
-                errors.add(&field(part), "invalid_choice");
+                errors.add(field(part), "invalid_choice");
             }
         }
         if !(1..=525_600).contains(&clock.target_minutes) {
-            errors.add(&field("target_minutes"), "out_of_range");
+            errors.add(field("target_minutes"), "out_of_range");
         }
         if !TIME_KINDS.contains(&clock.time_kind.as_str()) {
-            errors.add(&field("time_kind"), "invalid_choice");
+            errors.add(field("time_kind"), "invalid_choice");
         }
     }
     match name {
