@@ -57,6 +57,22 @@ impl Actor {
         }
     }
 
+    /// Limits a query to the records the actor sees: every branch, its own branch (by
+    /// `branch`), or its own customer's (by `customer`); nothing is refused outright.
+    pub fn scoped<Q: QueryFilter>(
+        &self,
+        query: Q,
+        branch: impl ColumnTrait,
+        customer: impl ColumnTrait,
+    ) -> Result<Q, AppError> {
+        Ok(match self.scope() {
+            Scope::AllBranches => query,
+            Scope::Branch(own) => query.filter(branch.eq(own)),
+            Scope::Customer(own) => query.filter(customer.eq(own)),
+            Scope::Nothing => return Err(AppError::Forbidden),
+        })
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

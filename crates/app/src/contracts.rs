@@ -3,7 +3,7 @@
 //! zone) and its expiry (the day after the end); terminating or renewing cancels them.
 
 use aftersales_domain::contract::{can_change_status, ContractPeriod, ContractStatus};
-use aftersales_domain::role::{Permission, Role, Scope};
+use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::validation::{date, optional_text, ValidationErrors};
 use aftersales_store::entity::{contract, contract_unit, customer, unit};
 use aftersales_store::sea_orm::{
@@ -548,12 +548,11 @@ pub async fn list(
 ) -> Result<Page<ContractView>, AppError> {
     actor.require(Permission::ContractRead)?;
     let mut query = contract::Entity::find().order_by_desc(contract::Column::Id);
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(contract::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(contract::Column::CustomerId.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    };
+    query = actor.scoped(
+        query,
+        contract::Column::OrgUnitId,
+        contract::Column::CustomerId,
+    )?;
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         query = query
             .filter(Condition::any().add(crate::search::contains(contract::Column::Number, q)));

@@ -13,7 +13,7 @@ use aftersales_store::entity::{
 use aftersales_store::sea_orm::sea_query::{Expr, Query};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -358,37 +358,31 @@ pub async fn find_by_phone(
 ) -> Result<Vec<CustomerView>, AppError> {
     actor.require(Permission::CustomerRead)?;
     let phone = normalize_phone(phone).map_err(|code| AppError::invalid("phone", code))?;
-    let query = scoped(actor, customer::Entity::find())?.filter(
-        Condition::any()
-            .add(customer::Column::Phone.eq(phone.clone()))
-            .add(
-                customer::Column::Id.in_subquery(
-                    Query::select()
-                        .column(customer_contact::Column::CustomerId)
-                        .from(customer_contact::Entity)
-                        .and_where(Expr::col(customer_contact::Column::Phone).eq(phone))
-                        .to_owned(),
+    let query = actor
+        .scoped(
+            customer::Entity::find(),
+            customer::Column::OrgUnitId,
+            customer::Column::Id,
+        )?
+        .filter(
+            Condition::any()
+                .add(customer::Column::Phone.eq(phone.clone()))
+                .add(
+                    customer::Column::Id.in_subquery(
+                        Query::select()
+                            .column(customer_contact::Column::CustomerId)
+                            .from(customer_contact::Entity)
+                            .and_where(Expr::col(customer_contact::Column::Phone).eq(phone))
+                            .to_owned(),
+                    ),
                 ),
-            ),
-    );
+        );
     Ok(query
         .all(&app.db)
         .await?
         .into_iter()
         .map(CustomerView::from)
         .collect())
-}
-
-fn scoped(
-    actor: &Actor,
-    query: Select<customer::Entity>,
-) -> Result<Select<customer::Entity>, AppError> {
-    Ok(match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(customer::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(customer::Column::Id.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    })
 }
 
 async fn check_districts(db: &impl ConnectionTrait, valid: &ValidCustomer) -> Result<(), AppError> {
@@ -703,7 +697,13 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<CustomerView>, AppError> {
     actor.require(Permission::CustomerRead)?;
-    let mut query = scoped(actor, customer::Entity::find())?.order_by_desc(customer::Column::Id);
+    let mut query = actor
+        .scoped(
+            customer::Entity::find(),
+            customer::Column::OrgUnitId,
+            customer::Column::Id,
+        )?
+        .order_by_desc(customer::Column::Id);
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // Phone numbers are stored normalised, so search with the digits the user typed too.
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();

@@ -10,7 +10,7 @@ use aftersales_domain::delivery::{
     conduct_missing, delivery_events, delivery_proposed, late_notice, next_delivery_status,
     pre_call_missing, window_valid, Conduct, DeliveryEvent, DeliveryStatus, PreCall,
 };
-use aftersales_domain::role::{Permission, Role, Scope};
+use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{customer, delivery, delivery_event, product, unit, user};
 use aftersales_store::sea_orm::{
@@ -705,12 +705,11 @@ pub async fn list(
 ) -> Result<Page<DeliveryView>, AppError> {
     actor.require(Permission::DeliveryRead)?;
     let mut query = delivery::Entity::find();
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(delivery::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(delivery::Column::CustomerId.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    };
+    query = actor.scoped(
+        query,
+        delivery::Column::OrgUnitId,
+        delivery::Column::CustomerId,
+    )?;
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(delivery::Column::Status.eq(status));
     }

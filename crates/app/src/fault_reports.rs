@@ -5,7 +5,7 @@
 //! order with channel `portal`) or rejects it with a reason.
 
 use aftersales_domain::customer::normalize_phone;
-use aftersales_domain::role::{Permission, Scope};
+use aftersales_domain::role::Permission;
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
     customer, customer_address, fault_report, fault_report_photo, product, unit, unit_label,
@@ -532,12 +532,11 @@ pub async fn list_pending(app: &App, actor: &Actor) -> Result<Vec<ReportView>, A
         .filter(fault_report::Column::Status.eq(STATUS_PENDING))
         .order_by_asc(fault_report::Column::CreatedAt)
         .order_by_asc(fault_report::Column::Id);
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(fault_report::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(fault_report::Column::CustomerId.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    };
+    query = actor.scoped(
+        query,
+        fault_report::Column::OrgUnitId,
+        fault_report::Column::CustomerId,
+    )?;
     let mut views = Vec::new();
     for row in query.all(&app.db).await? {
         views.push(view(&app.db, row).await?);

@@ -11,7 +11,7 @@ use aftersales_domain::returns::{
     after_review, decide, next_rma_status, rma_events, Condition, Decision, FactsError, Outcome,
     ReturnFacts, ReturnReason, RmaEvent, RmaStatus, Wish,
 };
-use aftersales_domain::role::{Permission, Role, Scope};
+use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
     customer, product, return_request, return_task, service_order, unit, user,
@@ -914,12 +914,11 @@ pub async fn list(
 ) -> Result<Page<ReturnView>, AppError> {
     actor.require(Permission::ReturnRead)?;
     let mut query = return_request::Entity::find();
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(return_request::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(return_request::Column::CustomerId.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    };
+    query = actor.scoped(
+        query,
+        return_request::Column::OrgUnitId,
+        return_request::Column::CustomerId,
+    )?;
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(return_request::Column::Status.eq(status));
     }

@@ -3,7 +3,7 @@
 //! state machine in `domain::service_order`. Each step is one transaction with its timeline
 //! event and audit record; concurrent steps on one order are serialised by its version.
 
-use aftersales_domain::role::{Permission, Role, Scope};
+use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::service_order::{
     check_category_override, check_dispatch, needs_priority, next_status, propose_category,
     quote_allowed, repeat_of, software_queue_key, CategoryFacts, EarlierRepair, FaultClass,
@@ -1202,12 +1202,11 @@ pub async fn list(
 ) -> Result<Page<OrderView>, AppError> {
     actor.require(Permission::OrderRead)?;
     let mut query = service_order::Entity::find();
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(service_order::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(service_order::Column::CustomerId.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    };
+    query = actor.scoped(
+        query,
+        service_order::Column::OrgUnitId,
+        service_order::Column::CustomerId,
+    )?;
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(service_order::Column::Status.eq(status));
     }
@@ -1288,12 +1287,11 @@ pub async fn software_queue(app: &App, actor: &Actor) -> Result<Vec<OrderView>, 
                     .map(|s| s.as_str()),
             ),
         );
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(service_order::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(service_order::Column::CustomerId.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    };
+    query = actor.scoped(
+        query,
+        service_order::Column::OrgUnitId,
+        service_order::Column::CustomerId,
+    )?;
     let mut rows = query.all(&app.db).await?;
     rows.sort_by_key(|row| {
         software_queue_key(

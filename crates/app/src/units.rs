@@ -1,7 +1,7 @@
 //! The installed base: sold units with their purchase facts, warranty and contract coverage.
 
 use aftersales_domain::contract::{covers, ContractPeriod, ContractStatus};
-use aftersales_domain::role::{Permission, Scope};
+use aftersales_domain::role::Permission;
 use aftersales_domain::validation::{date, optional_text, required_text, ValidationErrors};
 use aftersales_domain::warranty::{unit_warranty, ComponentTerm, UnitWarranty};
 use aftersales_store::entity::{
@@ -415,12 +415,7 @@ pub async fn list(
 ) -> Result<Page<UnitSummary>, AppError> {
     actor.require(Permission::CustomerRead)?;
     let mut query = unit::Entity::find().order_by_desc(unit::Column::Id);
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(unit::Column::OrgUnitId.eq(own)),
-        Scope::Customer(own) => query.filter(unit::Column::CustomerId.eq(own)),
-        Scope::Nothing => return Err(AppError::Forbidden),
-    };
+    query = actor.scoped(query, unit::Column::OrgUnitId, unit::Column::CustomerId)?;
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         query = query.filter(
             Condition::any()
