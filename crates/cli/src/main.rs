@@ -5,10 +5,11 @@ mod bench;
 mod config;
 mod fault;
 mod sla;
+mod test_clock;
 
 use std::sync::Arc;
 
-use aftersales_app::{App, SystemClock};
+use aftersales_app::App;
 use aftersales_store::migration::Migrator;
 use aftersales_store::sea_orm::{ConnectionTrait, DatabaseConnection};
 use aftersales_store::{connect, Backend};
@@ -162,7 +163,7 @@ async fn open(config: &Config) -> anyhow::Result<App> {
         .context("applying migrations")?;
     Ok(App::new(
         db,
-        Arc::new(SystemClock),
+        test_clock::clock(),
         config.data_dir.join("files"),
     ))
 }

@@ -30,10 +30,11 @@ export function launchBrowser() {
 /**
  * One server and one browser for a test file: call in `before`, and `close()` in `after`.
  * Each `newPage()` is a fresh browser context (own cookies) whose browser asks for Chinese,
- * as the company's users' browsers do.
+ * as the company's users' browsers do. `serverOptions` go to `startServer` (e.g.
+ * `{ movableClock: true }` for `suite.server.advanceClock(hours)`).
  */
-export async function startSuite() {
-  const server = await startServer();
+export async function startSuite(serverOptions = {}) {
+  const server = await startServer(serverOptions);
   let browser;
   try {
     browser = await launchBrowser();

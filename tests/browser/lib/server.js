@@ -8,7 +8,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -88,11 +88,24 @@ async function waitReady(baseUrl, child, log, timeoutMs = 60_000) {
 /**
  * Loads the demo company into a fresh database and serves it on a free port of 127.0.0.1.
  * Returns { baseUrl, backend, log(), stop() }; stop() ends the server and removes its data.
+ *
+ * With `{ movableClock: true }` the server runs on the test clock (AFTERSALES_TEST_CLOCK_FILE)
+ * and its timer runner every second, and the result also has `advanceClock(hours)`, which moves
+ * the server's time forward: deadlines pass and due timers fire at the runner's next turn
+ * (sessions expire too after 12 hours, so sign in again after a long jump).
  */
-export async function startServer() {
+export async function startServer({ movableClock = false } = {}) {
   const bin = binaryPath();
   const env = childEnv();
   const dataDir = mkdtempSync(join(tmpdir(), 'aftersales-browser-'));
+  const clockFile = join(dataDir, 'clock-offset-seconds');
+  let offsetSeconds = 0;
+  const serveArgs = [];
+  if (movableClock) {
+    writeFileSync(clockFile, '0');
+    env.AFTERSALES_TEST_CLOCK_FILE = clockFile;
+    serveArgs.push('--timer-interval-secs', '1');
+  }
   const pgUrl = process.env.AFTERSALES_BROWSER_PG_URL;
   const common = ['--data-dir', dataDir];
   let dropDatabase = () => {};
@@ -118,7 +131,7 @@ export async function startServer() {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     let output = '';
-    child = spawn(bin, [...common, 'serve', '--bind', `127.0.0.1:${port}`], {
+    child = spawn(bin, [...common, 'serve', '--bind', `127.0.0.1:${port}`, ...serveArgs], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -141,7 +154,12 @@ export async function startServer() {
       }
       cleanup();
     };
-    return { baseUrl, backend: pgUrl ? 'postgres' : 'sqlite', log, stop };
+    const advanceClock = (hours) => {
+      if (!movableClock) throw new Error('startServer({ movableClock: true }) to move the clock');
+      offsetSeconds += Math.round(hours * 3600);
+      writeFileSync(clockFile, String(offsetSeconds));
+    };
+    return { baseUrl, backend: pgUrl ? 'postgres' : 'sqlite', log, stop, advanceClock };
   } catch (err) {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     cleanup();
