@@ -528,6 +528,21 @@ pub async fn register(
     actor: &Actor,
     input: &RegisterInput,
 ) -> Result<ComplaintView, AppError> {
+    let txn = app.write_txn().await?;
+    let row = register_in(&txn, actor, input, app.clock.now()).await?;
+    let view = view(&txn, row, app.clock.now()).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// [`register`] in the caller's transaction, for areas that raise a complaint as part of
+/// their own change (a conduct rule the customer did not confirm on completion, REPAIR-6).
+pub(crate) async fn register_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    input: &RegisterInput,
+    now: Timestamp,
+) -> Result<complaint::Model, AppError> {
     actor.require(Permission::ComplaintRegister)?;
     let mut errors = ValidationErrors::new();
     let channel = parse_code(&mut errors, "channel", &input.channel, Channel::parse);
@@ -631,13 +646,13 @@ pub async fn register(
     };
     errors.into_result(())?;
     let org_unit_id = actor.branch_for_new_record(input.org_unit_id)?;
-    let now = app.now_ms();
-    let today = app.today();
-    let txn = app.write_txn().await?;
+    let clock_now = now;
+    let today = now.to_zoned(crate::clock::default_zone()).date();
+    let now = now.as_millisecond();
     let customer_name = match input.customer_id {
         Some(id) => {
             let row = customer::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::invalid("customer_id", "not_found"))?;
             row.name
@@ -645,19 +660,19 @@ pub async fn register(
         None => customer_name.unwrap_or_default(),
     };
     if let Some(order_id) = input.order_id {
-        crate::service_orders::find_visible(&txn, actor, order_id)
+        crate::service_orders::find_visible(txn, actor, order_id)
             .await
             .map_err(|_| AppError::invalid("order_id", "not_found"))?;
     }
     if let Some(staff_id) = input.staff_id {
-        active_user(&txn, staff_id, "staff_id").await?;
+        active_user(txn, staff_id, "staff_id").await?;
     }
     if let Some(target) = input.target_user_id {
-        active_user(&txn, target, "target_user_id").await?;
+        active_user(txn, target, "target_user_id").await?;
     }
-    let branch = crate::org::find_unit(&txn, org_unit_id).await?;
-    let pattern = settings::get_pattern(&txn, "complaint.number_pattern").await?;
-    let number = numbering::next_number(&txn, &pattern, today, &branch.code).await?;
+    let branch = crate::org::find_unit(txn, org_unit_id).await?;
+    let pattern = settings::get_pattern(txn, "complaint.number_pattern").await?;
+    let number = numbering::next_number(txn, &pattern, today, &branch.code).await?;
     let case = CaseFacts {
         major: severity == Severity::Major,
         media_exposure: input.media_exposure,
@@ -702,17 +717,17 @@ pub async fn register(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     // T10: escalate when the reply clock runs out without a reply.
-    let (clock, _) = reply_clock(&txn, &row, app.clock.now()).await?;
+    let (clock, _) = reply_clock(txn, &row, clock_now).await?;
     if let Some(deadline) = clock
         .deadline
         .as_deref()
         .and_then(|d| d.parse::<Timestamp>().ok())
     {
         timers::schedule(
-            &txn,
+            txn,
             REPLY_DUE_JOB,
             SUBJECT,
             row.id,
@@ -731,18 +746,18 @@ pub async fn register(
     };
     let (zh, en) = title("新客户投诉", "New complaint");
     notifications::notify(
-        &txn,
+        txn,
         now,
-        &customer_department(&txn).await?,
+        &customer_department(txn).await?,
         &message("complaint_registered", row.id, zh, en),
     )
     .await?;
     if rules::is_priority(case) {
         let (zh, en) = title("重大/专案投诉，请审阅", "Serious complaint for your review");
         notifications::notify(
-            &txn,
+            txn,
             now,
-            &executives(&txn).await?,
+            &executives(txn).await?,
             &message("complaint_priority", row.id, zh, en),
         )
         .await?;
@@ -750,17 +765,15 @@ pub async fn register(
     if let Some(target) = row.target_user_id {
         let (zh, en) = title("向您提出的投诉", "A complaint addressed to you");
         notifications::notify(
-            &txn,
+            txn,
             now,
             &[target],
             &message("complaint_addressed", row.id, zh, en),
         )
         .await?;
     }
-    audit_change(&txn, now, Some(actor), "register", None, &row).await?;
-    let view = view(&txn, row, app.clock.now()).await?;
-    txn.commit().await?;
-    Ok(view)
+    audit_change(txn, now, Some(actor), "register", None, &row).await?;
+    Ok(row)
 }
 
 // ----- reading -----

@@ -703,6 +703,7 @@ pub async fn confirm(
         category: input.category.clone(),
         category_reason: input.category_reason.clone(),
         preferred_time: row.preferred_time.clone(),
+        requested_arrival_at: None,
         software_class: input.software_class.clone(),
         software_priority: input.software_priority.clone(),
     };

@@ -58,6 +58,9 @@ pub struct OrderInput {
     pub category_reason: Option<String>,
     /// The customer's preferred visit time, as they said it.
     pub preferred_time: Option<String>,
+    /// The time the customer requires the technician on site by (RFC 3339): the arrival
+    /// deadline (DISPATCH-4); a later time than the SLA's is recorded as customer-requested.
+    pub requested_arrival_at: Option<String>,
     /// For software faults (SOFTWARE-1): bug, requirement, other or consultation.
     pub software_class: Option<String>,
     /// For software faults (SOFTWARE-2): p1 (most urgent) to p4; p3 when empty.
@@ -153,6 +156,8 @@ pub struct OrderView {
     pub technician: Option<String>,
     pub repeat_of_id: Option<i64>,
     pub preferred_time: Option<String>,
+    /// The time the customer requires the technician on site by (DISPATCH-4).
+    pub requested_arrival_at: Option<String>,
     pub received_at: String,
     pub dispatched_at: Option<String>,
     pub contacted_at: Option<String>,
@@ -346,6 +351,20 @@ pub async fn register(
         }
         None => now,
     };
+    let requested_arrival_at = match input
+        .requested_arrival_at
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
+        Some(text) => {
+            let at = parse_instant("requested_arrival_at", text)?;
+            if at <= received_at {
+                return Err(AppError::invalid("requested_arrival_at", "before_call"));
+            }
+            Some(at.as_millisecond())
+        }
+        None => None,
+    };
     let txn = app.write_txn().await?;
     let customer = crate::customers::find_visible(&txn, actor, input.customer_id)
         .await
@@ -459,6 +478,7 @@ pub async fn register(
         technician_id: Set(None),
         repeat_of_id: Set(repeat_of_id),
         preferred_time: Set(valid.preferred_time),
+        requested_arrival_at: Set(requested_arrival_at),
         software_class: Set(valid.software.map(|(class, _)| class.as_str().to_string())),
         software_priority: Set(valid
             .software
@@ -494,6 +514,7 @@ pub async fn register(
         Some(&row),
     )
     .await?;
+    page_if_urgent_out_of_hours(&txn, &row, valid.software, now).await?;
     idempotency::remember(&txn, actor, key, "service_order", row.id, now_ms).await?;
     let view = view(&txn, row, app.clock.now(), false).await?;
     txn.commit().await?;
@@ -548,6 +569,55 @@ pub(crate) async fn record_system_event(
     Ok(())
 }
 
+/// SOFTWARE-4: outside working hours consultations are still answered, and for an urgent
+/// software issue (P1, or an urgent call) the contact is logged with the call and the
+/// development leads are paged at once rather than at the next working day.
+async fn page_if_urgent_out_of_hours(
+    db: &impl ConnectionTrait,
+    order: &service_order::Model,
+    software: Option<(SoftwareClass, SoftwarePriority)>,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let Some((_, priority)) = software else {
+        return Ok(());
+    };
+    if priority != SoftwarePriority::P1 && order.urgency != "urgent" {
+        return Ok(());
+    }
+    let calendar = crate::calendars::effective_calendar(
+        db,
+        Some(order.org_unit_id),
+        Some(order.customer_id),
+        None,
+    )
+    .await?;
+    if calendar.is_working(now) {
+        return Ok(());
+    }
+    let leads = crate::notifications::users_with_role(db, Role::DevelopmentLead, None).await?;
+    let message = crate::notifications::Message {
+        kind: "software_urgent_page",
+        link: Some(format!("/service-orders/{}", order.id)),
+        zh: (
+            format!("非工作时间紧急软件问题：{}", order.number),
+            order.fault_description.clone().unwrap_or_default(),
+        ),
+        en: (
+            format!("Urgent software issue out of hours: {}", order.number),
+            order.fault_description.clone().unwrap_or_default(),
+        ),
+    };
+    crate::notifications::notify(db, now.as_millisecond(), &leads, &message).await?;
+    record_system_event(
+        db,
+        order,
+        now.as_millisecond(),
+        "page_responsible",
+        Some(format!("{} development lead(s) paged", leads.len())),
+    )
+    .await
+}
+
 /// How the customer acknowledged the work on completion, or signed a quote.
 enum Signature {
     Drawn(Vec<u8>),
@@ -593,14 +663,17 @@ fn position_of(order: &service_order::Model) -> Result<Position, AppError> {
 }
 
 /// Completing on site reports to the supervisor before the technician leaves (REPAIR-4, C.1
-/// "supervisor told"); conduct items the customer did not confirm (REPAIR-6) go to the
-/// supervisors and the customer department, who handle them as a complaint.
+/// "supervisor told"); conduct items the customer did not confirm (REPAIR-6) become a
+/// complaint against the order and its technician, and the supervisors and the customer
+/// department are told.
 async fn report_completion(
     db: &impl ConnectionTrait,
-    now: i64,
+    actor: &Actor,
+    at: Timestamp,
     order: &service_order::Model,
     work_done: &str,
 ) -> Result<(), AppError> {
+    let now = at.as_millisecond();
     tell_supervisors(
         db,
         now,
@@ -646,6 +719,21 @@ async fn report_completion(
         ),
     };
     crate::notifications::notify(db, now, &told, &message).await?;
+    let complaint = crate::complaints::RegisterInput {
+        channel: "visit".to_string(),
+        complaint_type: "staff_negligence".to_string(),
+        subject_kind: "service_order".to_string(),
+        org_unit_id: Some(order.org_unit_id),
+        customer_id: Some(order.customer_id),
+        order_id: Some(order.id),
+        staff_id: order.technician_id,
+        content: format!(
+            "完工时客户未确认服务规范 / conduct rules not confirmed on completion ({}): {exceptions}",
+            order.number
+        ),
+        ..Default::default()
+    };
+    crate::complaints::register_in(db, actor, &complaint, at).await?;
     Ok(())
 }
 
@@ -960,7 +1048,14 @@ pub async fn step(
         None => note,
     };
     if event == OrderEvent::CompleteOnSite {
-        report_completion(&txn, now, &after, note.as_deref().unwrap_or_default()).await?;
+        report_completion(
+            &txn,
+            actor,
+            app.clock.now(),
+            &after,
+            note.as_deref().unwrap_or_default(),
+        )
+        .await?;
     }
     record_event(
         &txn,
@@ -985,6 +1080,98 @@ pub async fn step(
     )
     .await?;
     let view = view(&txn, after, app.clock.now(), true).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct LatenessInput {
+    /// Why the technician will be late (traffic, the previous job overran…).
+    pub reason: String,
+    /// When they now expect to arrive (RFC 3339), if they can tell.
+    pub expected_at: Option<String>,
+}
+
+/// DISPATCH-5: a technician delayed for a genuine reason tells the supervisor before the
+/// arrival deadline; the notice joins the timeline (a missed arrival without one is treated
+/// as absenteeism by the SLA watch) and the branch's supervisors are told at once.
+pub async fn report_lateness(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &LatenessInput,
+) -> Result<OrderView, AppError> {
+    actor.require(Permission::OrderWork)?;
+    let reason =
+        required_text(&input.reason, 500).map_err(|code| AppError::invalid("reason", code))?;
+    let expected = match input.expected_at.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(text) => Some(parse_instant("expected_at", text)?),
+        None => None,
+    };
+    let now = app.clock.now();
+    let txn = app.write_txn().await?;
+    let order = find_visible(&txn, actor, id).await?;
+    if order.technician_id != Some(actor.user_id) && !actor.can(Permission::OrderDispatch) {
+        return Err(AppError::Forbidden);
+    }
+    if order.arrived_at.is_some() || position_of(&order)?.status.is_final() {
+        return Err(AppError::Conflict {
+            code: "already_arrived",
+            field: Some("status"),
+            detail: None,
+        });
+    }
+    let expected_text = expected
+        .map(|at| {
+            at.to_zoned(crate::clock::default_zone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let note = if expected_text.is_empty() {
+        reason.clone()
+    } else {
+        format!("{reason} → {expected_text}")
+    };
+    let now_ms = now.as_millisecond();
+    record_event(
+        &txn,
+        order.id,
+        now_ms,
+        actor,
+        crate::sla_watch::LATENESS_NOTICE,
+        &order.status,
+        &order.status,
+        Some(note.clone()),
+    )
+    .await?;
+    tell_supervisors(
+        &txn,
+        now_ms,
+        &order,
+        "order_lateness",
+        (
+            format!("{} 报告将迟到：{}", actor.display_name, order.number),
+            note.clone(),
+        ),
+        (
+            format!("{} will be late for {}", actor.display_name, order.number),
+            note.clone(),
+        ),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        now_ms,
+        Some(actor),
+        "service_order",
+        order.id,
+        crate::sla_watch::LATENESS_NOTICE,
+        None::<&()>,
+        Some(&serde_json::json!({ "reason": reason, "expected_at": expected.map(|t| t.to_string()) })),
+    )
+    .await?;
+    let view = view(&txn, order, now, true).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1109,6 +1296,7 @@ async fn view(
         technician,
         repeat_of_id: row.repeat_of_id,
         preferred_time: row.preferred_time,
+        requested_arrival_at: ms_text(row.requested_arrival_at),
         received_at: crate::format_ms(row.received_at),
         dispatched_at: ms_text(row.dispatched_at),
         contacted_at: ms_text(row.contacted_at),

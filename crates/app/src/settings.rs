@@ -170,6 +170,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Promised completion (working hours from the call)",
     },
     SettingDef {
+        key: "software.target_hours",
+        default: "24",
+        kind: SettingKind::Count,
+        source: "SOFTWARE-4, T19 (004 篇三 二 3)",
+        description_zh: "需测试环境的软件问题目标解决时限（小时，7×24 日历时用；否则为恢复上班当天下班前）",
+        description_en: "Target for software issues needing a test environment (hours; used with a 7×24 calendar, otherwise the end of the working day on which work resumes)",
+    },
+    SettingDef {
         key: "sla.escalation_step_hours",
         default: "2",
         kind: SettingKind::Count,

@@ -7,7 +7,9 @@
 
 use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::service_order::OrderStatus;
+use aftersales_domain::sla::customer_time::is_absenteeism;
 use aftersales_domain::sla::{escalation_step, EscalationLevel};
+use aftersales_domain::staff_conduct::IncidentKind;
 use aftersales_store::entity::{org_unit, service_order, sla_alert, user};
 use aftersales_store::sea_orm::sea_query::{OnConflict, Query};
 use aftersales_store::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -15,11 +17,14 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::notifications::{self, Message};
-use crate::sla_clocks::{clocks_of, Policies};
+use crate::sla_clocks::{contexts_of, order_clocks, OrderContext, Policies, ARRIVAL};
 use crate::timers::{self, Fire, Job};
 use crate::{settings, Actor, App, AppError};
 
 pub const SWEEP: &str = "sla_sweep";
+
+/// The timeline event of a technician's notice that they will be late (DISPATCH-5).
+pub const LATENESS_NOTICE: &str = "lateness_notice";
 
 /// Orders whose clocks may still be running: neither final nor finished.
 fn open_statuses() -> Vec<&'static str> {
@@ -153,9 +158,10 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
         .filter(service_order::Column::Status.is_in(open_statuses()))
         .all(db)
         .await?;
+    let contexts = contexts_of(db, &orders).await?;
     let mut sent = 0;
-    for order in orders {
-        for clock in clocks_of(db, &order, &policies, now).await? {
+    for (order, context) in orders.iter().zip(&contexts) {
+        for clock in order_clocks(order, context, &policies, now) {
             let (zh, en) = clock_names(&clock.name);
             let link = Some(format!("/service-orders/{}", order.id));
             if clock.status == "running"
@@ -211,12 +217,15 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
                     // (start, pauses, stop, breach) reads from one place.
                     crate::service_orders::record_system_event(
                         db,
-                        &order,
+                        order,
                         now_ms,
                         "sla_breach",
                         Some(format!("{}: {breached_at}", clock.name)),
                     )
                     .await?;
+                    if clock.name == ARRIVAL {
+                        open_absenteeism(db, order, context, breached_at, now_ms).await?;
+                    }
                 }
                 let branch = matches!(role, Role::ServiceSupervisor | Role::BranchManager)
                     .then_some(order.org_unit_id);
@@ -241,6 +250,43 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
         }
     }
     Ok(sent)
+}
+
+/// DISPATCH-5: a missed arrival without a lateness notice given by the deadline is treated
+/// as absenteeism: an incident for the technician, which the branch manager confirms or
+/// dismisses (design decision).
+async fn open_absenteeism(
+    db: &impl ConnectionTrait,
+    order: &service_order::Model,
+    context: &OrderContext,
+    deadline: Timestamp,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let Some(technician) = order.technician_id else {
+        return Ok(());
+    };
+    let notices: Vec<Timestamp> = context
+        .timeline
+        .iter()
+        .filter(|(_, event)| event == LATENESS_NOTICE)
+        .map(|(at, _)| *at)
+        .collect();
+    if !is_absenteeism(deadline, &notices) {
+        return Ok(());
+    }
+    let incident = crate::staff_conduct::NewIncident {
+        staff_id: technician,
+        kind: IncidentKind::Absenteeism.as_str().to_string(),
+        description: Some(format!(
+            "{}: 未在 {deadline} 前到达现场且未事先报告 / missed the arrival deadline without notice",
+            order.number
+        )),
+        service_order_id: Some(order.id),
+        complaint_id: None,
+        survey_card_id: None,
+    };
+    crate::staff_conduct::open_incident(db, &incident, "sla_arrival", None, now_ms).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -293,9 +339,10 @@ pub async fn breach_report(
     let now = app.clock.now();
     let branches = org_unit::Entity::find().all(&app.db).await?;
     let people = user::Entity::find().all(&app.db).await?;
+    let contexts = contexts_of(&app.db, &orders).await?;
     let mut rows: Vec<BreachRow> = Vec::new();
-    for order in orders {
-        for clock in clocks_of(&app.db, &order, &policies, now).await? {
+    for (order, context) in orders.iter().zip(&contexts) {
+        for clock in order_clocks(order, context, &policies, now) {
             let row = match rows.iter_mut().find(|r| {
                 r.org_unit_id == order.org_unit_id
                     && r.technician_id == order.technician_id

@@ -2,6 +2,7 @@
 //! the facts it needs (including "now") as parameters, so the rules can be tested exhaustively.
 
 pub mod calendar;
+pub mod carry_list;
 pub mod claim;
 pub mod codes;
 pub mod complaint;
@@ -11,6 +12,7 @@ pub mod daily_report;
 pub mod delivery;
 pub mod money;
 pub mod numbering;
+pub mod order_task;
 pub mod org;
 pub mod parts;
 pub mod returns;

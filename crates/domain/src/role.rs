@@ -24,6 +24,12 @@ code_enum! {
         ComplaintHotline = "complaint_hotline",
         /// A customer's portal user: sees only its own customer's records.
         Customer = "customer",
+        /// 研发负责人: decides on software requirements (SOFTWARE-3) and takes test tasks
+        /// (SOFTWARE-4).
+        DevelopmentLead = "development_lead",
+        /// Staff of a supporting department (purchasing, transport, manufacturing, R&D…):
+        /// acts on the tasks orders send their department (REPAIR-7/8).
+        DepartmentStaff = "department_staff",
     }
 }
 
@@ -119,6 +125,13 @@ code_enum! {
         /// The sales manager's review every claim file needs before closing (CLAIM-3): held
         /// by the branch manager (业务/分公司经理), the seeds' sales manager.
         ClaimReview = "claim.review",
+        /// Act on tasks an order gives oneself or one's department: support and questions
+        /// (DISPATCH-7), transport, quality feedback (REPAIR-7), supplier coordination
+        /// (REPAIR-8), software tests (SOFTWARE-4).
+        OrderTask = "order.task",
+        /// Decide on a software requirement: do it or not, charge or not, when and how
+        /// (SOFTWARE-3).
+        SoftwareEvaluate = "software.evaluate",
     }
 }
 
@@ -141,7 +154,7 @@ impl Role {
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
                 StaffRead, StaffWrite, AuditRead, ImportExport, AttachmentWrite, OrderRead, OrderRegister,
-                OrderDispatch, DailyReportRead, ReportApprove, PartsRead, PartsApprove,
+                OrderDispatch, OrderTask, DailyReportRead, ReportApprove, PartsRead, PartsApprove,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
@@ -156,7 +169,7 @@ impl Role {
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
-                AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, DailyReportRead,
+                AttachmentWrite, OrderRead, OrderRegister, OrderDispatch, OrderWork, OrderTask, DailyReportRead,
                 PartsRead, PartsApprove,
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
@@ -169,8 +182,8 @@ impl Role {
                 ComplaintRegister, ComplaintRead,
             ],
             Role::Technician => &[
-                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
-                DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
+                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, OrderTask,
+                PartsRead, DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
             ],
             Role::WarehouseKeeper => &[
                 ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead,
@@ -181,12 +194,20 @@ impl Role {
                 BillingSettle, ComplaintRegister, ComplaintRead,
             ],
             Role::Qa => &[
-                CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,
-                ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, OrderTask, SurveyRead, SurveyReport,
+                ReturnRead, ReturnTask, ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
             Role::ComplaintHotline => &[
                 CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead,
                 ComplaintRegister, ComplaintRead,
+            ],
+            Role::DevelopmentLead => &[
+                CustomerRead, ProductRead, OrgRead, AttachmentWrite, OrderRead, OrderTask, SoftwareEvaluate,
+                ComplaintRegister, ComplaintRead,
+            ],
+            Role::DepartmentStaff => &[
+                CustomerRead, ProductRead, OrgRead, OrderRead, OrderTask,
+                ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
         }
@@ -203,6 +224,8 @@ impl Role {
                 | Role::CustomerDepartment
                 | Role::Qa
                 | Role::ComplaintHotline
+                | Role::DevelopmentLead
+                | Role::DepartmentStaff
         )
     }
 }

@@ -32,6 +32,10 @@ impl ValidationErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Whether `field` already has an error (so a later rule does not add a second one).
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|error| error.field == field)
+    }
     /// `Ok(value)` when nothing was reported, so validators can end with `errors.into_result(x)`.
     pub fn into_result<T>(self, value: T) -> Result<T, ValidationErrors> {
         if self.0.is_empty() {

@@ -7,6 +7,7 @@
 //! deadline at the next recomputation, and a state can be recomputed as of any past instant for
 //! audits and reports.
 
+pub mod customer_time;
 mod escalation;
 pub mod policy;
 

@@ -58,6 +58,8 @@ pub struct Model {
     /// Conduct checklist items (REPAIR-6) the customer answered "no" to, comma-separated;
     /// empty when all were confirmed, NULL when the checklist was not asked.
     pub conduct_exceptions: Option<String>,
+    /// The arrival time the customer set at intake (DISPATCH-4).
+    pub requested_arrival_at: Option<i64>,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,
