@@ -1095,3 +1095,163 @@ pub async fn branch_step(
     txn.commit().await?;
     Ok(view)
 }
+
+// ----- T7: the daily reminders -----
+
+/// The timer kind of a branch's daily report reminder; subject `org_unit`, payload `{"date"}`.
+pub const REMINDER: &str = "daily_report_reminder";
+
+/// When on a working day the reminders go out (`daily_report.remind_time`, local).
+async fn reminder_due(
+    db: &impl ConnectionTrait,
+    unit: &org_unit::Model,
+    day: Date,
+) -> Result<i64, AppError> {
+    let time = crate::settings::get_time(db, "daily_report.remind_time").await?;
+    let zone = TimeZone::get(&unit.time_zone).unwrap_or_else(|_| clock::default_zone());
+    day.to_datetime(time)
+        .to_zoned(zone)
+        .map(|z| z.timestamp().as_millisecond())
+        .map_err(|err| AppError::Internal(err.into()))
+}
+
+async fn schedule_reminder(
+    db: &impl ConnectionTrait,
+    unit: &org_unit::Model,
+    day: Date,
+    now_ms: i64,
+) -> Result<bool, AppError> {
+    let due = reminder_due(db, unit, day).await?;
+    crate::timers::schedule(
+        db,
+        REMINDER,
+        "org_unit",
+        unit.id,
+        // One reminder per branch and day, however often it is scheduled.
+        Some(&format!("{REMINDER}:{}:{day}", unit.id)),
+        due,
+        Some(&serde_json::json!({ "date": day.to_string() })),
+        now_ms,
+    )
+    .await
+}
+
+/// Makes sure every unit that takes calls has its daily reminder pending, from today on.
+/// Called when an instance starts and by every run; answers how many were scheduled.
+pub async fn ensure_reminders(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppError> {
+    let now = Timestamp::from_millisecond(now_ms).map_err(|err| AppError::Internal(err.into()))?;
+    let mut scheduled = 0;
+    for unit in crate::timers::call_units_without_pending(db, REMINDER).await? {
+        let zone = TimeZone::get(&unit.time_zone).unwrap_or_else(|_| clock::default_zone());
+        if schedule_reminder(db, &unit, now.to_zoned(zone).date(), now_ms).await? {
+            scheduled += 1;
+        }
+    }
+    Ok(scheduled)
+}
+
+/// T7, every working day of a branch's calendar: technicians without a submitted report for
+/// the day are reminded, the supervisors while the branch report is not submitted, and the
+/// branch managers while the previous working day's report waits for their signature.
+pub struct ReminderJob;
+
+#[async_trait::async_trait]
+impl crate::timers::Job for ReminderJob {
+    fn name(&self) -> &'static str {
+        REMINDER
+    }
+    async fn run(&self, fire: &crate::timers::Fire<'_>) -> Result<(), AppError> {
+        let day: Date = fire.payload()["date"]
+            .as_str()
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("reminder without a date")))?;
+        let Some(unit) = org_unit::Entity::find_by_id(fire.timer.subject_id)
+            .one(fire.txn)
+            .await?
+        else {
+            return Ok(());
+        };
+        let calendar =
+            crate::calendars::effective_calendar(fire.txn, Some(unit.id), None, None).await?;
+        if calendar.is_always_working() || !calendar.periods_on(day).is_empty() {
+            remind(fire.txn, &unit, &calendar, day, fire.now_ms).await?;
+        }
+        let next = day
+            .tomorrow()
+            .map_err(|err| AppError::Internal(anyhow::anyhow!("next day: {err}")))?;
+        schedule_reminder(fire.txn, &unit, next, fire.now_ms).await?;
+        ensure_reminders(fire.txn, fire.now_ms).await?;
+        Ok(())
+    }
+}
+
+async fn remind(
+    db: &impl ConnectionTrait,
+    unit: &org_unit::Model,
+    calendar: &aftersales_domain::calendar::Calendar,
+    day: Date,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let link = Some(format!("/daily-reports/branch?org_unit_id={}&date={day}", unit.id));
+    let missing: Vec<i64> = live_summary(db, unit.id, day)
+        .await?
+        .missing
+        .into_iter()
+        .map(|m| m.technician_id)
+        .collect();
+    let message = Message {
+        kind: "daily_report_reminder",
+        link: Some(format!("/my-daily-report?date={day}")),
+        zh: (format!("请提交 {day} 的技术员工作日报表"), String::new()),
+        en: (format!("Please submit your daily report for {day}"), String::new()),
+    };
+    notifications::notify(db, now_ms, &missing, &message).await?;
+    let status = |row: Option<branch_daily_report::Model>| {
+        row.and_then(|r| BranchReportStatus::parse(&r.status))
+            .unwrap_or(BranchReportStatus::Draft)
+    };
+    if status(find_branch_report(db, unit.id, day).await?) == BranchReportStatus::Draft {
+        let supervisors =
+            notifications::users_with_role(db, Role::ServiceSupervisor, Some(unit.id)).await?;
+        let message = Message {
+            kind: "branch_report_due",
+            link: link.clone(),
+            zh: (format!("请提交 {} {day} 的服务主任日报表", unit.name), String::new()),
+            en: (format!("Please submit the supervisor's daily report of {} for {day}", unit.name), String::new()),
+        };
+        notifications::notify(db, now_ms, &supervisors, &message).await?;
+    }
+    if let Some(previous) = previous_working_day(calendar, day) {
+        if status(find_branch_report(db, unit.id, previous).await?) == BranchReportStatus::Submitted
+        {
+            let managers =
+                notifications::users_with_role(db, Role::BranchManager, Some(unit.id)).await?;
+            let message = Message {
+                kind: "branch_report_unsigned",
+                link: Some(format!(
+                    "/daily-reports/branch?org_unit_id={}&date={previous}",
+                    unit.id
+                )),
+                zh: (format!("{} {previous} 的日报表待您审签", unit.name), String::new()),
+                en: (format!("The daily report of {} for {previous} waits for your signature", unit.name), String::new()),
+            };
+            notifications::notify(db, now_ms, &managers, &message).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The last working day before `day` within a month (none: nothing to chase).
+fn previous_working_day(
+    calendar: &aftersales_domain::calendar::Calendar,
+    day: Date,
+) -> Option<Date> {
+    let mut candidate = day;
+    for _ in 0..31 {
+        candidate = candidate.yesterday().ok()?;
+        if calendar.is_always_working() || !calendar.periods_on(candidate).is_empty() {
+            return Some(candidate);
+        }
+    }
+    None
+}

@@ -134,6 +134,7 @@ pub async fn load(app: &App) -> Result<(), AppError> {
         ("FIN", "财务部", "finance"),
         ("HR", "人事部", "hr"),
         ("SUPV", "监督部", "supervision"),
+        ("PUR", "采购部", "purchasing"),
     ] {
         departments.push(
             crate::org::create_unit(
@@ -216,6 +217,30 @@ pub async fn load(app: &App) -> Result<(), AppError> {
             "S0001",
         ),
         staff("qa", "陈静", departments[2], &[Role::Qa], &[], "Q0001"),
+        staff(
+            "yanfa",
+            "周研",
+            departments[4],
+            &[Role::DevelopmentLead],
+            &[],
+            "R0001",
+        ),
+        staff(
+            "caigou",
+            "吴采",
+            departments[10],
+            &[Role::DepartmentStaff],
+            &[],
+            "P0001",
+        ),
+        staff(
+            "yunshu",
+            "郑运",
+            departments[6],
+            &[Role::DepartmentStaff],
+            &[],
+            "T0001",
+        ),
         staff(
             "kuguan",
             "杨帆",

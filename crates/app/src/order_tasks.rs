@@ -120,16 +120,14 @@ fn may_close(actor: &Actor, task: &order_task::Model, kind: TaskKind) -> bool {
         }
 }
 
-/// Opens a task on an order: its technician or a supervisor.
+/// Opens a task on an order: its technician or a supervisor of its branch.
 pub async fn open(
     app: &App,
     actor: &Actor,
     order_id: i64,
     input: &TaskInput,
 ) -> Result<TaskView, AppError> {
-    if !actor.can(Permission::OrderWork) && !actor.can(Permission::OrderDispatch) {
-        return Err(AppError::Forbidden);
-    }
+    actor.require(Permission::OrderTask)?;
     let kind = parse_kind(&input.kind)?;
     let description = required_text(&input.description, 2000)
         .map_err(|code| AppError::invalid("description", code))?;
@@ -377,8 +375,15 @@ fn refusal(field: &'static str, code: &'static str) -> AppError {
     }
 }
 
+/// The tasks of an order the actor can read, oldest first.
+pub async fn for_order(app: &App, actor: &Actor, order_id: i64) -> Result<Vec<TaskView>, AppError> {
+    actor.require(Permission::OrderRead)?;
+    let order = find_visible(&app.db, actor, order_id).await?;
+    of_order(&app.db, actor, &order).await
+}
+
 /// The tasks of one order, oldest first.
-pub async fn of_order(
+async fn of_order(
     db: &impl ConnectionTrait,
     actor: &Actor,
     order: &service_order::Model,
@@ -423,6 +428,12 @@ pub async fn waiting_for(app: &App, actor: &Actor) -> Result<Vec<TaskView>, AppE
         }
     }
     Ok(views)
+}
+
+/// The order a task belongs to (for pages returning to it).
+pub async fn order_of(app: &App, actor: &Actor, task_id: i64) -> Result<i64, AppError> {
+    actor.require(Permission::OrderRead)?;
+    Ok(find(&app.db, actor, task_id).await?.1.id)
 }
 
 async fn find(

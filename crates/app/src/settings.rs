@@ -28,6 +28,10 @@ pub enum SettingKind {
     Origin,
     /// Names separated by commas (、 and ， are accepted), e.g. product categories.
     List,
+    /// A local time of day, `HH:MM`.
+    TimeOfDay,
+    /// A local time window, `HH:MM-HH:MM` (the end after the start).
+    TimeWindow,
 }
 
 pub struct SettingDef {
@@ -168,6 +172,22 @@ pub const REGISTRY: &[SettingDef] = &[
         source: "000 第19条⑤⑨ (seed blank; 24: design decision)",
         description_zh: "承诺完工时限（工作小时，自叫修时间起）",
         description_en: "Promised completion (working hours from the call)",
+    },
+    SettingDef {
+        key: "intake.answer_hours",
+        default: "24",
+        kind: SettingKind::Count,
+        source: "T3 (004 篇二 3: 接到服务信息,应在24小时内答复)",
+        description_zh: "答复客户时限（小时，自叫修时间起，日历时间）",
+        description_en: "Answer the customer within (hours from the call, calendar time)",
+    },
+    SettingDef {
+        key: "daily_report.remind_time",
+        default: "17:30",
+        kind: SettingKind::TimeOfDay,
+        source: "T7 (001 流程(十二)–(十四); time: design decision)",
+        description_zh: "每个工作日提醒提交日报表的时间（网点当地时间）",
+        description_en: "When on each working day the daily report reminders go out (local time)",
     },
     SettingDef {
         key: "software.target_hours",
@@ -385,6 +405,13 @@ fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
                 Ok(items.join(","))
             }
         }
+        SettingKind::TimeOfDay => parse_time(value)
+            .map(|t| t.strftime("%H:%M").to_string())
+            .ok_or("invalid_time"),
+        SettingKind::TimeWindow => match parse_window(value) {
+            Some((from, to)) => Ok(format!("{}-{}", from.strftime("%H:%M"), to.strftime("%H:%M"))),
+            None => Err("invalid_time_window"),
+        },
     }
 }
 
@@ -546,4 +573,26 @@ mod tests {
         let count = definition("visit.max_interval_months").unwrap();
         assert_eq!(check_value(count, "-3"), Err("invalid_number"));
     }
+}
+
+fn parse_time(text: &str) -> Option<jiff::civil::Time> {
+    let (hour, minute) = text.trim().split_once(':')?;
+    jiff::civil::Time::new(hour.parse().ok()?, minute.parse().ok()?, 0, 0).ok()
+}
+
+/// A `HH:MM-HH:MM` window whose end is after its start.
+pub fn parse_window(text: &str) -> Option<(jiff::civil::Time, jiff::civil::Time)> {
+    let (from, to) = text.split_once(['-', '–'])?;
+    let (from, to) = (parse_time(from)?, parse_time(to)?);
+    (from < to).then_some((from, to))
+}
+
+/// A `HH:MM` setting as a time of day.
+pub async fn get_time(
+    db: &impl ConnectionTrait,
+    key: &'static str,
+) -> Result<jiff::civil::Time, AppError> {
+    let value = get(db, key).await?;
+    parse_time(&value)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("setting {key} is not a time: {value}")))
 }

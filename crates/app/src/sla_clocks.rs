@@ -55,6 +55,8 @@ pub struct ClockView {
 
 /// The default clocks' targets (administrator settings), used when no policy matches.
 pub struct Targets {
+    /// T3: every call is answered within `intake.answer_hours` (calendar hours).
+    pub answer: SignedDuration,
     pub first_contact: SignedDuration,
     pub urban_arrival: SignedDuration,
     pub suburban_arrival: SignedDuration,
@@ -67,6 +69,7 @@ impl Targets {
         let minutes = |m: i64| SignedDuration::from_mins(m);
         let hours = |h: i64| SignedDuration::from_hours(h);
         Ok(Targets {
+            answer: hours(settings::get_count(db, "intake.answer_hours").await?),
             first_contact: minutes(
                 settings::get_count(db, "dispatch.first_contact_minutes").await?,
             ),
@@ -90,6 +93,10 @@ impl Targets {
             kind: ClockKind::WorkingTime,
         };
         vec![
+            ClockSpec {
+                kind: ClockKind::ElapsedTime,
+                ..working("answer", &["register"], &ANSWER_EVENTS, self.answer)
+            },
             working(
                 "first_contact",
                 &["dispatch", "reassign"],
@@ -115,6 +122,15 @@ impl Targets {
         ]
     }
 }
+
+/// The events that answer the customer (T3, "接到服务信息,应在24小时内答复"): the
+/// technician's call, or the work itself when it came first.
+pub const ANSWER_EVENTS: [&str; 4] = [
+    "record_contact",
+    "complete_on_site",
+    "carry_in",
+    "return_to_customer",
+];
 
 /// The events that finish an order's work.
 pub const COMPLETION_EVENTS: [&str; 2] = ["complete_on_site", "return_to_customer"];
@@ -503,6 +519,7 @@ mod tests {
     fn policies() -> Policies {
         Policies {
             defaults: Targets {
+                answer: SignedDuration::from_hours(24),
                 first_contact: SignedDuration::from_mins(30),
                 urban_arrival: SignedDuration::from_hours(6),
                 suburban_arrival: SignedDuration::from_hours(7),

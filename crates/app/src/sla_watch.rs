@@ -132,11 +132,15 @@ async fn claim_alert(
     Ok(result.rows_affected() == 1)
 }
 
-fn clock_names(clock: &str) -> (&'static str, &'static str) {
+fn clock_names(clock: &str) -> (&str, &str) {
     match clock {
+        "answer" => ("答复客户", "answer"),
         "first_contact" => ("联系客户", "first contact"),
         "arrival" => ("到达现场", "arrival"),
-        _ => ("完工", "completion"),
+        "completion" => ("完工", "completion"),
+        "resolution" => ("解决", "resolution"),
+        // An administrator's own clock goes by its name.
+        other => (other, other),
     }
 }
 

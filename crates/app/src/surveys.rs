@@ -15,7 +15,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aftersales_domain::org::OrgUnitKind;
 use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::service_order::OrderStatus;
 use aftersales_domain::survey::{
@@ -24,7 +23,7 @@ use aftersales_domain::survey::{
 };
 use aftersales_domain::validation::{optional_text, ValidationErrors};
 use aftersales_store::entity::{
-    customer, follow_up, org_unit, service_order, survey_card, timer, user,
+    customer, follow_up, org_unit, service_order, survey_card, user,
 };
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -75,25 +74,12 @@ async fn schedule_day(
 /// every run, so a unit created later is picked up the next morning. Answers how many runs
 /// were scheduled.
 pub async fn ensure_survey_days(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppError> {
-    let pending: Vec<i64> = timer::Entity::find()
-        .filter(timer::Column::Kind.eq(DAILY))
-        .filter(timer::Column::Status.eq(timers::PENDING))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.subject_id)
-        .collect();
-    let units = org_unit::Entity::find()
-        .filter(org_unit::Column::Kind.ne(OrgUnitKind::Department.as_str()))
-        .order_by_asc(org_unit::Column::Id)
-        .all(db)
-        .await?;
     let now = jiff::Timestamp::from_millisecond(now_ms)
         .map_err(|err| AppError::Internal(anyhow::anyhow!("now: {err}")))?;
     let mut scheduled = 0;
-    for unit in units.iter().filter(|u| !pending.contains(&u.id)) {
-        let today = now.to_zoned(zone_of(unit)).date();
-        if schedule_day(db, unit, today, now_ms).await? {
+    for unit in timers::call_units_without_pending(db, DAILY).await? {
+        let today = now.to_zoned(zone_of(&unit)).date();
+        if schedule_day(db, &unit, today, now_ms).await? {
             scheduled += 1;
         }
     }

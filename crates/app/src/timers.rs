@@ -77,6 +77,7 @@ impl Jobs {
             .with(crate::complaints::CaseOverdueJob)
             .with(crate::complaints::ReviewReminderJob)
             .with(crate::claims::CountermeasureJob)
+            .with(crate::daily_reports::ReminderJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {
@@ -126,6 +127,33 @@ pub async fn schedule(
         .exec_without_returning(db)
         .await?;
     Ok(inserted == 1)
+}
+
+/// The units that take calls (not the supporting departments) with no pending timer of
+/// `kind`: the ones a daily per-unit run (survey cards T8, report reminders T7) must still be
+/// scheduled for.
+pub async fn call_units_without_pending(
+    db: &impl ConnectionTrait,
+    kind: &str,
+) -> Result<Vec<aftersales_store::entity::org_unit::Model>, AppError> {
+    use aftersales_domain::org::OrgUnitKind;
+    use aftersales_store::entity::org_unit;
+    let pending: Vec<i64> = timer::Entity::find()
+        .filter(timer::Column::Kind.eq(kind))
+        .filter(timer::Column::Status.eq(PENDING))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.subject_id)
+        .collect();
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Kind.ne(OrgUnitKind::Department.as_str()))
+        .order_by_asc(org_unit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|unit| !pending.contains(&unit.id))
+        .collect())
 }
 
 /// Cancels the pending timers of one kind for one record; answers how many. A cancelled

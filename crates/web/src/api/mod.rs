@@ -16,6 +16,7 @@ mod exchange;
 pub(crate) mod fault_reports;
 mod me;
 mod notifications;
+mod order_assist;
 mod org;
 mod parts;
 mod products;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounting::router())
         .merge(reports::router())
         .merge(service_orders::router())
+        .merge(order_assist::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
         .merge(units::router())
@@ -91,6 +93,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = accounting::Api),
         (path = "/api/v1", api = reports::Api),
         (path = "/api/v1", api = service_orders::Api),
+        (path = "/api/v1", api = order_assist::Api),
         (path = "/api/v1", api = fault_reports::Api),
         (path = "/api/v1", api = daily_reports::Api),
         (path = "/api/v1", api = units::Api),

@@ -15,6 +15,7 @@ mod daily_reports;
 mod deliveries;
 mod fault_reports;
 mod notifications;
+mod order_assist;
 mod org;
 mod parts;
 mod products;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounting::router())
         .merge(reports::router())
         .merge(service_orders::router())
+        .merge(order_assist::router())
         .merge(contracts::router())
         .merge(org::router())
         .merge(calendars::router())
@@ -330,6 +332,16 @@ pub fn ticked(value: &Option<String>) -> bool {
 /// Parses an optional id from a form select ("" means none).
 pub fn optional_id(value: &str) -> Option<i64> {
     value.trim().parse().ok()
+}
+
+/// An optional amount typed in yuan ("" means none) as fen; errors name `field`.
+pub fn yuan_to_fen(value: &str, field: &str) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => aftersales_domain::money::parse_yuan(v)
+            .map(Some)
+            .map_err(|code| AppError::invalid(field, code)),
+    }
 }
 
 /// Pagination links for list pages.

@@ -163,6 +163,9 @@ pub struct IntakeForm {
     category_reason: String,
     #[serde(default)]
     preferred_time: String,
+    /// `datetime-local`: the time the customer requires the technician on site by.
+    #[serde(default)]
+    requested_arrival_at: String,
     #[serde(default)]
     software_class: String,
     #[serde(default)]
@@ -174,8 +177,8 @@ fn text(value: &str) -> Option<String> {
 }
 
 impl IntakeForm {
-    fn to_input(&self) -> OrderInput {
-        OrderInput {
+    fn to_input(&self) -> Result<OrderInput, AppError> {
+        Ok(OrderInput {
             channel: self.channel.clone(),
             customer_id: optional_id(&self.customer_id).unwrap_or(0),
             address_id: optional_id(&self.address_id),
@@ -189,9 +192,13 @@ impl IntakeForm {
             category: text(&self.category),
             category_reason: text(&self.category_reason),
             preferred_time: text(&self.preferred_time),
+            requested_arrival_at: local_to_instant(
+                "requested_arrival_at",
+                &self.requested_arrival_at,
+            )?,
             software_class: text(&self.software_class),
             software_priority: text(&self.software_priority),
-        }
+        })
     }
 }
 
@@ -312,7 +319,11 @@ async fn register_order(
     user: PageUser,
     CsrfForm(form): CsrfForm<IntakeForm>,
 ) -> Result<Response, PageError> {
-    match service_orders::register(&state.app, &user.actor, &form.to_input(), None).await {
+    let registered = match form.to_input() {
+        Ok(input) => service_orders::register(&state.app, &user.actor, &input, None).await,
+        Err(err) => Err(err),
+    };
+    match registered {
         Ok(order) => redirect(&format!("/service-orders/{}", order.id)),
         Err(err) if is_form_error(&err) => intake_page(&state, &user, form, Some(err)).await,
         Err(err) => Err(err.into()),
@@ -341,6 +352,13 @@ struct ShowPage {
     price_items: Vec<aftersales_app::billing::PriceItemView>,
     /// The conduct checklist (REPAIR-6) on the completion form.
     conduct_items: &'static [&'static str],
+    /// Tasks for experts, specialists and departments (DISPATCH-7, REPAIR-7/8, SOFTWARE-4).
+    tasks: Vec<aftersales_app::order_tasks::TaskView>,
+    task_kinds: &'static [aftersales_domain::order_task::TaskKind],
+    /// What to carry (DISPATCH-6), until the technician is on site.
+    carry: Vec<aftersales_app::carry_list::CarryLine>,
+    /// The development lead's decision on a software requirement (SOFTWARE-3).
+    evaluation: Option<aftersales_app::requirement_evaluations::EvaluationView>,
 }
 
 impl ShowPage {
@@ -352,6 +370,27 @@ impl ShowPage {
     }
     fn can_step(&self, event: &str) -> bool {
         self.order.next_events.iter().any(|e| e == event)
+    }
+    /// Before arrival the technician may send a lateness notice (DISPATCH-5).
+    fn before_arrival(&self) -> bool {
+        self.order.arrived_at.is_none()
+            && self.order.technician_id.is_some()
+            && matches!(
+                self.order.status.as_str(),
+                "dispatched" | "contacted" | "waiting_customer" | "awaiting_confirmation"
+            )
+    }
+    /// The order's own technician (or a supervisor) may ask for help while it is open.
+    fn may_open_task(&self) -> bool {
+        self.order.archived_at.is_none()
+            && self.order.status != "cancelled"
+            && (self.ctx.can("order.dispatch")
+                || (self.ctx.can("order.work")
+                    && self.order.technician_id
+                        == self.ctx.user.as_ref().map(|u| u.user_id)))
+    }
+    fn is_requirement(&self) -> bool {
+        self.order.software_class.as_deref() == Some("requirement")
     }
     /// The instant shown in the order's zone (Asia/Shanghai), or a dash.
     fn at(&self, instant: &Option<String>) -> String {
@@ -400,6 +439,13 @@ pub(super) async fn show_page(
     } else {
         Vec::new()
     };
+    let tasks = aftersales_app::order_tasks::for_order(&state.app, &user.actor, id).await?;
+    let carry = if order.arrived_at.is_none() && order.technician_id.is_some() {
+        aftersales_app::carry_list::of_order(&state.app, &user.actor, id).await?
+    } else {
+        Vec::new()
+    };
+    let evaluation = aftersales_app::requirement_evaluations::get(&state.app, &user.actor, id).await?;
     let (status, errors) = match &error {
         Some(err) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -422,6 +468,10 @@ pub(super) async fn show_page(
             charges,
             price_items,
             conduct_items: CONDUCT_ITEMS,
+            tasks,
+            task_kinds: aftersales_domain::order_task::TaskKind::ALL,
+            carry,
+            evaluation,
         },
     )
 }
@@ -488,18 +538,19 @@ impl StepForm {
     }
 }
 
-/// A `datetime-local` value (`2026-11-22T14:30`) in the default zone, as RFC 3339.
-fn local_to_instant(value: &str) -> Result<Option<String>, AppError> {
+/// A `datetime-local` value (`2026-11-22T14:30`) in the default zone, as RFC 3339; errors
+/// name `field`.
+pub(super) fn local_to_instant(field: &str, value: &str) -> Result<Option<String>, AppError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
     let civil: jiff::civil::DateTime = value
         .parse()
-        .map_err(|_| AppError::invalid("appointment_at", "invalid_instant"))?;
+        .map_err(|_| AppError::invalid(field, "invalid_instant"))?;
     let zoned = civil
         .to_zoned(aftersales_app::clock::default_zone())
-        .map_err(|_| AppError::invalid("appointment_at", "invalid_instant"))?;
+        .map_err(|_| AppError::invalid(field, "invalid_instant"))?;
     Ok(Some(zoned.timestamp().to_string()))
 }
 
@@ -510,7 +561,7 @@ async fn step_order(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
     let event = OrderEvent::parse(&form.event).ok_or(PageError(AppError::NotFound))?;
-    let result = match local_to_instant(&form.appointment_at) {
+    let result = match local_to_instant("appointment_at", &form.appointment_at) {
         Ok(appointment_at) => {
             let input = StepInput {
                 version: form.version,

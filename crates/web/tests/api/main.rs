@@ -24,6 +24,7 @@ mod idempotency;
 mod import_export;
 mod notifications;
 mod openapi;
+mod order_assist;
 mod org_staff;
 mod parts;
 mod permissions;

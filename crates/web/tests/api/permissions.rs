@@ -479,6 +479,29 @@ pub fn routes() -> Vec<Route> {
             &[OrderDispatch],
             Body::Json(|fx| json!({"version": 1, "technician_id": fx.id("staff")})),
         ),
+        // help on an order: invalid bodies answer 422 after the permission check; no task 999999
+        route(GET, "/service-orders/{id}/tasks", &["order"], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/service-orders/{id}/tasks",
+            &["order"],
+            &[OrderTask],
+            Body::Json(|_| json!({"kind": "nope", "description": "矩阵"})),
+        ),
+        route(GET, "/order-tasks", &[], &[OrderTask], Body::None),
+        route(POST, "/order-tasks/{id}/assign", &["=999999"], &[OrderDispatch], Body::Json(|fx| json!({"version": 1, "assignee_id": fx.id("staff")}))),
+        route(POST, "/order-tasks/{id}/close", &["=999999"], &[OrderTask], Body::Json(|_| json!({"version": 1, "outcome": "矩阵"}))),
+        route(POST, "/service-orders/{id}/lateness-notice", &["order"], &[OrderWork], Body::Json(|_| json!({"reason": ""}))),
+        route(GET, "/service-orders/{id}/requirement-decision", &["order"], &[OrderRead], Body::None),
+        route(
+            POST,
+            "/service-orders/{id}/requirement-decision",
+            &["order"],
+            &[SoftwareEvaluate],
+            Body::Json(|_| json!({"general_use": true, "improves_functions": true, "fits_positioning": true, "effort_hours": -1,
+                                  "support_hours": 0, "customer_accepts_charge": false, "accepted": false, "charge_fen": 0})),
+        ),
+        route(GET, "/service-orders/{id}/carry-list", &["order"], &[OrderRead], Body::None),
         // charges: the order is not on site, so writers get 409 before any ownership check
         route(GET, "/service-orders/{id}/charges", &["order"], &[OrderRead], Body::None),
         route(
