@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use aftersales_domain::carry_list::{carry_list, Candidate};
 use aftersales_domain::role::Permission;
-use aftersales_store::entity::{part, part_fit, service_order, stock_level, stock_location, stock_movement};
+use aftersales_store::entity::{
+    part, part_fit, service_order, stock_level, stock_location, stock_movement,
+};
 use aftersales_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 

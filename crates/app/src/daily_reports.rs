@@ -1192,7 +1192,10 @@ async fn remind(
     day: Date,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let link = Some(format!("/daily-reports/branch?org_unit_id={}&date={day}", unit.id));
+    let link = Some(format!(
+        "/daily-reports/branch?org_unit_id={}&date={day}",
+        unit.id
+    ));
     let missing: Vec<i64> = live_summary(db, unit.id, day)
         .await?
         .missing
@@ -1203,7 +1206,10 @@ async fn remind(
         kind: "daily_report_reminder",
         link: Some(format!("/my-daily-report?date={day}")),
         zh: (format!("请提交 {day} 的技术员工作日报表"), String::new()),
-        en: (format!("Please submit your daily report for {day}"), String::new()),
+        en: (
+            format!("Please submit your daily report for {day}"),
+            String::new(),
+        ),
     };
     notifications::notify(db, now_ms, &missing, &message).await?;
     let status = |row: Option<branch_daily_report::Model>| {
@@ -1216,8 +1222,17 @@ async fn remind(
         let message = Message {
             kind: "branch_report_due",
             link: link.clone(),
-            zh: (format!("请提交 {} {day} 的服务主任日报表", unit.name), String::new()),
-            en: (format!("Please submit the supervisor's daily report of {} for {day}", unit.name), String::new()),
+            zh: (
+                format!("请提交 {} {day} 的服务主任日报表", unit.name),
+                String::new(),
+            ),
+            en: (
+                format!(
+                    "Please submit the supervisor's daily report of {} for {day}",
+                    unit.name
+                ),
+                String::new(),
+            ),
         };
         notifications::notify(db, now_ms, &supervisors, &message).await?;
     }
@@ -1232,8 +1247,17 @@ async fn remind(
                     "/daily-reports/branch?org_unit_id={}&date={previous}",
                     unit.id
                 )),
-                zh: (format!("{} {previous} 的日报表待您审签", unit.name), String::new()),
-                en: (format!("The daily report of {} for {previous} waits for your signature", unit.name), String::new()),
+                zh: (
+                    format!("{} {previous} 的日报表待您审签", unit.name),
+                    String::new(),
+                ),
+                en: (
+                    format!(
+                        "The daily report of {} for {previous} waits for your signature",
+                        unit.name
+                    ),
+                    String::new(),
+                ),
             };
             notifications::notify(db, now_ms, &managers, &message).await?;
         }

@@ -27,6 +27,7 @@ pub mod import_export;
 pub mod loaners;
 pub mod notifications;
 pub mod numbering;
+pub mod on_call;
 pub mod order_tasks;
 pub mod org;
 pub mod page;

@@ -166,8 +166,8 @@ pub async fn open(
             let target = SignedDuration::from_hours(
                 settings::get_count(&txn, "software.target_hours").await?,
             );
-            let opened = Timestamp::from_millisecond(now)
-                .map_err(|err| AppError::Internal(err.into()))?;
+            let opened =
+                Timestamp::from_millisecond(now).map_err(|err| AppError::Internal(err.into()))?;
             (
                 None,
                 Some(test_due(&calendar, opened, target).as_millisecond()),

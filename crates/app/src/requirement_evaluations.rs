@@ -93,7 +93,11 @@ pub async fn decide(
     if input.charge_fen > 0 && !input.accepted {
         errors.add("charge_fen", "not_applicable");
     }
-    let wanted = date(&mut errors, "customer_wanted_on", input.customer_wanted_on.as_deref());
+    let wanted = date(
+        &mut errors,
+        "customer_wanted_on",
+        input.customer_wanted_on.as_deref(),
+    );
     let planned = date(&mut errors, "planned_on", input.planned_on.as_deref());
     if input.accepted && planned.is_none() && !errors.has("planned_on") {
         errors.add("planned_on", "required");
@@ -117,7 +121,7 @@ pub async fn decide(
         .await?;
     if existing.is_some() {
         return Err(AppError::Conflict {
-            code: "already_decided",
+            code: "requirement_decided",
             field: Some("order_id"),
             detail: None,
         });

@@ -1104,7 +1104,11 @@ pub async fn report_lateness(
     actor.require(Permission::OrderWork)?;
     let reason =
         required_text(&input.reason, 500).map_err(|code| AppError::invalid("reason", code))?;
-    let expected = match input.expected_at.as_deref().filter(|t| !t.trim().is_empty()) {
+    let expected = match input
+        .expected_at
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
         Some(text) => Some(parse_instant("expected_at", text)?),
         None => None,
     };

@@ -190,6 +190,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "When on each working day the daily report reminders go out (local time)",
     },
     SettingDef {
+        key: "staff.oncall_window",
+        default: "08:00-22:00",
+        kind: SettingKind::TimeWindow,
+        source: "STAFF-4, T20 (004 篇二 4)",
+        description_zh: "技术员待命时段（当地时间，期间无故关机或拒接电话按违纪处理）",
+        description_en: "Technicians' on-call window (local time; an unexplained switch-off or refused call inside it is a breach)",
+    },
+    SettingDef {
         key: "software.target_hours",
         default: "24",
         kind: SettingKind::Count,
@@ -409,7 +417,11 @@ fn check_value(def: &SettingDef, value: &str) -> Result<String, &'static str> {
             .map(|t| t.strftime("%H:%M").to_string())
             .ok_or("invalid_time"),
         SettingKind::TimeWindow => match parse_window(value) {
-            Some((from, to)) => Ok(format!("{}-{}", from.strftime("%H:%M"), to.strftime("%H:%M"))),
+            Some((from, to)) => Ok(format!(
+                "{}-{}",
+                from.strftime("%H:%M"),
+                to.strftime("%H:%M")
+            )),
             None => Err("invalid_time_window"),
         },
     }

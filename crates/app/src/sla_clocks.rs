@@ -19,8 +19,8 @@ use aftersales_domain::sla::{
     ClockEvent, ClockHistory, ClockKind, ClockPolicy, ClockState, ClockStatus,
 };
 use aftersales_store::entity::{
-    customer, customer_address, district, org_unit, service_order, service_order_event,
-    sla_policy, sla_policy_clock,
+    customer, customer_address, district, org_unit, service_order, service_order_event, sla_policy,
+    sla_policy_clock,
 };
 use aftersales_store::sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,

@@ -22,9 +22,7 @@ use aftersales_domain::survey::{
     Ratings, RemarkKind, Tally,
 };
 use aftersales_domain::validation::{optional_text, ValidationErrors};
-use aftersales_store::entity::{
-    customer, follow_up, org_unit, service_order, survey_card, user,
-};
+use aftersales_store::entity::{customer, follow_up, org_unit, service_order, survey_card, user};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,

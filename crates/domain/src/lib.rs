@@ -12,6 +12,7 @@ pub mod daily_report;
 pub mod delivery;
 pub mod money;
 pub mod numbering;
+pub mod on_call;
 pub mod order_task;
 pub mod org;
 pub mod parts;

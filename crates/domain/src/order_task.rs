@@ -60,7 +60,6 @@ impl TaskKind {
             TaskKind::TestEnvironment => TaskOwner::DevelopmentLead,
         }
     }
-
 }
 
 /// What closing a task must record, by kind.
@@ -81,7 +80,11 @@ pub fn check_close(
     if status == TaskStatus::Done {
         return Err(("status", "task_closed"));
     }
-    if outcome.outcome.as_deref().is_none_or(|o| o.trim().is_empty()) {
+    if outcome
+        .outcome
+        .as_deref()
+        .is_none_or(|o| o.trim().is_empty())
+    {
         return Err(("outcome", "required"));
     }
     match (kind, outcome.cost_fen) {
@@ -94,7 +97,10 @@ pub fn check_close(
 
 /// The supervisor names the expert or specialist of a support request or a referred
 /// question; a department's task goes to the whole department and names nobody.
-pub fn check_assign(kind: TaskKind, status: TaskStatus) -> Result<(), (&'static str, &'static str)> {
+pub fn check_assign(
+    kind: TaskKind,
+    status: TaskStatus,
+) -> Result<(), (&'static str, &'static str)> {
     match (kind.owner(), status) {
         (_, TaskStatus::Done) => Err(("status", "task_closed")),
         (TaskOwner::NamedPerson, TaskStatus::Open) => Ok(()),
@@ -189,19 +195,73 @@ mod tests {
     #[test]
     fn closing_needs_an_outcome_and_transport_its_cost() {
         let cases = [
-            (TaskKind::Transport, TaskStatus::Open, outcome(Some("delivered"), Some(8000)), Ok(())),
-            (TaskKind::Transport, TaskStatus::Open, outcome(Some("delivered"), None), Err(("cost_fen", "required"))),
-            (TaskKind::Transport, TaskStatus::Open, outcome(Some("delivered"), Some(-1)), Err(("cost_fen", "negative"))),
-            (TaskKind::Transport, TaskStatus::Open, outcome(None, Some(100)), Err(("outcome", "required"))),
-            (TaskKind::QualityFeedback, TaskStatus::Open, outcome(Some("batch 7 recalled"), None), Ok(())),
-            (TaskKind::QualityFeedback, TaskStatus::Open, outcome(Some("x"), Some(100)), Err(("cost_fen", "not_applicable"))),
-            (TaskKind::SupplierCoordination, TaskStatus::Open, outcome(Some("  "), None), Err(("outcome", "required"))),
-            (TaskKind::Support, TaskStatus::Open, outcome(Some("replace the board"), None), Ok(())),
-            (TaskKind::Support, TaskStatus::Done, outcome(Some("again"), None), Err(("status", "task_closed"))),
-            (TaskKind::TestEnvironment, TaskStatus::Open, outcome(Some("reproduced, fixed in 3.2.1"), None), Ok(())),
+            (
+                TaskKind::Transport,
+                TaskStatus::Open,
+                outcome(Some("delivered"), Some(8000)),
+                Ok(()),
+            ),
+            (
+                TaskKind::Transport,
+                TaskStatus::Open,
+                outcome(Some("delivered"), None),
+                Err(("cost_fen", "required")),
+            ),
+            (
+                TaskKind::Transport,
+                TaskStatus::Open,
+                outcome(Some("delivered"), Some(-1)),
+                Err(("cost_fen", "negative")),
+            ),
+            (
+                TaskKind::Transport,
+                TaskStatus::Open,
+                outcome(None, Some(100)),
+                Err(("outcome", "required")),
+            ),
+            (
+                TaskKind::QualityFeedback,
+                TaskStatus::Open,
+                outcome(Some("batch 7 recalled"), None),
+                Ok(()),
+            ),
+            (
+                TaskKind::QualityFeedback,
+                TaskStatus::Open,
+                outcome(Some("x"), Some(100)),
+                Err(("cost_fen", "not_applicable")),
+            ),
+            (
+                TaskKind::SupplierCoordination,
+                TaskStatus::Open,
+                outcome(Some("  "), None),
+                Err(("outcome", "required")),
+            ),
+            (
+                TaskKind::Support,
+                TaskStatus::Open,
+                outcome(Some("replace the board"), None),
+                Ok(()),
+            ),
+            (
+                TaskKind::Support,
+                TaskStatus::Done,
+                outcome(Some("again"), None),
+                Err(("status", "task_closed")),
+            ),
+            (
+                TaskKind::TestEnvironment,
+                TaskStatus::Open,
+                outcome(Some("reproduced, fixed in 3.2.1"), None),
+                Ok(()),
+            ),
         ];
         for (kind, status, given, expected) in cases {
-            assert_eq!(check_close(kind, status, &given), expected, "{kind} {given:?}");
+            assert_eq!(
+                check_close(kind, status, &given),
+                expected,
+                "{kind} {given:?}"
+            );
         }
     }
 
@@ -209,7 +269,11 @@ mod tests {
     fn only_open_support_and_questions_name_a_person() {
         for kind in TaskKind::ALL {
             let named = kind.owner() == TaskOwner::NamedPerson;
-            assert_eq!(check_assign(*kind, TaskStatus::Open).is_ok(), named, "{kind}");
+            assert_eq!(
+                check_assign(*kind, TaskStatus::Open).is_ok(),
+                named,
+                "{kind}"
+            );
             assert_eq!(
                 check_assign(*kind, TaskStatus::Done),
                 Err(("status", "task_closed")),

@@ -81,16 +81,62 @@ mod tests {
         // (customer time, arrival, now, status, requested later, breached at)
         let cases = [
             // Customer wants us tomorrow 10:00, later than the SLA's 16:00 today.
-            ("2026-11-21T02:00:00Z", None, "2026-11-20T09:00:00Z", ClockStatus::Running, true, None),
-            ("2026-11-21T02:00:00Z", Some("2026-11-21T01:50:00Z"), "2026-11-21T03:00:00Z", ClockStatus::Met, true, None),
-            ("2026-11-21T02:00:00Z", Some("2026-11-21T02:30:00Z"), "2026-11-21T03:00:00Z", ClockStatus::Breached, true, Some("2026-11-21T02:00:00Z")),
-            ("2026-11-21T02:00:00Z", None, "2026-11-21T02:01:00Z", ClockStatus::Breached, true, Some("2026-11-21T02:00:00Z")),
+            (
+                "2026-11-21T02:00:00Z",
+                None,
+                "2026-11-20T09:00:00Z",
+                ClockStatus::Running,
+                true,
+                None,
+            ),
+            (
+                "2026-11-21T02:00:00Z",
+                Some("2026-11-21T01:50:00Z"),
+                "2026-11-21T03:00:00Z",
+                ClockStatus::Met,
+                true,
+                None,
+            ),
+            (
+                "2026-11-21T02:00:00Z",
+                Some("2026-11-21T02:30:00Z"),
+                "2026-11-21T03:00:00Z",
+                ClockStatus::Breached,
+                true,
+                Some("2026-11-21T02:00:00Z"),
+            ),
+            (
+                "2026-11-21T02:00:00Z",
+                None,
+                "2026-11-21T02:01:00Z",
+                ClockStatus::Breached,
+                true,
+                Some("2026-11-21T02:00:00Z"),
+            ),
             // Customer wants us by 12:00, earlier than the SLA: that is the deadline.
-            ("2026-11-20T04:00:00Z", None, "2026-11-20T03:00:00Z", ClockStatus::Running, false, None),
-            ("2026-11-20T04:00:00Z", Some("2026-11-20T05:00:00Z"), "2026-11-20T06:00:00Z", ClockStatus::Breached, false, Some("2026-11-20T04:00:00Z")),
+            (
+                "2026-11-20T04:00:00Z",
+                None,
+                "2026-11-20T03:00:00Z",
+                ClockStatus::Running,
+                false,
+                None,
+            ),
+            (
+                "2026-11-20T04:00:00Z",
+                Some("2026-11-20T05:00:00Z"),
+                "2026-11-20T06:00:00Z",
+                ClockStatus::Breached,
+                false,
+                Some("2026-11-20T04:00:00Z"),
+            ),
         ];
         for (customer, arrived, now, status, later, breached) in cases {
-            let phase = if arrived.is_some() { ClockPhase::Stopped } else { ClockPhase::Running };
+            let phase = if arrived.is_some() {
+                ClockPhase::Stopped
+            } else {
+                ClockPhase::Running
+            };
             let (state, requested_later) = with_customer_deadline(
                 sla_running(phase),
                 at(START),

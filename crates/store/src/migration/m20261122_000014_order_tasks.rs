@@ -42,7 +42,12 @@ impl MigrationTrait for Migration {
             .col(int("version", 1));
         manager.create_table(t).await?;
         manager
-            .create_index(index("ix_order_tasks_order", "order_tasks", &["order_id"], false))
+            .create_index(index(
+                "ix_order_tasks_order",
+                "order_tasks",
+                &["order_id"],
+                false,
+            ))
             .await?;
         manager
             .create_index(index(

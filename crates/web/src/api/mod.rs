@@ -16,6 +16,7 @@ mod exchange;
 pub(crate) mod fault_reports;
 mod me;
 mod notifications;
+mod on_call;
 mod order_assist;
 mod org;
 mod parts;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(service_orders::router())
         .merge(order_assist::router())
+        .merge(on_call::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
         .merge(units::router())
@@ -94,6 +96,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = reports::Api),
         (path = "/api/v1", api = service_orders::Api),
         (path = "/api/v1", api = order_assist::Api),
+        (path = "/api/v1", api = on_call::Api),
         (path = "/api/v1", api = fault_reports::Api),
         (path = "/api/v1", api = daily_reports::Api),
         (path = "/api/v1", api = units::Api),

@@ -50,7 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/order-tasks", get(waiting_order_tasks))
         .route("/order-tasks/{id}/assign", post(assign_order_task))
         .route("/order-tasks/{id}/close", post(close_order_task))
-        .route("/service-orders/{id}/lateness-notice", post(report_lateness))
+        .route(
+            "/service-orders/{id}/lateness-notice",
+            post(report_lateness),
+        )
         .route(
             "/service-orders/{id}/requirement-decision",
             get(get_requirement_decision).post(decide_requirement),
@@ -80,7 +83,9 @@ async fn open_order_task(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<Response, ApiError> {
-    Ok(created(order_tasks::open(&state.app, &actor, id, &input).await?))
+    Ok(created(
+        order_tasks::open(&state.app, &actor, id, &input).await?,
+    ))
 }
 
 /// Open tasks waiting for the signed-in user (named to them, sent to their department,
@@ -102,7 +107,9 @@ async fn assign_order_task(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<AssignInput>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(order_tasks::assign(&state.app, &actor, id, &input).await?))
+    Ok(Json(
+        order_tasks::assign(&state.app, &actor, id, &input).await?,
+    ))
 }
 
 /// Closes a task with its outcome (and a transport's cost in fen).
@@ -114,7 +121,9 @@ async fn close_order_task(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<CloseInput>,
 ) -> Result<Json<TaskView>, ApiError> {
-    Ok(Json(order_tasks::close(&state.app, &actor, id, &input).await?))
+    Ok(Json(
+        order_tasks::close(&state.app, &actor, id, &input).await?,
+    ))
 }
 
 /// The technician tells the supervisor they will be late, before the arrival deadline
@@ -140,7 +149,9 @@ async fn get_requirement_decision(
     ApiUser(actor): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Option<EvaluationView>>, ApiError> {
-    Ok(Json(requirement_evaluations::get(&state.app, &actor, id).await?))
+    Ok(Json(
+        requirement_evaluations::get(&state.app, &actor, id).await?,
+    ))
 }
 
 /// Decides on a software requirement after the evaluation checklist and sends the decision

@@ -15,6 +15,7 @@ mod daily_reports;
 mod deliveries;
 mod fault_reports;
 mod notifications;
+mod on_call;
 mod order_assist;
 mod org;
 mod parts;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(service_orders::router())
         .merge(order_assist::router())
+        .merge(on_call::router())
         .merge(contracts::router())
         .merge(org::router())
         .merge(calendars::router())

@@ -39,7 +39,10 @@ struct TasksPage {
     tasks: Vec<TaskView>,
 }
 
-async fn waiting_tasks(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+async fn waiting_tasks(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, PageError> {
     let tasks = order_tasks::waiting_for(&state.app, &user.actor).await?;
     render(&TasksPage {
         ctx: Ctx::of(&user, "order_tasks"),

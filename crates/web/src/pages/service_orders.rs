@@ -386,8 +386,7 @@ impl ShowPage {
             && self.order.status != "cancelled"
             && (self.ctx.can("order.dispatch")
                 || (self.ctx.can("order.work")
-                    && self.order.technician_id
-                        == self.ctx.user.as_ref().map(|u| u.user_id)))
+                    && self.order.technician_id == self.ctx.user.as_ref().map(|u| u.user_id)))
     }
     fn is_requirement(&self) -> bool {
         self.order.software_class.as_deref() == Some("requirement")
@@ -445,7 +444,8 @@ pub(super) async fn show_page(
     } else {
         Vec::new()
     };
-    let evaluation = aftersales_app::requirement_evaluations::get(&state.app, &user.actor, id).await?;
+    let evaluation =
+        aftersales_app::requirement_evaluations::get(&state.app, &user.actor, id).await?;
     let (status, errors) = match &error {
         Some(err) => (
             StatusCode::UNPROCESSABLE_ENTITY,

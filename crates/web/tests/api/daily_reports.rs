@@ -522,3 +522,74 @@ async fn the_pages_show_my_report_the_branch_report_and_their_print_views() {
     let (status, _) = page(&app, "/my-daily-report", Role::Technician).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
+
+/// Notification kinds in a role's inbox.
+async fn kinds(app: &TestApp, role: Role) -> Vec<String> {
+    let inbox = app.get("/notifications?per_page=100", role).await;
+    inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_working_day_the_missing_reports_are_chased_once_and_weekends_are_quiet() {
+    let app = TestApp::spawn().await;
+    let scheduled = aftersales_app::daily_reports::ensure_reminders(&app.app.db, app.app.now_ms())
+        .await
+        .unwrap();
+    assert!(scheduled >= 2, "the branches and HQ: {scheduled}");
+    // Sunday 17:30 passes: no working day, nobody is chased.
+    app.clock.set("2026-11-22T10:00:00Z".parse().unwrap());
+    aftersales_app::timers::run_due(&app.app, 50).await.unwrap();
+    assert!(!kinds(&app, Role::Technician)
+        .await
+        .contains(&"daily_report_reminder".to_string()));
+    // Monday 17:30: the technician has not submitted, the supervisor has not either.
+    app.clock.set("2026-11-23T09:31:00Z".parse().unwrap());
+    aftersales_app::timers::run_due(&app.app, 50).await.unwrap();
+    aftersales_app::timers::run_due(&app.app, 50).await.unwrap();
+    let technician = kinds(&app, Role::Technician).await;
+    assert_eq!(
+        technician
+            .iter()
+            .filter(|k| *k == "daily_report_reminder")
+            .count(),
+        1,
+        "{technician:?}"
+    );
+    assert!(kinds(&app, Role::ServiceSupervisor)
+        .await
+        .contains(&"branch_report_due".to_string()));
+    // The technician submits Tuesday's report: Tuesday evening only the supervisor is chased.
+    app.clock.set("2026-11-24T08:00:00Z".parse().unwrap());
+    let path = format!(
+        "/daily-reports/technician/{}/2026-11-24",
+        app.user(Role::Technician)
+    );
+    app.post_json(&format!("{path}/generate"), Role::Technician, json!({}))
+        .await
+        .assert_status(StatusCode::OK);
+    app.post_json(&format!("{path}/submit"), Role::Technician, json!({}))
+        .await
+        .assert_status(StatusCode::OK);
+    app.clock.set("2026-11-24T09:31:00Z".parse().unwrap());
+    aftersales_app::timers::run_due(&app.app, 50).await.unwrap();
+    let technician = kinds(&app, Role::Technician).await;
+    let chased = technician
+        .iter()
+        .filter(|k| *k == "daily_report_reminder")
+        .count();
+    assert_eq!(chased, 1, "{technician:?}");
+    let supervisor = kinds(&app, Role::ServiceSupervisor).await;
+    assert_eq!(
+        supervisor
+            .iter()
+            .filter(|k| *k == "branch_report_due")
+            .count(),
+        2,
+        "{supervisor:?}"
+    );
+}

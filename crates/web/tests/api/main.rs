@@ -23,6 +23,7 @@ mod fault_reports;
 mod idempotency;
 mod import_export;
 mod notifications;
+mod on_call;
 mod openapi;
 mod order_assist;
 mod org_staff;

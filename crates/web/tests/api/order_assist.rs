@@ -89,7 +89,10 @@ async fn department_member(app: &TestApp, code: &str, kind: &str, role: &str) ->
         )
         .await;
     member.assert_status(StatusCode::CREATED);
-    Actor::load(&app.app.db, member.id()).await.unwrap().unwrap()
+    Actor::load(&app.app.db, member.id())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -160,7 +163,10 @@ async fn a_support_request_gets_an_expert_named_by_the_supervisor_who_answers_on
     .await
     .assert_error(StatusCode::CONFLICT, "task_closed", Some("status"));
     let detail = app
-        .get(&format!("/service-orders/{}", order["id"]), Role::Technician)
+        .get(
+            &format!("/service-orders/{}", order["id"]),
+            Role::Technician,
+        )
         .await;
     let timeline = events(&detail.body);
     for event in ["open_task", "assign_task", "close_task"] {
@@ -229,9 +235,13 @@ async fn department_tasks_go_to_the_department_and_transport_records_its_cost() 
     )
     .await;
     assert!(matches!(refused, Err(aftersales_app::AppError::Forbidden)));
-    let no_cost =
-        aftersales_app::order_tasks::close(&app.app, &transport, moving.id(), &close(1, "已运回", None))
-            .await;
+    let no_cost = aftersales_app::order_tasks::close(
+        &app.app,
+        &transport,
+        moving.id(),
+        &close(1, "已运回", None),
+    )
+    .await;
     assert!(no_cost.is_err());
     let moved = aftersales_app::order_tasks::close(
         &app.app,
@@ -252,7 +262,10 @@ async fn department_tasks_go_to_the_department_and_transport_records_its_cost() 
     .unwrap();
     assert_eq!(coordinated.status, "done");
     let detail = app
-        .get(&format!("/service-orders/{}", order["id"]), Role::Technician)
+        .get(
+            &format!("/service-orders/{}", order["id"]),
+            Role::Technician,
+        )
         .await;
     let notes: Vec<&str> = detail.body["events"]
         .as_array()
@@ -261,7 +274,10 @@ async fn department_tasks_go_to_the_department_and_transport_records_its_cost() 
         .filter(|e| e["event"] == "close_task")
         .filter_map(|e| e["note"].as_str())
         .collect();
-    assert!(notes.iter().any(|n| n.contains("供应商同意更换整批电机")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("供应商同意更换整批电机")),
+        "{notes:?}"
+    );
 }
 
 #[tokio::test]
@@ -270,7 +286,12 @@ async fn a_test_environment_task_is_due_by_the_end_of_the_next_working_day_and_u
     let app = TestApp::spawn().await;
     // Sunday 10:00 in Shanghai: out of hours.
     let customer = app
-        .create_customer(customer_body("软件客户", "13900000103", app.seed.bj, app.seed.bj_urban))
+        .create_customer(customer_body(
+            "软件客户",
+            "13900000103",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
         .await;
     let order = app
         .post_json(
@@ -283,7 +304,10 @@ async fn a_test_environment_task_is_due_by_the_end_of_the_next_working_day_and_u
         .await;
     order.assert_status(StatusCode::CREATED);
     let detail = app
-        .get(&format!("/service-orders/{}", order.id()), Role::ServiceAgent)
+        .get(
+            &format!("/service-orders/{}", order.id()),
+            Role::ServiceAgent,
+        )
         .await;
     assert!(events(&detail.body).contains(&"page_responsible".to_string()));
     let lead = app.user(Role::DevelopmentLead);
@@ -402,7 +426,12 @@ fn arrival(order: &Value) -> &Value {
 async fn the_customers_arrival_time_is_the_deadline_and_a_later_one_is_customer_requested() {
     let app = TestApp::spawn().await;
     let customer = app
-        .create_customer(customer_body("周八", "13900000106", app.seed.bj, app.seed.bj_urban))
+        .create_customer(customer_body(
+            "周八",
+            "13900000106",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
         .await;
     let body = |at: &str| {
         json!({"channel": "phone", "customer_id": customer["id"], "product_id": app.seed.product,
@@ -427,7 +456,10 @@ async fn the_customers_arrival_time_is_the_deadline_and_a_later_one_is_customer_
     order.assert_status(StatusCode::CREATED);
     app.clock.set("2026-11-24T02:00:00Z".parse().unwrap());
     let tuesday = app
-        .get(&format!("/service-orders/{}", order.id()), Role::ServiceAgent)
+        .get(
+            &format!("/service-orders/{}", order.id()),
+            Role::ServiceAgent,
+        )
         .await;
     let clock = arrival(&tuesday.body);
     assert_eq!(clock["deadline"], "2026-11-25T02:00:00Z");
@@ -435,7 +467,10 @@ async fn the_customers_arrival_time_is_the_deadline_and_a_later_one_is_customer_
     assert_eq!(clock["customer_requested"], true);
     app.clock.set("2026-11-25T03:00:00Z".parse().unwrap());
     let late = app
-        .get(&format!("/service-orders/{}", order.id()), Role::ServiceAgent)
+        .get(
+            &format!("/service-orders/{}", order.id()),
+            Role::ServiceAgent,
+        )
         .await;
     assert_eq!(arrival(&late.body)["status"], "breached");
 }
@@ -472,7 +507,11 @@ async fn the_development_lead_decides_a_requirement_and_the_customer_is_told() {
     assert_eq!(decided.body["charge_fen"], 200_000);
     app.post_json(&path, Role::DevelopmentLead, decision)
         .await
-        .assert_error(StatusCode::CONFLICT, "already_decided", Some("order_id"));
+        .assert_error(
+            StatusCode::CONFLICT,
+            "requirement_decided",
+            Some("order_id"),
+        );
     // The portal customer reads the decision and was told.
     let seen = app.get(&path, Role::Customer).await;
     seen.assert_status(StatusCode::OK);

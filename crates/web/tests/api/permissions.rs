@@ -489,6 +489,7 @@ pub fn routes() -> Vec<Route> {
             Body::Json(|_| json!({"kind": "nope", "description": "矩阵"})),
         ),
         route(GET, "/order-tasks", &[], &[OrderTask], Body::None),
+        route(POST, "/on-call-misses", &[], &[IncidentWrite], Body::Json(|fx| json!({"staff_id": fx.id("staff"), "kind": "nope", "at": "2026-11-22T01:30:00Z"}))),
         route(POST, "/order-tasks/{id}/assign", &["=999999"], &[OrderDispatch], Body::Json(|fx| json!({"version": 1, "assignee_id": fx.id("staff")}))),
         route(POST, "/order-tasks/{id}/close", &["=999999"], &[OrderTask], Body::Json(|_| json!({"version": 1, "outcome": "矩阵"}))),
         route(POST, "/service-orders/{id}/lateness-notice", &["order"], &[OrderWork], Body::Json(|_| json!({"reason": ""}))),

@@ -30,6 +30,14 @@ async fn sweep_at(app: &TestApp, instant: &str) {
 #[tokio::test]
 async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once() {
     let app = TestApp::spawn().await;
+    // Only the arrival clock here: the 24-hour answer clock would escalate on its own.
+    app.put_json(
+        "/settings/intake.answer_hours",
+        Role::Admin,
+        json!({"value": "720"}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
     // Sunday 10:00 in Shanghai: the arrival clock counts from Monday 09:00 and ends at 16:00.
     let customer = app
         .create_customer(customer_body(
@@ -212,7 +220,7 @@ async fn an_sla_policy_matching_urgent_calls_replaces_the_default_clocks_and_is_
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["arrival", "completion"]);
+    assert_eq!(names, ["answer", "arrival", "completion"]);
     let audit = app
         .get(&format!("/audit/sla_policy/{}", created.id()), Role::Admin)
         .await;
@@ -222,4 +230,56 @@ async fn an_sla_policy_matching_urgent_calls_replaces_the_default_clocks_and_is_
         "{}",
         audit.body
     );
+}
+
+#[tokio::test]
+async fn a_call_not_answered_within_24_hours_escalates_on_the_answer_clock() {
+    let app = TestApp::spawn().await;
+    let customer = app
+        .create_customer(customer_body(
+            "答复客户",
+            "13700000188",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
+        .await;
+    let order = app
+        .post_json(
+            "/service-orders",
+            Role::ServiceAgent,
+            json!({"channel": "phone", "customer_id": customer["id"], "product_id": app.seed.product,
+                   "fault_description": "不制冷", "fault_class": "hardware", "urgency": "normal"}),
+        )
+        .await;
+    order.assert_status(StatusCode::CREATED);
+    let answer = |body: &serde_json::Value| {
+        body["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "answer")
+            .cloned()
+            .expect("an answer clock")
+    };
+    let shown = app
+        .get(
+            &format!("/service-orders/{}", order.id()),
+            Role::ServiceAgent,
+        )
+        .await;
+    // Calendar time: 24 hours from Sunday 10:00, whatever the working hours.
+    assert_eq!(answer(&shown.body)["kind"], "elapsed");
+    assert_eq!(answer(&shown.body)["deadline"], "2026-11-23T02:00:00Z");
+    sweep_at(&app, "2026-11-23T02:30:00Z").await;
+    let breached = app
+        .get(
+            &format!("/service-orders/{}", order.id()),
+            Role::ServiceAgent,
+        )
+        .await;
+    assert_eq!(answer(&breached.body)["status"], "breached");
+    assert!(titles(&app, Role::ServiceSupervisor)
+        .await
+        .iter()
+        .any(|t| t.contains("答复客户")));
 }
