@@ -69,7 +69,7 @@ async fn an_unexplained_miss_in_the_window_opens_an_incident_and_others_do_not()
         json!({"value": "09:45-18:00"}),
     )
     .await
-    .assert_status(StatusCode::OK);
+    .assert_status(StatusCode::NO_CONTENT);
     app.post_json(
         "/on-call-misses",
         Role::ServiceSupervisor,

@@ -37,7 +37,7 @@ async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once()
         json!({"value": "720"}),
     )
     .await
-    .assert_status(StatusCode::OK);
+    .assert_status(StatusCode::NO_CONTENT);
     // Sunday 10:00 in Shanghai: the arrival clock counts from Monday 09:00 and ends at 16:00.
     let customer = app
         .create_customer(customer_body(
