@@ -198,6 +198,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Technicians' on-call window (local time; an unexplained switch-off or refused call inside it is a breach)",
     },
     SettingDef {
+        key: "report.dispatch_day_cost_fen",
+        default: "20000",
+        kind: SettingKind::Count,
+        source: "REPORT-1 (cost per person-day: design decision; travel expenses are not recorded here)",
+        description_zh: "月度统计中售后派工每人日的标准成本（分）",
+        description_en: "Standard cost of one dispatch person-day in the monthly statistics (fen)",
+    },
+    SettingDef {
         key: "software.target_hours",
         default: "24",
         kind: SettingKind::Count,

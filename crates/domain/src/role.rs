@@ -132,6 +132,8 @@ code_enum! {
         /// Decide on a software requirement: do it or not, charge or not, when and how
         /// (SOFTWARE-3).
         SoftwareEvaluate = "software.evaluate",
+        /// Draft and submit the monthly statistics to the admin and GM offices (REPORT-1).
+        MonthlyReport = "report.monthly",
     }
 }
 
@@ -166,6 +168,7 @@ impl Role {
                 SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate, ClaimWrite, ClaimRead,
+                MonthlyReport,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,

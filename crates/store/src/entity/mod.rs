@@ -34,6 +34,7 @@ pub mod invoice;
 pub mod loaner;
 pub mod loaner_event;
 pub mod mail_outbox;
+pub mod monthly_statistic;
 pub mod notification;
 pub mod number_sequence;
 pub mod order_charge;

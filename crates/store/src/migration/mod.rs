@@ -16,6 +16,7 @@ mod m20261122_000011_order_payment;
 mod m20261122_000012_sla_policies;
 mod m20261122_000013_order_waits_quotes;
 mod m20261122_000014_order_tasks;
+mod m20261122_000015_monthly_statistics;
 mod m20261122_000020_parts;
 mod m20261122_000030_complaints;
 mod m20261122_000031_claims;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000031_claims::Migration),
             Box::new(m20261122_000060_capacity_indexes::Migration),
             Box::new(m20261122_000014_order_tasks::Migration),
+            Box::new(m20261122_000015_monthly_statistics::Migration),
         ]
     }
 }
