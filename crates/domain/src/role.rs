@@ -24,6 +24,9 @@ code_enum! {
         ComplaintHotline = "complaint_hotline",
         /// A customer's portal user: sees only its own customer's records.
         Customer = "customer",
+        /// 安装公司: a user of an installation company (internal team or contracted firm);
+        /// sees only its own company's installation work orders.
+        Installer = "installer",
     }
 }
 
@@ -119,6 +122,16 @@ code_enum! {
         /// The sales manager's review every claim file needs before closing (CLAIM-3): held
         /// by the branch manager (业务/分公司经理), the seeds' sales manager.
         ClaimReview = "claim.review",
+        /// Read installation work orders (an installer: its own company's only) and the
+        /// provider scorecards.
+        InstallRead = "install.read",
+        /// Record installation orders and send them to a company; cancel (INSTALL-1, 2).
+        InstallWrite = "install.write",
+        /// The installation company's part: acknowledge with the installers, commission,
+        /// train and complete with the customer's signature (INSTALL-2, 3, 5).
+        InstallWork = "install.work",
+        /// Keep the installation companies and their users.
+        InstallProviderManage = "install.provider_manage",
     }
 }
 
@@ -137,6 +150,7 @@ impl Role {
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
                 ReturnRead, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
+                InstallRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -145,6 +159,7 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
+                InstallRead, InstallWrite, InstallWork,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -153,6 +168,7 @@ impl Role {
                 SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate, ClaimWrite, ClaimRead,
+                InstallRead, InstallWrite, InstallProviderManage,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -161,12 +177,14 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                InstallRead, InstallWrite, InstallWork,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
                 ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead,
+                InstallRead, InstallWrite,
             ],
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
@@ -189,6 +207,7 @@ impl Role {
                 ComplaintRegister, ComplaintRead,
             ],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
+            Role::Installer => &[InstallRead, InstallWork],
         }
     }
 
@@ -270,6 +289,16 @@ mod tests {
             let expected = *role == Role::Admin;
             assert_eq!(allows(&[*role], ApiTokenManage), expected, "{role}");
             assert_eq!(allows(&[*role], SettingsWrite), expected, "{role}");
+        }
+    }
+
+    #[test]
+    fn an_installer_only_reads_and_works_installation_orders() {
+        assert_eq!(Role::Installer.permissions(), [InstallRead, InstallWork]);
+        assert!(!Role::Installer.spans_branches());
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Admin | Role::CustomerDepartment);
+            assert_eq!(allows(&[*role], InstallProviderManage), expected, "{role}");
         }
     }
 
