@@ -23,6 +23,7 @@ pub mod error;
 pub mod fault_reports;
 pub mod idempotency;
 pub mod import_export;
+pub mod installations;
 pub mod loaners;
 pub mod notifications;
 pub mod numbering;

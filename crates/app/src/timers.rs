@@ -77,6 +77,8 @@ impl Jobs {
             .with(crate::complaints::CaseOverdueJob)
             .with(crate::complaints::ReviewReminderJob)
             .with(crate::claims::CountermeasureJob)
+            .with(crate::installations::SendDueJob)
+            .with(crate::installations::FollowUpJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {
