@@ -14,6 +14,7 @@ mod daily_reports;
 mod deliveries;
 mod exchange;
 pub(crate) mod fault_reports;
+mod installations;
 mod me;
 mod notifications;
 mod org;
@@ -74,6 +75,7 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(installations::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -108,6 +110,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = parts::Api),
         (path = "/api/v1", api = complaints::Api),
         (path = "/api/v1", api = claims::Api),
+        (path = "/api/v1", api = installations::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -7,6 +7,7 @@ mod billing;
 mod complaints;
 mod core;
 mod delivery;
+mod installation;
 mod parts;
 mod staff_conduct;
 mod surveys;
@@ -25,6 +26,7 @@ const TABLES: &[&[Text]] = &[
     billing::TEXTS,
     parts::TEXTS,
     complaints::TEXTS,
+    installation::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

@@ -14,6 +14,7 @@ mod customers;
 mod daily_reports;
 mod deliveries;
 mod fault_reports;
+mod installations;
 mod notifications;
 mod org;
 mod parts;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(installations::router())
 }
 
 /// What every page's layout needs.
