@@ -753,13 +753,7 @@ async fn insert_order(
     let send_hours = settings::get_count(db, "install.send_hours").await?;
     let place = match order.place {
         Some(place) => Some(place),
-        None => match unit.address_id {
-            Some(address) => customer_address::Entity::find_by_id(address)
-                .one(db)
-                .await?
-                .map(|a| a.detail),
-            None => None,
-        },
+        None => unit_place(db, unit).await?,
     };
     let row = installation::ActiveModel {
         number: Set(number),
@@ -819,6 +813,24 @@ async fn insert_order(
     )
     .await?;
     Ok(row)
+}
+
+/// Where the unit stands: its address, else the customer's default (or first) address.
+async fn unit_place(
+    db: &impl ConnectionTrait,
+    unit: &unit::Model,
+) -> Result<Option<String>, AppError> {
+    let addresses = customer_address::Entity::find()
+        .filter(customer_address::Column::CustomerId.eq(unit.customer_id))
+        .order_by_desc(customer_address::Column::IsDefault)
+        .order_by_asc(customer_address::Column::Id)
+        .all(db)
+        .await?;
+    let chosen = match unit.address_id {
+        Some(id) => addresses.iter().find(|a| a.id == id),
+        None => addresses.first(),
+    };
+    Ok(chosen.map(|a| a.detail.clone()))
 }
 
 /// INSTALL-1: a sale of a product needing installation records its installation order, in

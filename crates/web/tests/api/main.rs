@@ -22,6 +22,7 @@ mod deliveries;
 mod fault_reports;
 mod idempotency;
 mod import_export;
+mod installations;
 mod notifications;
 mod openapi;
 mod org_staff;
