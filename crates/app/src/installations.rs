@@ -686,7 +686,9 @@ pub(crate) async fn find_visible(
         .ok_or(AppError::NotFound)?;
     match company_of(db, actor).await? {
         Some(own) => {
-            if own.is_none() || row.provider_id != own {
+            // A company sees an order once it was sent to it, not while the office drafts it.
+            let drafted = row.status == InstallationStatus::New.as_str();
+            if own.is_none() || row.provider_id != own || drafted {
                 return Err(AppError::NotFound);
             }
         }
@@ -1465,7 +1467,9 @@ pub async fn list(
     let mut query = installation::Entity::find();
     match company_of(&app.db, actor).await? {
         Some(own) => {
-            query = query.filter(installation::Column::ProviderId.eq(own.unwrap_or(-1)));
+            query = query
+                .filter(installation::Column::ProviderId.eq(own.unwrap_or(-1)))
+                .filter(installation::Column::Status.ne(InstallationStatus::New.as_str()));
         }
         None => {
             query = actor.scoped(
