@@ -79,6 +79,9 @@ async fn ensure_record_visible(
             .await
             .map(drop),
         "claim" => crate::claims::get(app, actor, entity_id).await.map(drop),
+        "installation" => crate::installations::get(app, actor, entity_id)
+            .await
+            .map(drop),
         _ => Err(AppError::NotFound),
     }
 }

@@ -744,7 +744,122 @@ pub async fn load(app: &App) -> Result<(), AppError> {
     load_settlements(app, a).await?;
     load_parts(app, a, departments[5], beijing, tianjin).await?;
     load_complaints(app, a, beijing, &technicians).await?;
-    load_claims(app, a, beijing).await
+    load_claims(app, a, beijing).await?;
+    load_installations(app, a, beijing).await
+}
+
+/// Installation companies (INSTALL): a contracted firm with its sign-in `az_gongsi` and the
+/// Beijing branch's own team. The walk-in customer's sale of a product needing installation
+/// already recorded its order (INSTALL-1); one more order is walked to its follow-up so the
+/// scorecard has figures.
+async fn load_installations(app: &App, admin: &Actor, branch: i64) -> Result<(), AppError> {
+    use crate::installations::{self, InstallationInput, InstallationStepInput, InstallerInput};
+    use crate::installations::{ProviderInput, ProviderUserInput};
+    use aftersales_domain::installation::InstallationEvent as E;
+    let firm = installations::create_provider(
+        app,
+        admin,
+        &ProviderInput {
+            name: "北京安居安装服务有限公司".into(),
+            kind: "provider".into(),
+            agreement_start: Some("2026-01-01".into()),
+            agreement_end: Some("2027-12-31".into()),
+            zones: Some("北京城区、北京郊区".into()),
+            email: Some("paidan@anju-install.demo.aftersales.cn".into()),
+            contact_name: Some("孙经理".into()),
+            contact_phone: Some("010-88886666".into()),
+            active: true,
+            version: None,
+        },
+    )
+    .await?;
+    installations::create_provider(
+        app,
+        admin,
+        &ProviderInput {
+            name: "北京分公司安装队".into(),
+            kind: "internal".into(),
+            zones: Some("北京城区".into()),
+            active: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    crate::staff::create(
+        app,
+        admin,
+        &staff(
+            "az_gongsi",
+            "安居安装 孙经理",
+            branch,
+            &[Role::Installer],
+            &[],
+            "AZ-001",
+        ),
+    )
+    .await?;
+    installations::add_provider_user(
+        app,
+        admin,
+        firm.id,
+        &ProviderUserInput {
+            username: "az_gongsi".into(),
+        },
+    )
+    .await?;
+    let unit = aftersales_store::entity::unit::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .find(|u| u.serial_no == "TH-DEMO-01")
+        .ok_or(AppError::NotFound)?;
+    let now = app.clock.now().as_millisecond();
+    let mut order = installations::create(
+        app,
+        admin,
+        &InstallationInput {
+            unit_id: unit.id,
+            wanted_at: Some(crate::format_ms(now + 2 * 60 * 60 * 1000)),
+            requirements: Some("壁挂安装，需打孔，客户已备电源".into()),
+            commission_due_at: Some(crate::format_ms(now + 48 * 60 * 60 * 1000)),
+            provider_id: Some(firm.id),
+            ..Default::default()
+        },
+        None,
+    )
+    .await?;
+    let step = InstallationStepInput {
+        installers: vec![InstallerInput {
+            name: "周师傅".into(),
+            id_no: "110101198001010011".into(),
+            credential_no: Some("AZ-ZS-2026-018".into()),
+        }],
+        commissioning_result: Some("安装牢固，试机制冷正常".into()),
+        trainees: Some("客户本人".into()),
+        training_topics: Some("遥控器使用、滤网清洗".into()),
+        training_hours: Some("0.5".into()),
+        person_times: Some(1),
+        person_days: Some("0.5".into()),
+        cost_fen: Some(15_000),
+        signature_png: Some("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==".into()),
+        rating: Some(5),
+        note: Some("客户对安装很满意".into()),
+        ..Default::default()
+    };
+    for event in [E::Send, E::Acknowledge, E::Commission, E::Complete, E::FollowUp] {
+        order = installations::step(
+            app,
+            admin,
+            order.id,
+            event,
+            &InstallationStepInput {
+                version: order.version,
+                ..step.clone()
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Deliveries of the Beijing walk-in customer's units (DELIVERY): one planned for tomorrow

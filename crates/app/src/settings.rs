@@ -381,6 +381,38 @@ pub const REGISTRY: &[SettingDef] = &[
         description_zh: "重复处理仍不满意转为个案的次数",
         description_en: "Reopenings after which a complaint becomes an individual case",
     },
+    SettingDef {
+        key: "install.send_hours",
+        default: "4",
+        kind: SettingKind::Count,
+        source: "000 第15条 (seed \"及时\"; 4: design decision, T17)",
+        description_zh: "销售后安装派工单发出时限（小时）",
+        description_en: "Send the installation work order within (hours after the sale)",
+    },
+    SettingDef {
+        key: "install.ack_hours",
+        default: "24",
+        kind: SettingKind::Count,
+        source: "000 第16条 (design decision: a scorecard measure)",
+        description_zh: "安装公司确认派工单的时限（小时，计入考核）",
+        description_en: "The installation company acknowledges within (hours; on its scorecard)",
+    },
+    SettingDef {
+        key: "install.followup_days",
+        default: "3",
+        kind: SettingKind::Count,
+        source: "000 第17条 (days: design decision, T18)",
+        description_zh: "安装完成后回访期限（天）",
+        description_en: "Follow up an installation this many days after completion",
+    },
+    SettingDef {
+        key: "install.number_pattern",
+        default: "AZ{branch}{YYYYMMDD}{seq:3}",
+        kind: SettingKind::NumberPattern,
+        source: "design decision",
+        description_zh: "安装派工单编号规则（按网点和日期）",
+        description_en: "Installation work order number pattern (per branch and day)",
+    },
 ];
 
 pub fn definition(key: &str) -> Option<&'static SettingDef> {

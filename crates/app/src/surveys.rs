@@ -1113,8 +1113,6 @@ pub async fn request_follow_up(
     request: &FollowUpRequest,
     now_ms: i64,
 ) -> Result<bool, AppError> {
-    use aftersales_store::sea_orm::sea_query::OnConflict;
-
     let zone = match org_unit::Entity::find_by_id(request.org_unit_id)
         .one(db)
         .await?
@@ -1130,6 +1128,19 @@ pub async fn request_follow_up(
     let due_on = today
         .checked_add(jiff::Span::new().days(days))
         .map_err(|err| AppError::Internal(anyhow::anyhow!("due day: {err}")))?;
+    request_follow_up_due(db, request, due_on, now_ms).await
+}
+
+/// Requests a follow-up call due on `due_on` (for areas with their own follow-up delay,
+/// such as installations' T18); idempotent like [`request_follow_up`].
+pub async fn request_follow_up_due(
+    db: &impl ConnectionTrait,
+    request: &FollowUpRequest,
+    due_on: Date,
+    now_ms: i64,
+) -> Result<bool, AppError> {
+    use aftersales_store::sea_orm::sea_query::OnConflict;
+
     let row = follow_up::ActiveModel {
         org_unit_id: Set(request.org_unit_id),
         customer_id: Set(request.customer_id),
@@ -1369,4 +1380,52 @@ pub async fn log_call(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("follow-up view lost")))?;
     txn.commit().await?;
     Ok(view)
+}
+
+/// Logs a reached follow-up call made from the record that asked for it (an installation's
+/// follow-up with its rating), in the caller's transaction: the call is requested for today
+/// if it was not yet (the caller rang before it fell due), then closed with the notes.
+pub async fn log_reached_call(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    request: &FollowUpRequest,
+    today: Date,
+    notes: Option<String>,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    request_follow_up_due(db, request, today, now_ms).await?;
+    let key = format!("{}:{}", request.reason, request.source_id);
+    let Some(row) = follow_up::Entity::find()
+        .filter(follow_up::Column::SourceKey.eq(key))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    if row.status != FollowUpStatus::Due.as_str() {
+        return Ok(());
+    }
+    let before = row.clone();
+    let version = row.version;
+    let mut active: follow_up::ActiveModel = row.into();
+    active.called_by = Set(Some(actor.user_id));
+    active.called_at = Set(Some(now_ms));
+    active.outcome = Set(Some(CallOutcome::Reached.as_str().to_string()));
+    active.notes = Set(notes);
+    active.status = Set(FollowUpStatus::Done.as_str().to_string());
+    active.version = Set(version + 1);
+    active.updated_at = Set(now_ms);
+    let saved = versioned_update(db, active, follow_up::Column::Version, version).await?;
+    audit::record(
+        db,
+        now_ms,
+        Some(actor),
+        "follow_up",
+        saved.id,
+        "call",
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(())
 }

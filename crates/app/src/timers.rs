@@ -78,6 +78,9 @@ impl Jobs {
             .with(crate::complaints::ReviewReminderJob)
             .with(crate::claims::CountermeasureJob)
             .with(crate::daily_reports::ReminderJob)
+            .with(crate::monthly_statistics::CycleJob)
+            .with(crate::installations::SendDueJob)
+            .with(crate::installations::FollowUpJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

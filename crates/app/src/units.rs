@@ -274,6 +274,8 @@ pub async fn create(
     }
     let txn = app.write_txn().await?;
     let row = insert(app, &txn, actor, input).await?;
+    // INSTALL-1: a sale of a product that needs installation gets its installation order.
+    crate::installations::order_for_sale(app, &txn, actor, &row).await?;
     idempotency::remember(&txn, actor, key, "unit", row.id, app.now_ms()).await?;
     let created = view(&txn, row, app.today()).await?;
     txn.commit().await?;

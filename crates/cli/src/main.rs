@@ -257,6 +257,9 @@ async fn serve(
     aftersales_app::sla_watch::ensure_sweep(&app)
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the SLA watch: {err}"))?;
+    aftersales_app::monthly_statistics::ensure_cycle(&app.db, app.now_ms())
+        .await
+        .map_err(|err| anyhow::anyhow!("scheduling the monthly statistics: {err}"))?;
     aftersales_app::daily_reports::ensure_reminders(&app.db, app.now_ms())
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the daily report reminders: {err}"))?;

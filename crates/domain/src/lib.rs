@@ -10,6 +10,7 @@ pub mod contract;
 pub mod customer;
 pub mod daily_report;
 pub mod delivery;
+pub mod installation;
 pub mod money;
 pub mod monthly_statistics;
 pub mod numbering;

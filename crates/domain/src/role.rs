@@ -30,6 +30,9 @@ code_enum! {
         /// Staff of a supporting department (purchasing, transport, manufacturing, R&D…):
         /// acts on the tasks orders send their department (REPAIR-7/8).
         DepartmentStaff = "department_staff",
+        /// 安装公司: a user of an installation company (internal team or contracted firm);
+        /// sees only its own company's installation work orders.
+        Installer = "installer",
     }
 }
 
@@ -134,6 +137,16 @@ code_enum! {
         SoftwareEvaluate = "software.evaluate",
         /// Draft and submit the monthly statistics to the admin and GM offices (REPORT-1).
         MonthlyReport = "report.monthly",
+        /// Read installation work orders (an installer: its own company's only) and the
+        /// provider scorecards.
+        InstallRead = "install.read",
+        /// Record installation orders and send them to a company; cancel (INSTALL-1, 2).
+        InstallWrite = "install.write",
+        /// The installation company's part: acknowledge with the installers, commission,
+        /// train and complete with the customer's signature (INSTALL-2, 3, 5).
+        InstallWork = "install.work",
+        /// Keep the installation companies and their users.
+        InstallProviderManage = "install.provider_manage",
     }
 }
 
@@ -152,6 +165,7 @@ impl Role {
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
                 ReturnRead, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
+                InstallRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -160,6 +174,7 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
+                InstallRead, InstallWrite, InstallWork,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -169,6 +184,7 @@ impl Role {
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate, ClaimWrite, ClaimRead,
                 MonthlyReport,
+                InstallRead, InstallWrite, InstallProviderManage,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -177,12 +193,14 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                InstallRead, InstallWrite, InstallWork,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
                 ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead,
+                InstallRead, InstallWrite,
             ],
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, OrderTask,
@@ -213,6 +231,7 @@ impl Role {
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
+            Role::Installer => &[InstallRead, InstallWork],
         }
     }
 
@@ -296,6 +315,16 @@ mod tests {
             let expected = *role == Role::Admin;
             assert_eq!(allows(&[*role], ApiTokenManage), expected, "{role}");
             assert_eq!(allows(&[*role], SettingsWrite), expected, "{role}");
+        }
+    }
+
+    #[test]
+    fn an_installer_only_reads_and_works_installation_orders() {
+        assert_eq!(Role::Installer.permissions(), [InstallRead, InstallWork]);
+        assert!(!Role::Installer.spans_branches());
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Admin | Role::CustomerDepartment);
+            assert_eq!(allows(&[*role], InstallProviderManage), expected, "{role}");
         }
     }
 

@@ -14,7 +14,9 @@ mod daily_reports;
 mod deliveries;
 mod exchange;
 pub(crate) mod fault_reports;
+mod installations;
 mod me;
+mod monthly_statistics;
 mod notifications;
 mod on_call;
 mod order_assist;
@@ -61,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(service_orders::router())
         .merge(order_assist::router())
         .merge(on_call::router())
+        .merge(monthly_statistics::router())
         .merge(fault_reports::router())
         .merge(daily_reports::router())
         .merge(units::router())
@@ -78,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(installations::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -97,6 +101,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = service_orders::Api),
         (path = "/api/v1", api = order_assist::Api),
         (path = "/api/v1", api = on_call::Api),
+        (path = "/api/v1", api = monthly_statistics::Api),
         (path = "/api/v1", api = fault_reports::Api),
         (path = "/api/v1", api = daily_reports::Api),
         (path = "/api/v1", api = units::Api),
@@ -114,6 +119,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = parts::Api),
         (path = "/api/v1", api = complaints::Api),
         (path = "/api/v1", api = claims::Api),
+        (path = "/api/v1", api = installations::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -8,6 +8,7 @@ mod complaints;
 mod core;
 mod delivery;
 mod order_assist;
+mod installation;
 mod parts;
 mod staff_conduct;
 mod surveys;
@@ -27,6 +28,7 @@ const TABLES: &[&[Text]] = &[
     parts::TEXTS,
     complaints::TEXTS,
     order_assist::TEXTS,
+    installation::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

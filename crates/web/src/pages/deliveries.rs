@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 
 /// A `datetime-local` value (`2026-11-23T09:00`) read in the default zone, as RFC 3339; any
 /// other text passes through so the use case names the field it cannot read.
-fn local_to_rfc3339(value: &str) -> String {
+pub(super) fn local_to_rfc3339(value: &str) -> String {
     value
         .trim()
         .parse::<jiff::civil::DateTime>()

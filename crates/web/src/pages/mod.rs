@@ -14,6 +14,8 @@ mod customers;
 mod daily_reports;
 mod deliveries;
 mod fault_reports;
+mod installations;
+mod monthly_statistics;
 mod notifications;
 mod on_call;
 mod order_assist;
@@ -59,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(service_orders::router())
         .merge(order_assist::router())
         .merge(on_call::router())
+        .merge(monthly_statistics::router())
         .merge(contracts::router())
         .merge(org::router())
         .merge(calendars::router())
@@ -75,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(installations::router())
 }
 
 /// What every page's layout needs.

@@ -180,10 +180,9 @@ async fn cash_handed_over_in_time_is_never_flagged() {
     .await
     .assert_status(StatusCode::OK);
     app.clock.set("2026-11-24T10:00:00Z".parse().unwrap());
-    assert_eq!(
-        aftersales_app::timers::run_due(&app.app, 10).await.unwrap(),
-        0
-    );
+    // The sale's installation order (T17) falls due too; what matters is that no cash flag
+    // follows.
+    aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
     let all = app
         .get("/cash-collections?status=all", Role::Accountant)
         .await;

@@ -22,6 +22,8 @@ mod deliveries;
 mod fault_reports;
 mod idempotency;
 mod import_export;
+mod installations;
+mod monthly_statistics;
 mod notifications;
 mod on_call;
 mod openapi;

@@ -489,6 +489,11 @@ pub fn routes() -> Vec<Route> {
             Body::Json(|_| json!({"kind": "nope", "description": "矩阵"})),
         ),
         route(GET, "/order-tasks", &[], &[OrderTask], Body::None),
+        // monthly statistics: none drafted yet (404); November is not over (422)
+        route(GET, "/monthly-statistics", &[], &[DailyReportRead], Body::None),
+        route(GET, "/monthly-statistics/{month}", &["=2026-10"], &[DailyReportRead], Body::None),
+        route(POST, "/monthly-statistics/{month}/draft", &["=2026-11"], &[MonthlyReport], Body::None),
+        route(POST, "/monthly-statistics/{month}/submit", &["=2026-10"], &[MonthlyReport], Body::Json(|_| json!({"version": 1}))),
         route(POST, "/on-call-misses", &[], &[IncidentWrite], Body::Json(|fx| json!({"staff_id": fx.id("staff"), "kind": "nope", "at": "2026-11-22T01:30:00Z"}))),
         route(POST, "/order-tasks/{id}/assign", &["=999999"], &[OrderDispatch], Body::Json(|fx| json!({"version": 1, "assignee_id": fx.id("staff")}))),
         route(POST, "/order-tasks/{id}/close", &["=999999"], &[OrderTask], Body::Json(|_| json!({"version": 1, "outcome": "矩阵"}))),
@@ -742,6 +747,47 @@ pub fn routes() -> Vec<Route> {
             &[DeliveryWrite],
             Body::Json(|_| json!({"version": 1, "note": "客户取消"})),
         ),
+        // installations (the seeded installer belongs to no company, so it sees none: 404)
+        route(GET, "/installations", &[], &[InstallRead], Body::None),
+        route(
+            POST,
+            "/installations",
+            &[],
+            &[InstallWrite],
+            Body::Json(|fx| json!({"unit_id": fx.id("unit"), "requirements": "壁挂"})),
+        ),
+        route(GET, "/installations/{id}", &["installation"], &[InstallRead], Body::None),
+        route(
+            POST,
+            "/installations/{id}/{event}",
+            &["installation", "=cancel"],
+            &[InstallWrite],
+            Body::Json(|_| json!({"version": 1, "note": "客户取消"})),
+        ),
+        route(GET, "/installation-providers", &[], &[InstallRead], Body::None),
+        route(
+            POST,
+            "/installation-providers",
+            &[],
+            &[InstallProviderManage],
+            Body::Json(|_| json!({"name": "矩阵安装公司二", "kind": "provider"})),
+        ),
+        route(GET, "/installation-providers/{id}", &["installation_provider"], &[InstallRead], Body::None),
+        route(
+            PUT,
+            "/installation-providers/{id}",
+            &["installation_provider"],
+            &[InstallProviderManage],
+            Body::Json(|_| json!({"name": "矩阵安装公司", "kind": "internal", "version": 1})),
+        ),
+        route(
+            POST,
+            "/installation-providers/{id}/users",
+            &["installation_provider"],
+            &[InstallProviderManage],
+            Body::Json(|_| json!({"username": "nobody"})),
+        ),
+        route(GET, "/installation-scorecards", &[], &[InstallRead], Body::None),
         // parts (fixtures: a part with stock in the central warehouse, a BJ location, a
         // count sheet and a BJ loaner; the order is not on site, so order writers get 409)
         route(GET, "/parts", &[], &[PartsRead], Body::None),
@@ -1181,6 +1227,24 @@ async fn fixtures(app: &TestApp) -> Fx {
         "complaint_task",
         routed.body["tasks"][0]["id"].as_i64().unwrap(),
     );
+    let provider = app
+        .post_json(
+            "/installation-providers",
+            Role::Admin,
+            json!({"name": "矩阵安装公司", "kind": "provider"}),
+        )
+        .await;
+    provider.assert_status(StatusCode::CREATED);
+    ids.insert("installation_provider", provider.id());
+    let installation = app
+        .post_json(
+            "/installations",
+            Role::Admin,
+            json!({"unit_id": ids["unit"], "requirements": "壁挂"}),
+        )
+        .await;
+    installation.assert_status(StatusCode::CREATED);
+    ids.insert("installation", installation.id());
     // Routes whose record is hard to reach in a fixture: the permission answers first.
     ids.insert("missing", 999_999);
     Fx { ids }
