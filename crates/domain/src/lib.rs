@@ -9,6 +9,7 @@ pub mod contract;
 pub mod customer;
 pub mod daily_report;
 pub mod delivery;
+pub mod ecom;
 pub mod money;
 pub mod numbering;
 pub mod org;

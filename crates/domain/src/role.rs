@@ -24,6 +24,8 @@ code_enum! {
         ComplaintHotline = "complaint_hotline",
         /// A customer's portal user: sees only its own customer's records.
         Customer = "customer",
+        /// 平台客服: rules on online requests the seller rejected (ECOM-4); the ruling is final.
+        PlatformArbiter = "platform_arbiter",
     }
 }
 
@@ -119,6 +121,15 @@ code_enum! {
         /// The sales manager's review every claim file needs before closing (CLAIM-3): held
         /// by the branch manager (业务/分公司经理), the seeds' sales manager.
         ClaimReview = "claim.review",
+        /// Read online orders and buyers' after-sales requests (a portal user: its own).
+        EcomRead = "ecom.read",
+        /// The seller's part: import online orders, accept or reject requests, open the repair
+        /// order, log an external escalation (ECOM-1, 4, 5).
+        EcomManage = "ecom.manage",
+        /// The buyer's part in the portal: file, cancel, ask for arbitration (ECOM-2..4).
+        EcomFile = "ecom.file",
+        /// Rule on a rejected request (ECOM-4).
+        EcomArbitrate = "ecom.arbitrate",
     }
 }
 
@@ -137,6 +148,7 @@ impl Role {
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
                 ReturnRead, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
+                EcomRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -145,6 +157,7 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
+                EcomRead, EcomManage,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -153,6 +166,7 @@ impl Role {
                 SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate, ClaimWrite, ClaimRead,
+                EcomRead, EcomManage,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -161,12 +175,14 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                EcomRead, EcomManage,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
                 ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead,
+                EcomRead, EcomManage,
             ],
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
@@ -188,7 +204,8 @@ impl Role {
                 CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead,
                 ComplaintRegister, ComplaintRead,
             ],
-            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
+            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm, EcomRead, EcomFile],
+            Role::PlatformArbiter => &[CustomerRead, ProductRead, OrgRead, EcomRead, EcomArbitrate],
         }
     }
 
@@ -203,6 +220,7 @@ impl Role {
                 | Role::CustomerDepartment
                 | Role::Qa
                 | Role::ComplaintHotline
+                | Role::PlatformArbiter
         )
     }
 }
