@@ -12,6 +12,7 @@ mod contracts;
 mod customers;
 mod daily_reports;
 mod deliveries;
+mod ecom;
 mod exchange;
 pub(crate) mod fault_reports;
 mod me;
@@ -74,6 +75,7 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(ecom::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -108,6 +110,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = parts::Api),
         (path = "/api/v1", api = complaints::Api),
         (path = "/api/v1", api = claims::Api),
+        (path = "/api/v1", api = ecom::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -7,6 +7,7 @@ mod billing;
 mod complaints;
 mod core;
 mod delivery;
+mod ecom;
 mod parts;
 mod staff_conduct;
 mod surveys;
@@ -25,6 +26,7 @@ const TABLES: &[&[Text]] = &[
     billing::TEXTS,
     parts::TEXTS,
     complaints::TEXTS,
+    ecom::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

@@ -13,6 +13,7 @@ mod contracts;
 mod customers;
 mod daily_reports;
 mod deliveries;
+mod ecom;
 mod fault_reports;
 mod notifications;
 mod org;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(ecom::router())
 }
 
 /// What every page's layout needs.
