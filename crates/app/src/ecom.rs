@@ -1311,16 +1311,15 @@ impl Job for SellerResponseJob {
     }
 }
 
-/// More evidence from the buyer or the seller while the request is open.
+/// More evidence from the buyer while the request is open (the seller answers with its
+/// reasons in the rejection).
 pub async fn add_evidence(
     app: &App,
     actor: &Actor,
     id: i64,
     file: File,
 ) -> Result<RequestView, AppError> {
-    if !actor.can(Permission::EcomFile) {
-        actor.require(Permission::EcomManage)?;
-    }
+    actor.require(Permission::EcomFile)?;
     let (name, content_type, bytes) = file.bytes("evidence")?;
     let now = app.now_ms();
     let txn = app.write_txn().await?;

@@ -172,7 +172,7 @@ pub struct EvidenceInput {
     pub file: FileInput,
 }
 
-/// More evidence (photo, video, chat record) from the buyer or the seller.
+/// More evidence (photo, video, chat record) from the buyer.
 #[utoipa::path(post, path = "/ecom/requests/{id}/evidence", tag = "ecom", params(("id" = i64, Path)), request_body = EvidenceInput,
     responses((status = 200, body = RequestView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_evidence(
