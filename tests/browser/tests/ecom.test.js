@@ -24,12 +24,17 @@ async function status(page) {
   return page.getAttribute('#request-status', 'data-status');
 }
 
-/** Waits until the request page at `path` shows `wanted`, asking the server again each time. */
+/**
+ * Waits until the request page at `path` shows `wanted`, asking the server again at each poll
+ * (a synchronous request, because the predicate's answer must not be a promise).
+ */
 async function waitForStatus(page, path, wanted) {
   await page.waitForFunction(
-    async ({ path, wanted }) => {
-      const html = await (await fetch(path)).text();
-      return html.includes(`data-status="${wanted}"`);
+    ({ path, wanted }) => {
+      const request = new XMLHttpRequest();
+      request.open('GET', path, false);
+      request.send();
+      return request.responseText.includes(`data-status="${wanted}"`);
     },
     { path, wanted },
     { polling: 250, timeout: 20_000 },
