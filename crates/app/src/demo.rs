@@ -781,14 +781,33 @@ async fn load_online_orders(
     crate::staff::create(
         app,
         admin,
-        &staff("pingtai", "平台客服 何静", hq, &[Role::PlatformArbiter], &[], "P0001"),
+        &staff(
+            "pingtai",
+            "平台客服 何静",
+            hq,
+            &[Role::PlatformArbiter],
+            &[],
+            "P0001",
+        ),
     )
     .await?;
     let now = app.now_ms();
     let day = 24 * 60 * 60 * 1000;
     let orders = [
-        ("TM20261120001", Some(now - 2 * day), "天猫旗舰店", "挂式空调 KFR-35GW", 299_900),
-        ("JD20261102002", Some(now - 20 * day), "京东自营", "滚筒洗衣机", 359_900),
+        (
+            "TM20261120001",
+            Some(now - 2 * day),
+            "天猫旗舰店",
+            "挂式空调 KFR-35GW",
+            299_900,
+        ),
+        (
+            "JD20261102002",
+            Some(now - 20 * day),
+            "京东自营",
+            "滚筒洗衣机",
+            359_900,
+        ),
         ("PDD2026112203", None, "拼多多", "电热水壶", 12_900),
     ];
     let mut line_ids = Vec::new();

@@ -18,16 +18,15 @@
 use std::collections::HashMap;
 
 use aftersales_domain::ecom::{
-    check_filing, events_for, missing_fields, next_status, refund_fen,
-    repair_order_possible, Earlier, EcomEvent, EcomStatus, FilingFacts, FilingRefusal, Party,
-    Remedy, RequestType,
+    check_filing, events_for, missing_fields, next_status, refund_fen, repair_order_possible,
+    Earlier, EcomEvent, EcomStatus, FilingFacts, FilingRefusal, Party, Remedy, RequestType,
 };
 use aftersales_domain::money::{format_yuan, parse_yuan};
 use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
-    attachment, complaint, customer, ecom_order, ecom_order_line, ecom_request,
-    ecom_request_event, product, service_order, user,
+    attachment, complaint, customer, ecom_order, ecom_order_line, ecom_request, ecom_request_event,
+    product, service_order, user,
 };
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -422,14 +421,20 @@ async fn insert_order(
             errors.add(format!("lines[{idx}].price_fen"), "negative");
         }
     }
-    let customer = customer::Entity::find_by_id(input.customer_id).one(db).await?;
+    let customer = customer::Entity::find_by_id(input.customer_id)
+        .one(db)
+        .await?;
     match &customer {
         Some(c) if actor.sees(c.org_unit_id, Some(c.id)) => {}
         _ => errors.add("customer_id", "not_found"),
     }
     for (idx, line) in input.lines.iter().enumerate() {
         if let Some(product_id) = line.product_id {
-            if product::Entity::find_by_id(product_id).one(db).await?.is_none() {
+            if product::Entity::find_by_id(product_id)
+                .one(db)
+                .await?
+                .is_none()
+            {
                 errors.add(format!("lines[{idx}].product_id"), "not_found");
             }
         }
@@ -913,7 +918,10 @@ async fn tell(
             kind: "ecom_request",
             link: Some(link),
             zh: (format!("售后申请 {}：{zh}", row.number), String::new()),
-            en: (format!("After-sales request {}: {en}", row.number), String::new()),
+            en: (
+                format!("After-sales request {}: {en}", row.number),
+                String::new(),
+            ),
         },
     )
     .await?;
@@ -1068,7 +1076,10 @@ pub async fn file_request(
         &sellers,
         &row,
         staff_link(row.id),
-        ("买家提交了售后申请，请及时处理", "a buyer filed a request; please answer"),
+        (
+            "买家提交了售后申请，请及时处理",
+            "a buyer filed a request; please answer",
+        ),
     )
     .await?;
     audit::record(
@@ -1107,7 +1118,8 @@ fn refusal_error(actor: &Actor, refusal: &FilingRefusal) -> AppError {
 /// The seller's customer-service staff of a branch (and the customer department), told of
 /// new requests and rulings.
 async fn seller_staff(db: &impl ConnectionTrait, org_unit_id: i64) -> Result<Vec<i64>, AppError> {
-    let mut users = notifications::users_with_role(db, Role::ServiceAgent, Some(org_unit_id)).await?;
+    let mut users =
+        notifications::users_with_role(db, Role::ServiceAgent, Some(org_unit_id)).await?;
     users.extend(notifications::users_with_role(db, Role::CustomerDepartment, None).await?);
     Ok(users)
 }
@@ -1153,7 +1165,10 @@ pub async fn step(
         detail: Some(err.to_string()),
     })?;
     if event == EcomEvent::RequestArbitration && before.due_at.is_some_and(|due| now > due) {
-        return Err(AppError::field_conflict("arbitration_window_passed", "event"));
+        return Err(AppError::field_conflict(
+            "arbitration_window_passed",
+            "event",
+        ));
     }
     let mut active: ecom_request::ActiveModel = before.clone().into();
     active.status = Set(to.as_str().into());
@@ -1176,7 +1191,12 @@ pub async fn step(
         EcomEvent::RuleForBuyer | EcomEvent::RuleForSeller => {
             active.accepted_by = Set((event == EcomEvent::RuleForBuyer).then(|| "arbiter".into()));
             active.ruling = Set(Some(
-                if event == EcomEvent::RuleForBuyer { "buyer" } else { "seller" }.into(),
+                if event == EcomEvent::RuleForBuyer {
+                    "buyer"
+                } else {
+                    "seller"
+                }
+                .into(),
             ));
             active.ruling_note = Set(note.clone());
         }
@@ -1184,7 +1204,8 @@ pub async fn step(
     }
     active.version = Set(before.version + 1);
     active.updated_at = Set(now);
-    let after = versioned_update(&txn, active, ecom_request::Column::Version, before.version).await?;
+    let after =
+        versioned_update(&txn, active, ecom_request::Column::Version, before.version).await?;
     if from == EcomStatus::AwaitingSeller {
         // The seller answered (or the buyer withdrew): T15 must not fire.
         timers::cancel(&txn, SELLER_RESPONSE_JOB, SUBJECT, id).await?;
@@ -1226,7 +1247,10 @@ async fn notify_step(
             "商家拒绝了您的售后申请，您可以申请平台介入",
             "the seller rejected your request; you may ask the platform to step in",
         ),
-        EcomEvent::RuleForBuyer => ("平台客服裁定支持您的申请", "the platform ruled in your favour"),
+        EcomEvent::RuleForBuyer => (
+            "平台客服裁定支持您的申请",
+            "the platform ruled in your favour",
+        ),
         EcomEvent::RuleForSeller => ("平台客服裁定支持商家", "the platform ruled for the seller"),
         EcomEvent::RequestArbitration => {
             let arbiters = notifications::users_with_role(db, Role::PlatformArbiter, None).await?;
@@ -1283,9 +1307,13 @@ impl Job for SellerResponseJob {
         active.due_at = Set(None);
         active.version = Set(before.version + 1);
         active.updated_at = Set(now);
-        let after =
-            versioned_update(fire.txn, active, ecom_request::Column::Version, before.version)
-                .await?;
+        let after = versioned_update(
+            fire.txn,
+            active,
+            ecom_request::Column::Version,
+            before.version,
+        )
+        .await?;
         add_event(
             fire.txn,
             after.id,
@@ -1328,19 +1356,19 @@ pub async fn add_evidence(
     if matches!(status, EcomStatus::Refused | EcomStatus::Cancelled) {
         return Err(AppError::field_conflict("request_closed", "status"));
     }
-    let stored = crate::attachments::store(
-        app,
+    let stored =
+        crate::attachments::store(app, &txn, actor, SUBJECT, id, &name, &content_type, &bytes)
+            .await
+            .map_err(|err| rename_file_error(err, "evidence"))?;
+    add_event(
         &txn,
-        actor,
-        SUBJECT,
         id,
-        &name,
-        &content_type,
-        &bytes,
+        "evidence",
+        Some(actor),
+        Some(stored.file_name),
+        now,
     )
-    .await
-    .map_err(|err| rename_file_error(err, "evidence"))?;
-    add_event(&txn, id, "evidence", Some(actor), Some(stored.file_name), now).await?;
+    .await?;
     let view = request_view(&txn, row, now).await?;
     txn.commit().await?;
     Ok(view)
@@ -1394,8 +1422,17 @@ pub async fn create_repair_order(
     active.service_order_id = Set(Some(order.id));
     active.version = Set(before.version + 1);
     active.updated_at = Set(now);
-    let after = versioned_update(&txn, active, ecom_request::Column::Version, before.version).await?;
-    add_event(&txn, id, "repair_order", Some(actor), Some(order.number), now).await?;
+    let after =
+        versioned_update(&txn, active, ecom_request::Column::Version, before.version).await?;
+    add_event(
+        &txn,
+        id,
+        "repair_order",
+        Some(actor),
+        Some(order.number),
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         now,
@@ -1470,7 +1507,8 @@ pub async fn escalate(
     active.complaint_id = Set(Some(complaint.id));
     active.version = Set(before.version + 1);
     active.updated_at = Set(now);
-    let after = versioned_update(&txn, active, ecom_request::Column::Version, before.version).await?;
+    let after =
+        versioned_update(&txn, active, ecom_request::Column::Version, before.version).await?;
     add_event(
         &txn,
         id,

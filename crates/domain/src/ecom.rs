@@ -90,7 +90,10 @@ pub struct InvalidEcomTransition {
 }
 
 /// The state after `event`.
-pub fn next_status(from: EcomStatus, event: EcomEvent) -> Result<EcomStatus, InvalidEcomTransition> {
+pub fn next_status(
+    from: EcomStatus,
+    event: EcomEvent,
+) -> Result<EcomStatus, InvalidEcomTransition> {
     use EcomEvent as E;
     use EcomStatus as S;
     Ok(match (from, event) {
@@ -226,7 +229,9 @@ pub fn check_filing(facts: &FilingFacts<'_>) -> Result<(), FilingRefusal> {
         (RequestType::RefundOnly, Some(_)) => Err(refuse(Refusal::AlreadyReceived)),
         (RequestType::RefundOnly, None) => Ok(()),
         (_, None) => Err(refuse(Refusal::NotReceived)),
-        (RequestType::QualityReturn, Some(signed)) if !quality_window_open(signed, facts.now_ms) => {
+        (RequestType::QualityReturn, Some(signed))
+            if !quality_window_open(signed, facts.now_ms) =>
+        {
             Err(refuse(Refusal::QualityWindowPassed))
         }
         _ => Ok(()),
@@ -284,23 +289,105 @@ mod tests {
             expected: Option<Refusal>,
         }
         let cases = [
-            Case { name: "refund only, not received", request_type: T::RefundOnly, signed: None, now: SIGNED, earlier: Earlier::None, expected: None },
-            Case { name: "refund only after sign-off", request_type: T::RefundOnly, signed: Some(SIGNED), now: SIGNED + day, earlier: Earlier::None, expected: Some(Refusal::AlreadyReceived) },
-            Case { name: "quality return on day 0", request_type: T::QualityReturn, signed: Some(SIGNED), now: SIGNED, earlier: Earlier::None, expected: None },
-            Case { name: "quality return at exactly 7 days", request_type: T::QualityReturn, signed: Some(SIGNED), now: SIGNED + 7 * day, earlier: Earlier::None, expected: None },
-            Case { name: "quality return one minute after 7 days", request_type: T::QualityReturn, signed: Some(SIGNED), now: SIGNED + 7 * day + 60_000, earlier: Earlier::None, expected: Some(Refusal::QualityWindowPassed) },
-            Case { name: "quality return not received", request_type: T::QualityReturn, signed: None, now: SIGNED, earlier: Earlier::None, expected: Some(Refusal::NotReceived) },
-            Case { name: "protection after 30 days", request_type: T::Protection, signed: Some(SIGNED), now: SIGNED + 30 * day, earlier: Earlier::None, expected: None },
-            Case { name: "protection within 7 days", request_type: T::Protection, signed: Some(SIGNED), now: SIGNED + day, earlier: Earlier::None, expected: None },
-            Case { name: "protection not received", request_type: T::Protection, signed: None, now: SIGNED, earlier: Earlier::None, expected: Some(Refusal::NotReceived) },
-            Case { name: "second request on a line", request_type: T::Protection, signed: Some(SIGNED), now: SIGNED, earlier: Earlier::Filed, expected: Some(Refusal::AlreadyRequested) },
-            Case { name: "refile after cancelling", request_type: T::RefundOnly, signed: None, now: SIGNED, earlier: Earlier::Cancelled, expected: Some(Refusal::CancelledCannotRefile) },
+            Case {
+                name: "refund only, not received",
+                request_type: T::RefundOnly,
+                signed: None,
+                now: SIGNED,
+                earlier: Earlier::None,
+                expected: None,
+            },
+            Case {
+                name: "refund only after sign-off",
+                request_type: T::RefundOnly,
+                signed: Some(SIGNED),
+                now: SIGNED + day,
+                earlier: Earlier::None,
+                expected: Some(Refusal::AlreadyReceived),
+            },
+            Case {
+                name: "quality return on day 0",
+                request_type: T::QualityReturn,
+                signed: Some(SIGNED),
+                now: SIGNED,
+                earlier: Earlier::None,
+                expected: None,
+            },
+            Case {
+                name: "quality return at exactly 7 days",
+                request_type: T::QualityReturn,
+                signed: Some(SIGNED),
+                now: SIGNED + 7 * day,
+                earlier: Earlier::None,
+                expected: None,
+            },
+            Case {
+                name: "quality return one minute after 7 days",
+                request_type: T::QualityReturn,
+                signed: Some(SIGNED),
+                now: SIGNED + 7 * day + 60_000,
+                earlier: Earlier::None,
+                expected: Some(Refusal::QualityWindowPassed),
+            },
+            Case {
+                name: "quality return not received",
+                request_type: T::QualityReturn,
+                signed: None,
+                now: SIGNED,
+                earlier: Earlier::None,
+                expected: Some(Refusal::NotReceived),
+            },
+            Case {
+                name: "protection after 30 days",
+                request_type: T::Protection,
+                signed: Some(SIGNED),
+                now: SIGNED + 30 * day,
+                earlier: Earlier::None,
+                expected: None,
+            },
+            Case {
+                name: "protection within 7 days",
+                request_type: T::Protection,
+                signed: Some(SIGNED),
+                now: SIGNED + day,
+                earlier: Earlier::None,
+                expected: None,
+            },
+            Case {
+                name: "protection not received",
+                request_type: T::Protection,
+                signed: None,
+                now: SIGNED,
+                earlier: Earlier::None,
+                expected: Some(Refusal::NotReceived),
+            },
+            Case {
+                name: "second request on a line",
+                request_type: T::Protection,
+                signed: Some(SIGNED),
+                now: SIGNED,
+                earlier: Earlier::Filed,
+                expected: Some(Refusal::AlreadyRequested),
+            },
+            Case {
+                name: "refile after cancelling",
+                request_type: T::RefundOnly,
+                signed: None,
+                now: SIGNED,
+                earlier: Earlier::Cancelled,
+                expected: Some(Refusal::CancelledCannotRefile),
+            },
         ];
         for case in cases {
             let mut f = facts(case.request_type, case.signed, case.now);
             f.earlier = case.earlier;
             let result = check_filing(&f);
-            assert_eq!(result.as_ref().err().map(|r| r.refusal), case.expected, "{}", case.name);
+            assert_eq!(
+                result.as_ref().err().map(|r| r.refusal),
+                case.expected,
+                "{}",
+                case.name
+            );
             if let Err(refusal) = result {
                 for english in [false, true] {
                     assert!(!refusal.explain(english).is_empty(), "{}", case.name);
@@ -311,7 +398,11 @@ mod tests {
 
     #[test]
     fn the_quality_window_explanation_names_the_days() {
-        let f = facts(RequestType::QualityReturn, Some(SIGNED), SIGNED + 9 * DAY_MS);
+        let f = facts(
+            RequestType::QualityReturn,
+            Some(SIGNED),
+            SIGNED + 9 * DAY_MS,
+        );
         let refusal = check_filing(&f).unwrap_err();
         assert_eq!(refusal.days_since_sign_off, 9);
         assert!(refusal.explain(false).contains("7天内"));
@@ -334,13 +425,33 @@ mod tests {
         use RequestType as T;
         let cases: [(RequestType, Option<Remedy>, &[(&str, &str)]); 5] = [
             (T::RefundOnly, None, &[("description", "required")]),
-            (T::RefundOnly, Some(Remedy::Return), &[("description", "required"), ("remedy", "not_applicable")]),
-            (T::QualityReturn, None, &[("description", "required"), ("evidence", "required")]),
-            (T::Protection, None, &[("description", "required"), ("remedy", "required")]),
-            (T::Protection, Some(Remedy::Exchange), &[("description", "required")]),
+            (
+                T::RefundOnly,
+                Some(Remedy::Return),
+                &[("description", "required"), ("remedy", "not_applicable")],
+            ),
+            (
+                T::QualityReturn,
+                None,
+                &[("description", "required"), ("evidence", "required")],
+            ),
+            (
+                T::Protection,
+                None,
+                &[("description", "required"), ("remedy", "required")],
+            ),
+            (
+                T::Protection,
+                Some(Remedy::Exchange),
+                &[("description", "required")],
+            ),
         ];
         for (request_type, remedy, expected) in cases {
-            assert_eq!(missing_fields(&bare(request_type, remedy)), expected, "{request_type} {remedy:?}");
+            assert_eq!(
+                missing_fields(&bare(request_type, remedy)),
+                expected,
+                "{request_type} {remedy:?}"
+            );
         }
         let complete = facts(RequestType::QualityReturn, Some(SIGNED), SIGNED);
         assert!(missing_fields(&complete).is_empty());
@@ -357,7 +468,11 @@ mod tests {
             (T::Protection, Some(Remedy::Repair), None),
         ];
         for (request_type, remedy, expected) in cases {
-            assert_eq!(refund_fen(request_type, remedy, 2, 150_00), expected, "{request_type} {remedy:?}");
+            assert_eq!(
+                refund_fen(request_type, remedy, 2, 150_00),
+                expected,
+                "{request_type} {remedy:?}"
+            );
         }
     }
 
@@ -381,14 +496,22 @@ mod tests {
                     .iter()
                     .find(|(f, e, _)| f == from && e == event)
                     .map(|(_, _, to)| *to);
-                assert_eq!(next_status(*from, *event).ok(), expected, "{from} + {event}");
+                assert_eq!(
+                    next_status(*from, *event).ok(),
+                    expected,
+                    "{from} + {event}"
+                );
             }
         }
     }
 
     #[test]
     fn a_ruling_is_final_and_the_type_has_no_change_event() {
-        for status in [EcomStatus::Accepted, EcomStatus::Refused, EcomStatus::Cancelled] {
+        for status in [
+            EcomStatus::Accepted,
+            EcomStatus::Refused,
+            EcomStatus::Cancelled,
+        ] {
             for party in Party::ALL {
                 assert!(events_for(status, *party).is_empty(), "{status} {party}");
             }
@@ -405,8 +528,17 @@ mod tests {
 
     #[test]
     fn only_an_accepted_repair_becomes_a_service_order() {
-        assert!(repair_order_possible(EcomStatus::Accepted, Some(Remedy::Repair)));
-        assert!(!repair_order_possible(EcomStatus::Accepted, Some(Remedy::Return)));
-        assert!(!repair_order_possible(EcomStatus::AwaitingSeller, Some(Remedy::Repair)));
+        assert!(repair_order_possible(
+            EcomStatus::Accepted,
+            Some(Remedy::Repair)
+        ));
+        assert!(!repair_order_possible(
+            EcomStatus::Accepted,
+            Some(Remedy::Return)
+        ));
+        assert!(!repair_order_possible(
+            EcomStatus::AwaitingSeller,
+            Some(Remedy::Repair)
+        ));
     }
 }

@@ -87,7 +87,9 @@ impl MigrationTrait for Migration {
             ))
             .await?;
 
-        let mut t = Table::create().table(Alias::new("ecom_requests")).to_owned();
+        let mut t = Table::create()
+            .table(Alias::new("ecom_requests"))
+            .to_owned();
         t.col(id(backend))
             .col(text("number"))
             .col(big("org_unit_id"))
@@ -140,7 +142,11 @@ impl MigrationTrait for Migration {
                 &["org_unit_id", "status"][..],
                 false,
             ),
-            ("ix_ecom_requests_customer", &["customer_id", "id"][..], false),
+            (
+                "ix_ecom_requests_customer",
+                &["customer_id", "id"][..],
+                false,
+            ),
         ] {
             manager
                 .create_index(index(name, "ecom_requests", columns, unique))

@@ -60,7 +60,10 @@ pub fn router() -> Router<AppState> {
         .route("/ecom/requests/{id}", get(get_request))
         .route("/ecom/requests/{id}/step", post(step_request))
         .route("/ecom/requests/{id}/evidence", post(add_evidence))
-        .route("/ecom/requests/{id}/repair-order", post(create_repair_order))
+        .route(
+            "/ecom/requests/{id}/repair-order",
+            post(create_repair_order),
+        )
         .route("/ecom/requests/{id}/escalation", post(escalate_request))
 }
 

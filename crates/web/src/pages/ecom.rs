@@ -22,7 +22,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::{form_outcome, render, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager, Upload};
+use super::{
+    form_outcome, render, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager, Upload,
+};
 use crate::i18n::Lang;
 use crate::session::PageUser;
 use crate::AppState;
@@ -33,7 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/ecom/arbitration", get(arbitration_queue))
         .route("/ecom/requests/{id}", get(show_request))
         .route("/ecom/requests/{id}/step", post(step_request))
-        .route("/ecom/requests/{id}/repair-order", post(create_repair_order))
+        .route(
+            "/ecom/requests/{id}/repair-order",
+            post(create_repair_order),
+        )
         .route("/ecom/requests/{id}/escalation", post(escalate_request))
         .route("/ecom/requests/{id}/evidence", post(add_evidence))
         .route("/ecom/orders", get(list_orders).post(import_orders))
@@ -124,8 +129,16 @@ async fn list_page(
     );
     render(&ListPage {
         ctx: Ctx::of(user, if queue { "ecom_arbitration" } else { "ecom" }),
-        title_key: if queue { "ecom.arbitration_queue" } else { "ecom.title" },
-        path: if queue { "/ecom/arbitration" } else { "/ecom/requests" },
+        title_key: if queue {
+            "ecom.arbitration_queue"
+        } else {
+            "ecom.title"
+        },
+        path: if queue {
+            "/ecom/arbitration"
+        } else {
+            "/ecom/requests"
+        },
         items: page.items,
         pager,
         status: status.unwrap_or_default(),
@@ -430,8 +443,17 @@ struct PortalOrdersPage {
     orders: Vec<OrderView>,
 }
 
-async fn portal_orders(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    let page = ecom::list_orders(&state.app, &user.actor, &OrderFilter::default(), all_pages()).await?;
+async fn portal_orders(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, PageError> {
+    let page = ecom::list_orders(
+        &state.app,
+        &user.actor,
+        &OrderFilter::default(),
+        all_pages(),
+    )
+    .await?;
     render(&PortalOrdersPage {
         ctx: Ctx::of(&user, "portal_orders"),
         orders: page.items,
@@ -506,7 +528,15 @@ async fn new_request(
     user: PageUser,
     Path((order_id, line_id)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    new_request_page(&state, &user, order_id, line_id, RequestForm::default(), None).await
+    new_request_page(
+        &state,
+        &user,
+        order_id,
+        line_id,
+        RequestForm::default(),
+        None,
+    )
+    .await
 }
 
 async fn file_request(

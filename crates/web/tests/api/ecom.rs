@@ -20,7 +20,12 @@ fn days_before_start(days: i64) -> String {
 }
 
 /// Imports an order of the portal customer (unless `customer` is given) with two lines.
-async fn order(app: &TestApp, number: &str, customer: Option<i64>, signed_at: Option<&str>) -> Value {
+async fn order(
+    app: &TestApp,
+    number: &str,
+    customer: Option<i64>,
+    signed_at: Option<&str>,
+) -> Value {
     let created = app
         .post_json(
             "/ecom/orders",
@@ -56,7 +61,13 @@ fn quality(line_id: i64) -> Value {
            "evidence": [{"file_name": "异响.jpg", "content_type": "image/jpeg", "content_base64": PHOTO}]})
 }
 
-async fn step(app: &TestApp, request: &Value, role: Role, event: &str, note: Option<&str>) -> crate::helpers::TestResponse {
+async fn step(
+    app: &TestApp,
+    request: &Value,
+    role: Role,
+    event: &str,
+    note: Option<&str>,
+) -> crate::helpers::TestResponse {
     app.post_json(
         &format!("/ecom/requests/{}/step", request["id"]),
         role,
@@ -97,7 +108,10 @@ async fn an_imported_order_shows_the_buyer_which_requests_are_possible_and_why()
     assert_eq!(options[0]["request_type"], "refund_only");
     assert_eq!(options[0]["allowed"], false);
     assert_eq!(options[0]["refusal"], "already_received");
-    assert!(options[0]["explanation_zh"].as_str().unwrap().contains("已签收"));
+    assert!(options[0]["explanation_zh"]
+        .as_str()
+        .unwrap()
+        .contains("已签收"));
     assert_eq!(options[1]["allowed"], true);
     assert_eq!(options[2]["allowed"], true);
 
@@ -122,7 +136,10 @@ async fn an_imported_order_shows_the_buyer_which_requests_are_possible_and_why()
     bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     let fields = bad.error_fields();
     assert!(fields.contains(&"signed_at".to_string()), "{fields:?}");
-    assert!(fields.contains(&"lines[0].quantity".to_string()), "{fields:?}");
+    assert!(
+        fields.contains(&"lines[0].quantity".to_string()),
+        "{fields:?}"
+    );
     let listed = app.get("/ecom/orders", Role::Customer).await;
     assert_eq!(listed.body["total"], 1);
 }
@@ -131,7 +148,12 @@ async fn an_imported_order_shows_the_buyer_which_requests_are_possible_and_why()
 async fn another_customer_and_another_branch_get_404() {
     let app = TestApp::spawn().await;
     let other = app
-        .create_customer(customer_body("天津买家", "13800000077", app.seed.tj, app.seed.tj_urban))
+        .create_customer(customer_body(
+            "天津买家",
+            "13800000077",
+            app.seed.tj,
+            app.seed.tj_urban,
+        ))
         .await;
     let other_id = other["id"].as_i64().unwrap();
     let o = app
@@ -186,7 +208,10 @@ async fn one_request_per_line_its_type_never_changes_and_a_cancelled_one_is_not_
     assert_eq!(request["request_type"], "quality_return");
     assert_eq!(request["refund_fen"], 299_900);
     assert_eq!(request["evidence"].as_array().unwrap().len(), 1);
-    assert!(request["number"].as_str().unwrap().starts_with("WS20261122"));
+    assert!(request["number"]
+        .as_str()
+        .unwrap()
+        .starts_with("WS20261122"));
     assert_eq!(events(&request), ["filed"]);
     // The due time is 48 hours after filing (ecom.seller_response_hours).
     assert_eq!(request["due_at"], "2026-11-24T02:00:00Z");
@@ -197,8 +222,15 @@ async fn one_request_per_line_its_type_never_changes_and_a_cancelled_one_is_not_
         json!({"order_line_id": line(&o, 0), "request_type": "protection", "remedy": "exchange", "description": "想换货"}),
     )
     .await;
-    second.assert_error(StatusCode::CONFLICT, "already_requested", Some("order_line_id"));
-    assert!(second.body["detail"].as_str().unwrap().contains("只能申请一次"));
+    second.assert_error(
+        StatusCode::CONFLICT,
+        "already_requested",
+        Some("order_line_id"),
+    );
+    assert!(second.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("只能申请一次"));
     // There is no step that changes the type, and no route to edit the request.
     step(&app, &request, Role::Customer, "change_type", None)
         .await
@@ -229,7 +261,11 @@ async fn one_request_per_line_its_type_never_changes_and_a_cancelled_one_is_not_
         json!({"order_line_id": line(&o, 1), "request_type": "protection", "remedy": "return", "description": "按键失灵"}),
     )
     .await;
-    refiled.assert_error(StatusCode::CONFLICT, "cancelled_cannot_refile", Some("order_line_id"));
+    refiled.assert_error(
+        StatusCode::CONFLICT,
+        "cancelled_cannot_refile",
+        Some("order_line_id"),
+    );
     // The seller cannot file for the buyer, the buyer cannot answer for the seller.
     app.post_json("/ecom/requests", Role::ServiceAgent, quality(line(&o, 1)))
         .await
@@ -244,26 +280,45 @@ async fn required_fields_depend_on_the_type() {
     let app = TestApp::spawn().await;
     let o = order(&app, "TM4001", None, Some(&days_before_start(1))).await;
     let l = line(&o, 0);
-    file(&app, json!({"order_line_id": l, "request_type": "quality_return", "description": "坏了"}))
-        .await
-        .assert_invalid("evidence");
-    file(&app, json!({"order_line_id": l, "request_type": "protection", "description": "坏了"}))
-        .await
-        .assert_invalid("remedy");
-    file(&app, json!({"order_line_id": l, "request_type": "protection", "remedy": "repair"}))
-        .await
-        .assert_invalid("description");
+    file(
+        &app,
+        json!({"order_line_id": l, "request_type": "quality_return", "description": "坏了"}),
+    )
+    .await
+    .assert_invalid("evidence");
+    file(
+        &app,
+        json!({"order_line_id": l, "request_type": "protection", "description": "坏了"}),
+    )
+    .await
+    .assert_invalid("remedy");
+    file(
+        &app,
+        json!({"order_line_id": l, "request_type": "protection", "remedy": "repair"}),
+    )
+    .await
+    .assert_invalid("description");
     file(&app, json!({"order_line_id": l, "request_type": "quality_return", "remedy": "repair", "description": "坏了",
                       "evidence": [{"file_name": "a.jpg", "content_base64": PHOTO}]}))
         .await
         .assert_invalid("remedy");
-    file(&app, json!({"order_line_id": l, "request_type": "swap", "description": "坏了"}))
-        .await
-        .assert_invalid("request_type");
+    file(
+        &app,
+        json!({"order_line_id": l, "request_type": "swap", "description": "坏了"}),
+    )
+    .await
+    .assert_invalid("request_type");
     // Refund only is for goods not received.
-    file(&app, json!({"order_line_id": l, "request_type": "refund_only", "description": "拒收"}))
-        .await
-        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Some("request_type"));
+    file(
+        &app,
+        json!({"order_line_id": l, "request_type": "refund_only", "description": "拒收"}),
+    )
+    .await
+    .assert_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        Some("request_type"),
+    );
     let unsigned = order(&app, "TM4002", None, None).await;
     let refund = file(
         &app,
@@ -284,14 +339,21 @@ async fn t27_a_quality_return_is_possible_for_7_days_after_sign_off_then_only_a_
     let app = TestApp::spawn().await;
     let o = order(&app, "TM5001", None, Some(&days_before_start(6))).await;
     // Day 6: still possible; the clock moves two days on: no longer.
-    let options = app.get(&format!("/ecom/orders/{}", o["id"]), Role::Customer).await;
+    let options = app
+        .get(&format!("/ecom/orders/{}", o["id"]), Role::Customer)
+        .await;
     assert_eq!(options.body["lines"][0]["options"][1]["allowed"], true);
     app.clock.advance(SignedDuration::from_hours(48));
-    let options = app.get(&format!("/ecom/orders/{}", o["id"]), Role::Customer).await;
+    let options = app
+        .get(&format!("/ecom/orders/{}", o["id"]), Role::Customer)
+        .await;
     let quality_option = &options.body["lines"][0]["options"][1];
     assert_eq!(quality_option["allowed"], false);
     assert_eq!(quality_option["refusal"], "quality_window_passed");
-    assert!(quality_option["explanation_en"].as_str().unwrap().contains("8 days ago"));
+    assert!(quality_option["explanation_en"]
+        .as_str()
+        .unwrap()
+        .contains("8 days ago"));
     let late = file(&app, quality(line(&o, 0))).await;
     late.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(late.body["errors"][0]["code"], "quality_window_passed");
@@ -310,13 +372,24 @@ async fn t15_the_request_is_auto_accepted_exactly_once_when_the_seller_does_not_
     let o = order(&app, "TM6001", None, Some(&days_before_start(1))).await;
     let request = file(&app, quality(line(&o, 0))).await.body.clone();
     app.clock.advance(SignedDuration::from_hours(47));
-    assert_eq!(aftersales_app::timers::run_due(&app.app, 10).await.unwrap(), 0);
+    assert_eq!(
+        aftersales_app::timers::run_due(&app.app, 10).await.unwrap(),
+        0
+    );
     assert_eq!(get(&app, &request).await["status"], "awaiting_seller");
     app.clock.advance(SignedDuration::from_hours(2));
-    let listed = app.get("/ecom/requests?overdue=true", Role::ServiceAgent).await;
+    let listed = app
+        .get("/ecom/requests?overdue=true", Role::ServiceAgent)
+        .await;
     assert_eq!(listed.body["total"], 1);
-    assert_eq!(aftersales_app::timers::run_due(&app.app, 10).await.unwrap(), 1);
-    assert_eq!(aftersales_app::timers::run_due(&app.app, 10).await.unwrap(), 0);
+    assert_eq!(
+        aftersales_app::timers::run_due(&app.app, 10).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        aftersales_app::timers::run_due(&app.app, 10).await.unwrap(),
+        0
+    );
     let accepted = get(&app, &request).await;
     assert_eq!(accepted["status"], "accepted");
     assert_eq!(accepted["accepted_by"], "timer");
@@ -324,12 +397,24 @@ async fn t15_the_request_is_auto_accepted_exactly_once_when_the_seller_does_not_
     assert_eq!(events(&accepted), ["filed", "auto_accept"]);
     assert_eq!(accepted["timeline"][1]["actor"], Value::Null);
     // The seller's late answer is refused; the buyer was told.
-    step(&app, &accepted, Role::ServiceAgent, "reject", Some("太晚了"))
-        .await
-        .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("event"));
+    step(
+        &app,
+        &accepted,
+        Role::ServiceAgent,
+        "reject",
+        Some("太晚了"),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("event"));
     let inbox = app.get("/notifications", Role::Customer).await;
-    assert!(inbox.body.to_string().contains("已按您的售后要求达成协议"), "{}", inbox.body);
-    let overdue = app.get("/ecom/requests?overdue=true", Role::ServiceAgent).await;
+    assert!(
+        inbox.body.to_string().contains("已按您的售后要求达成协议"),
+        "{}",
+        inbox.body
+    );
+    let overdue = app
+        .get("/ecom/requests?overdue=true", Role::ServiceAgent)
+        .await;
     assert_eq!(overdue.body["total"], 0);
 }
 
@@ -342,7 +427,10 @@ async fn the_sellers_answer_cancels_the_timer() {
     accepted.assert_status(StatusCode::OK);
     assert_eq!(accepted.body["accepted_by"], "seller");
     app.clock.advance(SignedDuration::from_hours(72));
-    assert_eq!(aftersales_app::timers::run_due(&app.app, 10).await.unwrap(), 0);
+    assert_eq!(
+        aftersales_app::timers::run_due(&app.app, 10).await.unwrap(),
+        0
+    );
     let after = get(&app, &request).await;
     assert_eq!(events(&after), ["filed", "accept"]);
     // A stale version is refused.
@@ -359,22 +447,55 @@ async fn a_rejected_buyer_asks_for_arbitration_and_the_ruling_is_final() {
     step(&app, &request, Role::ServiceAgent, "reject", None)
         .await
         .assert_invalid("note");
-    let rejected = step(&app, &request, Role::ServiceAgent, "reject", Some("人为损坏")).await;
+    let rejected = step(
+        &app,
+        &request,
+        Role::ServiceAgent,
+        "reject",
+        Some("人为损坏"),
+    )
+    .await;
     rejected.assert_status(StatusCode::OK);
     assert_eq!(rejected.body["status"], "rejected");
-    assert_eq!(rejected.body["buyer_events"], json!(["request_arbitration", "cancel"]));
-    let appealed = step(&app, &rejected.body, Role::Customer, "request_arbitration", Some("出厂即有异响，有视频为证")).await;
+    assert_eq!(
+        rejected.body["buyer_events"],
+        json!(["request_arbitration", "cancel"])
+    );
+    let appealed = step(
+        &app,
+        &rejected.body,
+        Role::Customer,
+        "request_arbitration",
+        Some("出厂即有异响，有视频为证"),
+    )
+    .await;
     appealed.assert_status(StatusCode::OK);
     assert_eq!(appealed.body["status"], "in_arbitration");
     // The arbitration queue shows it to the platform arbiter (who sees every branch).
     let queue = app
-        .get("/ecom/requests?status=in_arbitration", Role::PlatformArbiter)
+        .get(
+            "/ecom/requests?status=in_arbitration",
+            Role::PlatformArbiter,
+        )
         .await;
     assert_eq!(queue.body["total"], 1);
-    step(&app, &appealed.body, Role::ServiceAgent, "rule_for_buyer", Some("x"))
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
-    let ruled = step(&app, &appealed.body, Role::PlatformArbiter, "rule_for_seller", Some("视频显示为跌落损坏")).await;
+    step(
+        &app,
+        &appealed.body,
+        Role::ServiceAgent,
+        "rule_for_buyer",
+        Some("x"),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    let ruled = step(
+        &app,
+        &appealed.body,
+        Role::PlatformArbiter,
+        "rule_for_seller",
+        Some("视频显示为跌落损坏"),
+    )
+    .await;
     ruled.assert_status(StatusCode::OK);
     assert_eq!(ruled.body["status"], "refused");
     assert_eq!(ruled.body["ruling"], "seller");
@@ -399,9 +520,28 @@ async fn a_ruling_for_the_buyer_accepts_it_and_the_appeal_has_a_deadline() {
     let app = TestApp::spawn().await;
     let o = order(&app, "TM9001", None, Some(&days_before_start(1))).await;
     let first = file(&app, quality(line(&o, 0))).await.body.clone();
-    let rejected = step(&app, &first, Role::ServiceAgent, "reject", Some("不同意")).await.body.clone();
-    let appealed = step(&app, &rejected, Role::Customer, "request_arbitration", Some("有凭证")).await.body.clone();
-    let ruled = step(&app, &appealed, Role::PlatformArbiter, "rule_for_buyer", Some("凭证充分")).await;
+    let rejected = step(&app, &first, Role::ServiceAgent, "reject", Some("不同意"))
+        .await
+        .body
+        .clone();
+    let appealed = step(
+        &app,
+        &rejected,
+        Role::Customer,
+        "request_arbitration",
+        Some("有凭证"),
+    )
+    .await
+    .body
+    .clone();
+    let ruled = step(
+        &app,
+        &appealed,
+        Role::PlatformArbiter,
+        "rule_for_buyer",
+        Some("凭证充分"),
+    )
+    .await;
     ruled.assert_status(StatusCode::OK);
     assert_eq!(ruled.body["status"], "accepted");
     assert_eq!(ruled.body["accepted_by"], "arbiter");
@@ -413,11 +553,24 @@ async fn a_ruling_for_the_buyer_accepts_it_and_the_appeal_has_a_deadline() {
     .await
     .body
     .clone();
-    let rejected = step(&app, &second, Role::ServiceAgent, "reject", Some("不同意")).await.body.clone();
-    app.clock.advance(SignedDuration::from_hours(73));
-    step(&app, &rejected, Role::Customer, "request_arbitration", Some("迟到的申请"))
+    let rejected = step(&app, &second, Role::ServiceAgent, "reject", Some("不同意"))
         .await
-        .assert_error(StatusCode::CONFLICT, "arbitration_window_passed", Some("event"));
+        .body
+        .clone();
+    app.clock.advance(SignedDuration::from_hours(73));
+    step(
+        &app,
+        &rejected,
+        Role::Customer,
+        "request_arbitration",
+        Some("迟到的申请"),
+    )
+    .await
+    .assert_error(
+        StatusCode::CONFLICT,
+        "arbitration_window_passed",
+        Some("event"),
+    );
 }
 
 #[tokio::test]
@@ -431,24 +584,47 @@ async fn an_accepted_repair_becomes_a_service_order_once() {
     .await
     .body
     .clone();
-    app.post_json(&format!("/ecom/requests/{}/repair-order", request["id"]), Role::ServiceAgent, json!({}))
+    app.post_json(
+        &format!("/ecom/requests/{}/repair-order", request["id"]),
+        Role::ServiceAgent,
+        json!({}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "repair_not_possible", None);
+    let accepted = step(&app, &request, Role::ServiceAgent, "accept", None)
         .await
-        .assert_error(StatusCode::CONFLICT, "repair_not_possible", None);
-    let accepted = step(&app, &request, Role::ServiceAgent, "accept", None).await.body.clone();
+        .body
+        .clone();
     assert_eq!(accepted["can_create_repair_order"], true);
     let linked = app
-        .post_json(&format!("/ecom/requests/{}/repair-order", request["id"]), Role::ServiceAgent, json!({}))
+        .post_json(
+            &format!("/ecom/requests/{}/repair-order", request["id"]),
+            Role::ServiceAgent,
+            json!({}),
+        )
         .await;
     linked.assert_status(StatusCode::OK);
     let order_id = linked.body["service_order_id"].as_i64().unwrap();
-    let service_order = app.get(&format!("/service-orders/{order_id}"), Role::ServiceAgent).await;
+    let service_order = app
+        .get(&format!("/service-orders/{order_id}"), Role::ServiceAgent)
+        .await;
     service_order.assert_status(StatusCode::OK);
     assert_eq!(service_order.body["customer_id"], app.seed.portal_customer);
-    assert!(service_order.body["fault_description"].as_str().unwrap().contains("不制冷"));
-    app.post_json(&format!("/ecom/requests/{}/repair-order", request["id"]), Role::ServiceAgent, json!({}))
-        .await
-        .assert_error(StatusCode::CONFLICT, "repair_order_exists", None);
-    assert_eq!(events(&get(&app, &request).await).last().unwrap(), "repair_order");
+    assert!(service_order.body["fault_description"]
+        .as_str()
+        .unwrap()
+        .contains("不制冷"));
+    app.post_json(
+        &format!("/ecom/requests/{}/repair-order", request["id"]),
+        Role::ServiceAgent,
+        json!({}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "repair_order_exists", None);
+    assert_eq!(
+        events(&get(&app, &request).await).last().unwrap(),
+        "repair_order"
+    );
 }
 
 #[tokio::test]
@@ -472,13 +648,21 @@ async fn an_external_escalation_is_a_high_priority_complaint() {
         .await;
     escalated.assert_status(StatusCode::OK);
     let complaint_id = escalated.body["complaint_id"].as_i64().unwrap();
-    let complaint = app.get(&format!("/complaints/{complaint_id}"), Role::CustomerDepartment).await;
+    let complaint = app
+        .get(
+            &format!("/complaints/{complaint_id}"),
+            Role::CustomerDepartment,
+        )
+        .await;
     complaint.assert_status(StatusCode::OK);
     assert_eq!(complaint.body["channel"], "external_authority");
     assert_eq!(complaint.body["severity"], "major");
     assert_eq!(complaint.body["order_number"], "TM11001");
     assert_eq!(complaint.body["customer_id"], app.seed.portal_customer);
-    assert_eq!(events(&escalated.body).last().unwrap(), "external_escalation");
+    assert_eq!(
+        events(&escalated.body).last().unwrap(),
+        "external_escalation"
+    );
     app.post_json(
         &format!("/ecom/requests/{}/escalation", request["id"]),
         Role::Customer,
@@ -503,16 +687,22 @@ async fn evidence_can_be_added_while_the_request_is_open() {
     added.assert_status(StatusCode::OK);
     assert_eq!(added.body["evidence"].as_array().unwrap().len(), 2);
     let attachment = added.body["evidence"][1]["id"].as_i64().unwrap();
-    app.get(&format!("/attachments/{attachment}/download"), Role::Customer)
-        .await
-        .assert_status(StatusCode::OK);
+    app.get(
+        &format!("/attachments/{attachment}/download"),
+        Role::Customer,
+    )
+    .await
+    .assert_status(StatusCode::OK);
 }
 
 #[tokio::test]
 async fn orders_are_imported_from_a_sheet_all_or_nothing() {
     let app = TestApp::spawn().await;
     let customer = app
-        .get(&format!("/customers/{}", app.seed.portal_customer), Role::Admin)
+        .get(
+            &format!("/customers/{}", app.seed.portal_customer),
+            Role::Admin,
+        )
         .await;
     let number = customer.body["number"].as_str().unwrap().to_string();
     let csv = format!(
@@ -522,7 +712,12 @@ async fn orders_are_imported_from_a_sheet_all_or_nothing() {
          JD-2,{number},京东,京东物流,JDX2,,FAN,电风扇,,1,199\n"
     );
     let report = app
-        .post_file("/ecom/orders/import", Role::ServiceAgent, "orders.csv", csv.into_bytes())
+        .post_file(
+            "/ecom/orders/import",
+            Role::ServiceAgent,
+            "orders.csv",
+            csv.into_bytes(),
+        )
         .await;
     report.assert_status(StatusCode::OK);
     assert_eq!(report.body["imported"], 2, "{}", report.body);
@@ -541,13 +736,28 @@ async fn orders_are_imported_from_a_sheet_all_or_nothing() {
         + &number
         + ",B,乙,x,10\n";
     let report = app
-        .post_file("/ecom/orders/import", Role::ServiceAgent, "bad.csv", bad.into_bytes())
+        .post_file(
+            "/ecom/orders/import",
+            Role::ServiceAgent,
+            "bad.csv",
+            bad.into_bytes(),
+        )
         .await;
     report.assert_status(StatusCode::OK);
     assert_eq!(report.body["imported"], 0);
     let errors = report.body["errors"].as_array().unwrap();
-    assert!(errors.iter().any(|e| e["line"] == 2 && e["field"] == "customer_number"), "{errors:?}");
-    assert!(errors.iter().any(|e| e["line"] == 3 && e["field"] == "quantity"), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["line"] == 2 && e["field"] == "customer_number"),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["line"] == 3 && e["field"] == "quantity"),
+        "{errors:?}"
+    );
     let all = app.get("/ecom/orders", Role::ServiceAgent).await;
     assert_eq!(all.body["total"], 2);
 }
