@@ -423,7 +423,8 @@ mod tests {
             earlier: Earlier::None,
         };
         use RequestType as T;
-        let cases: [(RequestType, Option<Remedy>, &[(&str, &str)]); 5] = [
+        type Missing = &'static [(&'static str, &'static str)];
+        let cases: [(RequestType, Option<Remedy>, Missing); 5] = [
             (T::RefundOnly, None, &[("description", "required")]),
             (
                 T::RefundOnly,
@@ -461,15 +462,15 @@ mod tests {
     fn the_refund_is_the_line_value_for_refunding_types() {
         use RequestType as T;
         let cases = [
-            (T::RefundOnly, None, Some(2 * 150_00)),
-            (T::QualityReturn, None, Some(2 * 150_00)),
-            (T::Protection, Some(Remedy::Return), Some(2 * 150_00)),
+            (T::RefundOnly, None, Some(2 * 15_000)),
+            (T::QualityReturn, None, Some(2 * 15_000)),
+            (T::Protection, Some(Remedy::Return), Some(2 * 15_000)),
             (T::Protection, Some(Remedy::Exchange), None),
             (T::Protection, Some(Remedy::Repair), None),
         ];
         for (request_type, remedy, expected) in cases {
             assert_eq!(
-                refund_fen(request_type, remedy, 2, 150_00),
+                refund_fen(request_type, remedy, 2, 15_000),
                 expected,
                 "{request_type} {remedy:?}"
             );
