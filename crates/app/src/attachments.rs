@@ -24,6 +24,7 @@ const ENTITIES: &[&str] = &[
     "service_order",
     "return_request",
     "claim",
+    "ecom_request",
 ];
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -80,6 +81,9 @@ async fn ensure_record_visible(
             .map(drop),
         "claim" => crate::claims::get(app, actor, entity_id).await.map(drop),
         "installation" => crate::installations::get(app, actor, entity_id)
+            .await
+            .map(drop),
+        "ecom_request" => crate::ecom::get_request(app, actor, entity_id)
             .await
             .map(drop),
         _ => Err(AppError::NotFound),

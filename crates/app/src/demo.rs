@@ -745,7 +745,140 @@ pub async fn load(app: &App) -> Result<(), AppError> {
     load_parts(app, a, departments[5], beijing, tianjin).await?;
     load_complaints(app, a, beijing, &technicians).await?;
     load_claims(app, a, beijing).await?;
-    load_installations(app, a, beijing).await
+    load_installations(app, a, beijing).await?;
+    load_online_orders(app, a, hq, beijing, bj_district, &products).await
+}
+
+/// Online orders (ECOM) of the portal buyer 林晓 (`kehu`): one signed for two days ago (a
+/// quality return is still possible), one signed for 20 days ago with a repair request
+/// waiting for the seller, one not yet received (refund only). The platform arbiter is
+/// `pingtai`.
+async fn load_online_orders(
+    app: &App,
+    admin: &Actor,
+    hq: i64,
+    branch: i64,
+    district_id: i64,
+    products: &[i64],
+) -> Result<(), AppError> {
+    use crate::ecom::{OrderInput, OrderLineInput, RequestInput};
+    let customer = crate::customers::create(
+        app,
+        admin,
+        &CustomerInput {
+            kind: "person".into(),
+            name: "林晓".into(),
+            phone: "13722223333".into(),
+            email: Some("linxiao@example.cn".into()),
+            wechat: None,
+            abc_class: None,
+            abc_override_reason: None,
+            key_account: false,
+            org_unit_id: Some(branch),
+            referrer_id: None,
+            business_profile: None,
+            purchase_reason: Some("网店购买".into()),
+            promises: None,
+            remarks: None,
+            calendar_code: None,
+            contacts: Vec::new(),
+            addresses: vec![AddressInput {
+                district_id,
+                detail: "朝阳路66号3单元502".into(),
+                is_default: true,
+            }],
+            allow_duplicate_phone: false,
+            version: None,
+        },
+        None,
+    )
+    .await?;
+    let buyer = crate::staff::create(
+        app,
+        admin,
+        &UserInput {
+            customer_id: Some(customer.id),
+            org_unit_id: None,
+            badge_no: None,
+            ..staff("kehu", "林晓", hq, &[Role::Customer], &[], "")
+        },
+    )
+    .await?;
+    crate::staff::create(
+        app,
+        admin,
+        &staff(
+            "pingtai",
+            "平台客服 何静",
+            hq,
+            &[Role::PlatformArbiter],
+            &[],
+            "P0001",
+        ),
+    )
+    .await?;
+    let now = app.now_ms();
+    let day = 24 * 60 * 60 * 1000;
+    let orders = [
+        (
+            "TM20261120001",
+            Some(now - 2 * day),
+            "天猫旗舰店",
+            "挂式空调 KFR-35GW",
+            299_900,
+        ),
+        (
+            "JD20261102002",
+            Some(now - 20 * day),
+            "京东自营",
+            "滚筒洗衣机",
+            359_900,
+        ),
+        ("PDD2026112203", None, "拼多多", "电热水壶", 12_900),
+    ];
+    let mut line_ids = Vec::new();
+    for (number, signed, platform, name, price) in orders {
+        let order = crate::ecom::import_order(
+            app,
+            admin,
+            &OrderInput {
+                order_number: number.into(),
+                customer_id: customer.id,
+                platform: Some(platform.into()),
+                carrier: Some("顺丰速运".into()),
+                tracking_no: Some(format!("SF{number}")),
+                signed_at: signed.map(crate::format_ms),
+                lines: vec![OrderLineInput {
+                    sku: format!("SKU-{number}"),
+                    product_name: name.into(),
+                    product_id: products.first().copied(),
+                    quantity: 1,
+                    price_fen: price,
+                }],
+            },
+            None,
+        )
+        .await?;
+        line_ids.extend(order.lines.iter().map(|l| l.id));
+    }
+    let buyer = Actor::load(&app.db, buyer.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::ecom::file_request(
+        app,
+        &buyer,
+        &RequestInput {
+            order_line_id: line_ids[1],
+            request_type: "protection".into(),
+            remedy: Some("repair".into()),
+            description: Some("洗衣机脱水时剧烈晃动并报错E3".into()),
+            evidence: Vec::new(),
+        },
+        Vec::new(),
+        None,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Installation companies (INSTALL): a contracted firm with its sign-in `az_gongsi` and the

@@ -246,7 +246,7 @@ pub async fn import(
 }
 
 /// Turns a row's failure into report lines; infrastructure failures abort the import.
-fn row_errors(line: usize, err: AppError) -> Result<Vec<RowError>, AppError> {
+pub(crate) fn row_errors(line: usize, err: AppError) -> Result<Vec<RowError>, AppError> {
     match err {
         AppError::Validation(errors) => Ok(errors
             .0

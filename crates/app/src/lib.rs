@@ -20,6 +20,7 @@ pub mod customers;
 pub mod daily_reports;
 pub mod deliveries;
 pub mod demo;
+pub mod ecom;
 pub mod error;
 pub mod fault_reports;
 pub mod idempotency;

@@ -73,7 +73,7 @@ impl File {
         }
     }
 
-    fn bytes(self, field: &str) -> Result<(String, String, Vec<u8>), AppError> {
+    pub(crate) fn bytes(self, field: &str) -> Result<(String, String, Vec<u8>), AppError> {
         use base64::Engine;
         let bytes = match self.content {
             FileContent::Bytes(bytes) => bytes,
@@ -430,7 +430,7 @@ pub async fn create(
 }
 
 /// The attachment store names the field `file`; the request's form calls it otherwise.
-fn rename_file_error(err: AppError, field: &'static str) -> AppError {
+pub(crate) fn rename_file_error(err: AppError, field: &'static str) -> AppError {
     match err {
         AppError::Validation(mut errors) => {
             for error in &mut errors.0 {

@@ -81,6 +81,7 @@ impl Jobs {
             .with(crate::monthly_statistics::CycleJob)
             .with(crate::installations::SendDueJob)
             .with(crate::installations::FollowUpJob)
+            .with(crate::ecom::SellerResponseJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

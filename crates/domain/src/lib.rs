@@ -11,6 +11,7 @@ pub mod customer;
 pub mod daily_report;
 pub mod delivery;
 pub mod installation;
+pub mod ecom;
 pub mod money;
 pub mod monthly_statistics;
 pub mod numbering;

@@ -33,6 +33,8 @@ code_enum! {
         /// 安装公司: a user of an installation company (internal team or contracted firm);
         /// sees only its own company's installation work orders.
         Installer = "installer",
+        /// 平台客服: rules on online requests the seller rejected (ECOM-4); the ruling is final.
+        PlatformArbiter = "platform_arbiter",
     }
 }
 
@@ -147,6 +149,15 @@ code_enum! {
         InstallWork = "install.work",
         /// Keep the installation companies and their users.
         InstallProviderManage = "install.provider_manage",
+        /// Read online orders and buyers' after-sales requests (a portal user: its own).
+        EcomRead = "ecom.read",
+        /// The seller's part: import online orders, accept or reject requests, open the repair
+        /// order, log an external escalation (ECOM-1, 4, 5).
+        EcomManage = "ecom.manage",
+        /// The buyer's part in the portal: file, cancel, ask for arbitration (ECOM-2..4).
+        EcomFile = "ecom.file",
+        /// Rule on a rejected request (ECOM-4).
+        EcomArbitrate = "ecom.arbitrate",
     }
 }
 
@@ -166,6 +177,7 @@ impl Role {
                 ReturnRead, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
                 InstallRead,
+                EcomRead,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -175,6 +187,7 @@ impl Role {
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
                 InstallRead, InstallWrite, InstallWork,
+                EcomRead, EcomManage,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -185,6 +198,7 @@ impl Role {
                 ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate, ClaimWrite, ClaimRead,
                 MonthlyReport,
                 InstallRead, InstallWrite, InstallProviderManage,
+                EcomRead, EcomManage,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -194,6 +208,7 @@ impl Role {
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
                 InstallRead, InstallWrite, InstallWork,
+                EcomRead, EcomManage,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
@@ -201,6 +216,7 @@ impl Role {
                 ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead,
                 InstallRead, InstallWrite,
+                EcomRead, EcomManage,
             ],
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, OrderTask,
@@ -232,6 +248,8 @@ impl Role {
             ],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
             Role::Installer => &[InstallRead, InstallWork],
+            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm, EcomRead, EcomFile],
+            Role::PlatformArbiter => &[CustomerRead, ProductRead, OrgRead, EcomRead, EcomArbitrate],
         }
     }
 
@@ -248,6 +266,7 @@ impl Role {
                 | Role::ComplaintHotline
                 | Role::DevelopmentLead
                 | Role::DepartmentStaff
+                | Role::PlatformArbiter
         )
     }
 }

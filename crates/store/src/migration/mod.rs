@@ -29,6 +29,7 @@ mod m20261122_000051_deliveries;
 mod m20261122_000060_capacity_indexes;
 mod m20261122_000070_settlement;
 mod m20261122_000080_installations;
+mod m20261122_000090_ecom;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000014_order_tasks::Migration),
             Box::new(m20261122_000015_monthly_statistics::Migration),
             Box::new(m20261122_000080_installations::Migration),
+            Box::new(m20261122_000090_ecom::Migration),
         ]
     }
 }

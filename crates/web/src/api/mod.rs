@@ -12,6 +12,7 @@ mod contracts;
 mod customers;
 mod daily_reports;
 mod deliveries;
+mod ecom;
 mod exchange;
 pub(crate) mod fault_reports;
 mod installations;
@@ -82,6 +83,7 @@ pub fn router() -> Router<AppState> {
         .merge(complaints::router())
         .merge(claims::router())
         .merge(installations::router())
+        .merge(ecom::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -120,6 +122,7 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = complaints::Api),
         (path = "/api/v1", api = claims::Api),
         (path = "/api/v1", api = installations::Api),
+        (path = "/api/v1", api = ecom::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

@@ -9,6 +9,7 @@ mod core;
 mod delivery;
 mod order_assist;
 mod installation;
+mod ecom;
 mod parts;
 mod staff_conduct;
 mod surveys;
@@ -29,6 +30,7 @@ const TABLES: &[&[Text]] = &[
     complaints::TEXTS,
     order_assist::TEXTS,
     installation::TEXTS,
+    ecom::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

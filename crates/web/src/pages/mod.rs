@@ -13,6 +13,7 @@ mod contracts;
 mod customers;
 mod daily_reports;
 mod deliveries;
+mod ecom;
 mod fault_reports;
 mod installations;
 mod monthly_statistics;
@@ -79,6 +80,7 @@ pub fn router() -> Router<AppState> {
         .merge(complaints::router())
         .merge(claims::router())
         .merge(installations::router())
+        .merge(ecom::router())
 }
 
 /// What every page's layout needs.

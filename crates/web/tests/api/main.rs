@@ -19,6 +19,7 @@ mod contracts;
 mod customers;
 mod daily_reports;
 mod deliveries;
+mod ecom;
 mod fault_reports;
 mod idempotency;
 mod import_export;

@@ -729,6 +729,50 @@ pub fn routes() -> Vec<Route> {
         ),
         route(POST, "/returns/{id}/tasks/{task_id}/done", &["return", "=1"], &[ReturnTask], Body::None),
         route(POST, "/returns/{id}/repair-order", &["return"], &[ReturnWrite, OrderRegister], Body::None),
+        // online requests: the fixture awaits the seller, so a stale step answers 409 and a
+        // repair order 409 to allowed roles
+        route(GET, "/ecom/orders", &[], &[EcomRead], Body::None),
+        route(
+            POST,
+            "/ecom/orders",
+            &[],
+            &[EcomManage],
+            Body::Json(|fx| json!({"order_number": "MX-EC-2", "customer_id": fx.id("portal_customer"),
+                                   "lines": [{"sku": "A", "product_name": "矩阵商品", "quantity": 1, "price_fen": 100}]})),
+        ),
+        route(POST, "/ecom/orders/import", &[], &[EcomManage], Body::File("orders.csv", "order_number\nX\n")),
+        route(GET, "/ecom/orders/{id}", &["ecom_order"], &[EcomRead], Body::None),
+        route(GET, "/ecom/requests", &[], &[EcomRead], Body::None),
+        route(
+            POST,
+            "/ecom/requests",
+            &[],
+            &[EcomFile],
+            Body::Json(|fx| json!({"order_line_id": fx.id("ecom_line_2"), "request_type": "protection", "remedy": "exchange", "description": "矩阵"})),
+        ),
+        route(GET, "/ecom/requests/{id}", &["ecom_request"], &[EcomRead], Body::None),
+        route(
+            POST,
+            "/ecom/requests/{id}/step",
+            &["ecom_request"],
+            &[EcomManage],
+            Body::Json(|_| json!({"version": 99, "event": "accept"})),
+        ),
+        route(
+            POST,
+            "/ecom/requests/{id}/evidence",
+            &["ecom_request"],
+            &[EcomFile],
+            Body::Json(|_| json!({"file": {"file_name": "a.txt", "content_base64": "aGVsbG8="}})),
+        ),
+        route(POST, "/ecom/requests/{id}/repair-order", &["ecom_request"], &[EcomManage, OrderRegister], Body::None),
+        route(
+            POST,
+            "/ecom/requests/{id}/escalation",
+            &["ecom_request"],
+            &[EcomManage, ComplaintRegister],
+            Body::Json(|_| json!({"authority": "other", "note": "矩阵"})),
+        ),
         // deliveries: the fixture is planned without a driver, so the driver's steps answer
         // 403 to drivers who are not the office and 409/200 to the office
         route(GET, "/deliveries", &[], &[DeliveryRead], Body::None),
@@ -1245,6 +1289,32 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     installation.assert_status(StatusCode::CREATED);
     ids.insert("installation", installation.id());
+    let ecom_order = app
+        .post_json(
+            "/ecom/orders",
+            Role::Admin,
+            json!({"order_number": "MX-EC-1", "customer_id": s.portal_customer, "signed_at": "2026-11-21T02:00:00Z",
+                   "lines": [{"sku": "A", "product_name": "矩阵商品", "quantity": 1, "price_fen": 100},
+                             {"sku": "B", "product_name": "矩阵配件", "quantity": 1, "price_fen": 100}]}),
+        )
+        .await;
+    ecom_order.assert_status(StatusCode::CREATED);
+    ids.insert("ecom_order", ecom_order.id());
+    ids.insert("portal_customer", s.portal_customer);
+    ids.insert(
+        "ecom_line_2",
+        ecom_order.body["lines"][1]["id"].as_i64().unwrap(),
+    );
+    let ecom_request = app
+        .post_json(
+            "/ecom/requests",
+            Role::Admin,
+            json!({"order_line_id": ecom_order.body["lines"][0]["id"], "request_type": "protection",
+                   "remedy": "repair", "description": "矩阵"}),
+        )
+        .await;
+    ecom_request.assert_status(StatusCode::CREATED);
+    ids.insert("ecom_request", ecom_request.id());
     // Routes whose record is hard to reach in a fixture: the permission answers first.
     ids.insert("missing", 999_999);
     Fx { ids }
