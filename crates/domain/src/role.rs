@@ -119,6 +119,22 @@ code_enum! {
         /// The sales manager's review every claim file needs before closing (CLAIM-3): held
         /// by the branch manager (业务/分公司经理), the seeds' sales manager.
         ClaimReview = "claim.review",
+        /// Technicians' and departments' monthly scorecards (issue 6 "Performance").
+        PerformanceRead = "performance.read",
+        /// Read staff evaluations, supervision activities, visit plans and the hotline
+        /// re-check (the supervision side and management).
+        SupervisionRead = "supervision.read",
+        /// Record staff evaluations, activities, visit plans and re-check findings (the
+        /// supervision side: customer department and complaint hotline, SUPERVISION-1..4).
+        SupervisionWrite = "supervision.write",
+        /// Mystery-shopper (秘密监察) reports and the shoppers' identities (SUPERVISION-5):
+        /// the supervision department only; everyone else gets 404.
+        MysteryShop = "mystery_shop",
+        /// Submit an improvement suggestion (STAFF-5: every employee).
+        SuggestionSubmit = "suggestion.submit",
+        /// Answer suggestions, reward them, enter suggestion forms from public places (the
+        /// customer department).
+        SuggestionManage = "suggestion.manage",
     }
 }
 
@@ -137,6 +153,7 @@ impl Role {
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
                 ReturnRead, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
+                PerformanceRead, SupervisionRead, SuggestionSubmit,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -145,6 +162,7 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
+                PerformanceRead, SuggestionSubmit,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -153,6 +171,7 @@ impl Role {
                 SurveyRead, SurveyAnswer, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead, ComplaintManage, ComplaintInvestigate, ClaimWrite, ClaimRead,
+                PerformanceRead, SupervisionRead, SupervisionWrite, MysteryShop, SuggestionSubmit, SuggestionManage,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -161,32 +180,39 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                PerformanceRead, SuggestionSubmit,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
                 OrderRead, OrderRegister,
                 ReturnRead, ReturnWrite, DeliveryRead, DeliveryWrite,
                 ComplaintRegister, ComplaintRead,
+                SuggestionSubmit,
             ],
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
                 DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
+                SuggestionSubmit,
             ],
             Role::WarehouseKeeper => &[
                 ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                SuggestionSubmit,
             ],
             Role::Accountant => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead, ReturnRead, ReturnTask,
                 BillingSettle, ComplaintRegister, ComplaintRead,
+                SuggestionSubmit,
             ],
             Role::Qa => &[
                 CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                PerformanceRead, SuggestionSubmit,
             ],
             Role::ComplaintHotline => &[
                 CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead,
                 ComplaintRegister, ComplaintRead,
+                SupervisionRead, SupervisionWrite, MysteryShop, SuggestionSubmit,
             ],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
         }
