@@ -18,6 +18,7 @@ mod me;
 mod notifications;
 mod org;
 mod parts;
+mod performance;
 mod products;
 mod reports;
 mod returns;
@@ -26,6 +27,8 @@ mod settings;
 mod sla_policies;
 mod staff;
 mod staff_conduct;
+mod suggestions;
+mod supervision;
 mod surveys;
 mod tokens;
 mod units;
@@ -74,6 +77,9 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(performance::router())
+        .merge(supervision::router())
+        .merge(suggestions::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -108,6 +114,9 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = parts::Api),
         (path = "/api/v1", api = complaints::Api),
         (path = "/api/v1", api = claims::Api),
+        (path = "/api/v1", api = performance::Api),
+        (path = "/api/v1", api = supervision::Api),
+        (path = "/api/v1", api = suggestions::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]
