@@ -212,7 +212,7 @@ impl Role {
             Role::ComplaintHotline => &[
                 CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead,
                 ComplaintRegister, ComplaintRead,
-                SupervisionRead, SupervisionWrite, MysteryShop, SuggestionSubmit,
+                StaffRead, SupervisionRead, SupervisionWrite, MysteryShop, SuggestionSubmit,
             ],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
         }

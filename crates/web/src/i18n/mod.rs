@@ -9,6 +9,7 @@ mod core;
 mod delivery;
 mod parts;
 mod staff_conduct;
+mod supervision;
 mod surveys;
 
 /// (key, 中文, English).
@@ -25,6 +26,7 @@ const TABLES: &[&[Text]] = &[
     billing::TEXTS,
     parts::TEXTS,
     complaints::TEXTS,
+    supervision::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

@@ -17,6 +17,7 @@ mod fault_reports;
 mod notifications;
 mod org;
 mod parts;
+mod performance;
 mod products;
 mod reports;
 mod returns;
@@ -25,6 +26,8 @@ mod sign_in;
 mod sla_policies;
 mod staff;
 mod staff_conduct;
+mod suggestions;
+mod supervision;
 mod surveys;
 mod units;
 
@@ -71,6 +74,9 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(performance::router())
+        .merge(supervision::router())
+        .merge(suggestions::router())
 }
 
 /// What every page's layout needs.
