@@ -251,12 +251,7 @@ pub struct RewardInput {
     pub version: i32,
 }
 
-async fn visible(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    id: i64,
-) -> Result<suggestion::Model, AppError> {
-    actor.require(Permission::SuggestionManage)?;
+async fn find(db: &impl ConnectionTrait, id: i64) -> Result<suggestion::Model, AppError> {
     suggestion::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -295,7 +290,7 @@ pub async fn answer(
         required_text(&input.answer, 4000).map_err(|code| AppError::invalid("answer", code))?;
     let now = app.now_ms();
     let txn = app.write_txn().await?;
-    let row = visible(&txn, actor, id).await?;
+    let row = find(&txn, id).await?;
     if row.status != SuggestionStatus::Submitted.as_str() {
         return Err(AppError::conflict("already_answered"));
     }
@@ -339,11 +334,12 @@ pub async fn reward(
     id: i64,
     input: &RewardInput,
 ) -> Result<SuggestionView, AppError> {
+    actor.require(Permission::SuggestionManage)?;
     let description = optional_text(input.description.as_deref(), 2000)
         .map_err(|code| AppError::invalid("description", code))?;
     let now = app.now_ms();
     let txn = app.write_txn().await?;
-    let row = visible(&txn, actor, id).await?;
+    let row = find(&txn, id).await?;
     let status = SuggestionStatus::parse(&row.status).unwrap_or(SuggestionStatus::Submitted);
     match check_reward(status, input.amount_fen, description.as_deref()) {
         Ok(()) => {}

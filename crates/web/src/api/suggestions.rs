@@ -17,14 +17,22 @@ use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_suggestions, submit_suggestion, answer_suggestion, reward_suggestion),
+    paths(
+        list_suggestions,
+        submit_suggestion,
+        answer_suggestion,
+        reward_suggestion
+    ),
     components(schemas(SuggestionView, SuggestionInput, AnswerInput, RewardInput))
 )]
 pub struct Api;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/suggestions", get(list_suggestions).post(submit_suggestion))
+        .route(
+            "/suggestions",
+            get(list_suggestions).post(submit_suggestion),
+        )
         .route("/suggestions/{id}/answer", post(answer_suggestion))
         .route("/suggestions/{id}/reward", post(reward_suggestion))
 }

@@ -2,7 +2,9 @@
 //! server-rendered inline SVG bar charts (no script), a branch filter and .xlsx export.
 
 use aftersales_app::org;
-use aftersales_app::performance::{self, DepartmentScorecard, ScorecardFilter, TechnicianScorecard};
+use aftersales_app::performance::{
+    self, DepartmentScorecard, ScorecardFilter, TechnicianScorecard,
+};
 use aftersales_domain::org::OrgUnitKind;
 use aftersales_domain::performance::bar_length;
 use askama::Template;
@@ -192,7 +194,9 @@ async fn departments(
         f64::from(most),
         card.by_type.iter().map(|r| {
             (
-                user.lang.t(&format!("complaint.type_{}", r.code)).to_string(),
+                user.lang
+                    .t(&format!("complaint.type_{}", r.code))
+                    .to_string(),
                 Some(f64::from(r.count)),
             )
         }),

@@ -70,7 +70,10 @@ async fn staff_options(state: &AppState, user: &PageUser) -> Result<Vec<(i64, St
     .collect())
 }
 
-async fn branch_options(state: &AppState, user: &PageUser) -> Result<Vec<(i64, String)>, PageError> {
+async fn branch_options(
+    state: &AppState,
+    user: &PageUser,
+) -> Result<Vec<(i64, String)>, PageError> {
     Ok(org::list_units(&state.app, &user.actor)
         .await?
         .into_iter()
