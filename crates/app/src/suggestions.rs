@@ -286,6 +286,7 @@ pub async fn answer(
     id: i64,
     input: &AnswerInput,
 ) -> Result<SuggestionView, AppError> {
+    actor.require(Permission::SuggestionManage)?;
     let answer =
         required_text(&input.answer, 4000).map_err(|code| AppError::invalid("answer", code))?;
     let now = app.now_ms();

@@ -218,6 +218,7 @@ impl RegisterForm {
             demand_reason: text(&self.demand_reason),
             media_exposure: ticked(&self.media_exposure),
             legal_action: ticked(&self.legal_action),
+            survey_card_id: None,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Supervision, scorecards and suggestions: an answered survey shows on the technician's
-//! monthly scorecard (with the complaints against them), the departments' scorecard counts
+//! monthly scorecard (with the complaint its remark became), the departments' scorecard counts
 //! complaints by type; staff evaluations; the visit-coverage sweep (T24) with a ManualClock;
 //! the hotline re-check sample; mystery-shopper reports that do not exist for a service
 //! supervisor; suggestions answered and rewarded.
@@ -99,20 +99,31 @@ async fn an_answered_survey_and_a_complaint_show_on_the_technicians_scorecard() 
     app.post_json(
         &format!("/survey-cards/{}/answer", card["id"]),
         Role::CustomerDepartment,
-        json!({"attitude": 4, "technique": 3, "arrival": 2, "promise": 3, "answered_via": "phone"}),
+        json!({"attitude": 4, "technique": 3, "arrival": 2, "promise": 3, "answered_via": "phone",
+               "remark": "师傅态度生硬", "remark_kind": "complaint"}),
     )
     .await
     .assert_status(StatusCode::OK);
-    // A complaint against the technician's attitude.
-    app.post_json(
-        "/complaints",
-        Role::ServiceAgent,
-        json!({"channel": "phone", "complaint_type": "staff_attitude", "subject_kind": "staff",
-               "staff_id": technician, "customer_name": "评分客户", "content": "态度生硬",
-               "org_unit_id": app.seed.bj}),
-    )
-    .await
-    .assert_status(StatusCode::CREATED);
+    // The serious remark goes straight into the complaint process (SURVEY-3): a complaint
+    // against the technician's attitude, linked to the card, which stops waiting for a call.
+    let complaint = app
+        .post_json(
+            "/complaints",
+            Role::CustomerDepartment,
+            json!({"channel": "phone", "complaint_type": "staff_attitude", "subject_kind": "staff",
+                   "staff_id": technician, "customer_name": "评分客户", "content": "态度生硬",
+                   "org_unit_id": app.seed.bj, "survey_card_id": card["id"]}),
+        )
+        .await;
+    complaint.assert_status(StatusCode::CREATED);
+    let linked = app
+        .get(
+            &format!("/survey-cards/{}", card["id"]),
+            Role::CustomerDepartment,
+        )
+        .await;
+    assert_eq!(linked.body["complaint_id"], complaint.id());
+    assert_eq!(linked.body["needs_follow_up"], false);
 
     let after = app
         .get(
@@ -264,7 +275,7 @@ async fn a_key_account_not_visited_within_the_interval_gets_one_visit_task_until
         json!({"value": "1"}),
     )
     .await
-    .assert_status(StatusCode::OK);
+    .assert_status(StatusCode::NO_CONTENT);
 
     // One sweep per day, however many instances schedule it.
     let now = app.app.now_ms();
@@ -358,7 +369,7 @@ async fn sampled_hotline_cases_are_rechecked_with_per_operator_metrics() {
         json!({"value": "0"}),
     )
     .await
-    .assert_status(StatusCode::OK);
+    .assert_status(StatusCode::NO_CONTENT);
     let report = app
         .get("/hotline-recheck?month=2026-11", Role::ComplaintHotline)
         .await;
@@ -380,7 +391,7 @@ async fn sampled_hotline_cases_are_rechecked_with_per_operator_metrics() {
         json!({"value": "100"}),
     )
     .await
-    .assert_status(StatusCode::OK);
+    .assert_status(StatusCode::NO_CONTENT);
     app.post_json(
         &format!("/hotline-recheck/{id}"),
         Role::CustomerDepartment,
