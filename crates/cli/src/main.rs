@@ -7,8 +7,6 @@ mod fault;
 mod sla;
 mod test_clock;
 
-use std::sync::Arc;
-
 use aftersales_app::App;
 use aftersales_store::migration::Migrator;
 use aftersales_store::sea_orm::{ConnectionTrait, DatabaseConnection};
