@@ -146,3 +146,22 @@ test('an employee submits a suggestion and the customer department answers and r
   assert.ok((await pageWidth(technician)) <= 375, 'the suggestions page fits a phone');
   await screenshot(technician, 'suggestion-rewarded-375', { fullPage: true });
 });
+
+test('the administrator changes the routing rule of a complaint type and returns it to the defaults', { timeout: 120_000 }, async () => {
+  const admin = await suite.newPage();
+  await signIn(admin, 'admin');
+  await admin.goto('/complaints');
+  await Promise.all([admin.waitForURL(/\/complaint-routing$/), admin.click('#complaint-routing')]);
+  assert.equal(await text(admin, 'h1'), '投诉分派规则');
+  const row = () => admin.locator('#routing-rules tr[data-type="other"]');
+  await row().locator('input[value="rnd"]').check();
+  await Promise.all([admin.waitForURL(/\/complaint-routing$/), row().locator('button[type=submit]').click()]);
+  assert.ok(await row().locator('input[value="rnd"]').isChecked(), 'the rule keeps R&D');
+  assert.doesNotMatch(await row().innerText(), /未配置/);
+  // Unticking every department returns to the defaults.
+  const ticked = row().locator('input[type=checkbox]:checked');
+  while ((await ticked.count()) > 0) await ticked.first().uncheck();
+  await Promise.all([admin.waitForURL(/\/complaint-routing$/), row().locator('button[type=submit]').click()]);
+  assert.match(await row().innerText(), /未配置/);
+  assert.ok(!(await row().locator('input[value="rnd"]').isChecked()));
+});
