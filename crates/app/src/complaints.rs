@@ -130,6 +130,9 @@ pub struct RegisterInput {
     /// Litigation threatened or filed (makes it a special case).
     #[serde(default)]
     pub legal_action: bool,
+    /// The answered survey card whose complaint this is (SURVEY-3): the card is linked and no
+    /// longer waits for a follow-up call.
+    pub survey_card_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -773,6 +776,9 @@ pub(crate) async fn register_in(
         .await?;
     }
     audit_change(txn, now, Some(actor), "register", None, &row).await?;
+    if let Some(card_id) = input.survey_card_id {
+        crate::surveys::link_remark_to_complaint(txn, card_id, row.id, now).await?;
+    }
     Ok(row)
 }
 

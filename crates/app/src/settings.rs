@@ -254,6 +254,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Longest interval between customer visits (months)",
     },
     SettingDef {
+        key: "supervision.recheck_percent",
+        default: "10",
+        kind: SettingKind::Count,
+        source: "003 Ⅷ方案(三) 4 (share: design decision; 100 or more re-checks every case)",
+        description_zh: "投诉热线反监督抽查比例（%）",
+        description_en: "Share of hotline cases drawn for the counter-supervision re-check (%)",
+    },
+    SettingDef {
         key: "survey.levels",
         default: aftersales_domain::survey::DEFAULT_LEVELS,
         kind: SettingKind::Levels,

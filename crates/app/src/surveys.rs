@@ -325,7 +325,7 @@ pub async fn levels(db: &impl ConnectionTrait) -> Result<[String; 4], AppError> 
         .map_err(|code| AppError::Internal(anyhow::anyhow!("survey levels: {code}")))
 }
 
-fn ratings_of(row: &survey_card::Model) -> Option<Ratings> {
+pub(crate) fn ratings_of(row: &survey_card::Model) -> Option<Ratings> {
     let score = |value: Option<i64>| value.and_then(|v| i16::try_from(v).ok());
     Some([
         score(row.attitude)?,

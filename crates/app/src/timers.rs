@@ -82,6 +82,7 @@ impl Jobs {
             .with(crate::installations::SendDueJob)
             .with(crate::installations::FollowUpJob)
             .with(crate::ecom::SellerResponseJob)
+            .with(crate::supervision::VisitSweepJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

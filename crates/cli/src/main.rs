@@ -7,7 +7,6 @@ mod fault;
 mod sla;
 mod test_clock;
 
-
 use aftersales_app::App;
 use aftersales_store::migration::Migrator;
 use aftersales_store::sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -265,6 +264,9 @@ async fn serve(
     aftersales_app::surveys::ensure_survey_days(&app.db, app.now_ms())
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the survey cards: {err}"))?;
+    aftersales_app::supervision::ensure_visit_sweep(&app.db, app.now_ms())
+        .await
+        .map_err(|err| anyhow::anyhow!("scheduling the visit coverage sweep: {err}"))?;
     let runner = aftersales_app::timers::spawn_runner(app.clone(), background.interval);
     let mailer = aftersales_app::notifications::spawn_mailer(
         app.clone(),

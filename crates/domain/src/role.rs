@@ -158,6 +158,22 @@ code_enum! {
         EcomFile = "ecom.file",
         /// Rule on a rejected request (ECOM-4).
         EcomArbitrate = "ecom.arbitrate",
+        /// Technicians' and departments' monthly scorecards (issue 6 "Performance").
+        PerformanceRead = "performance.read",
+        /// Read staff evaluations, supervision activities, visit plans and the hotline
+        /// re-check (the supervision side and management).
+        SupervisionRead = "supervision.read",
+        /// Record staff evaluations, activities, visit plans and re-check findings (the
+        /// supervision side: customer department and complaint hotline, SUPERVISION-1..4).
+        SupervisionWrite = "supervision.write",
+        /// Mystery-shopper (秘密监察) reports and the shoppers' identities (SUPERVISION-5):
+        /// the supervision department only; everyone else gets 404.
+        MysteryShop = "mystery_shop",
+        /// Submit an improvement suggestion (STAFF-5: every employee).
+        SuggestionSubmit = "suggestion.submit",
+        /// Answer suggestions, reward them, enter suggestion forms from public places (the
+        /// customer department).
+        SuggestionManage = "suggestion.manage",
     }
 }
 
@@ -178,6 +194,7 @@ impl Role {
                 ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
                 InstallRead,
                 EcomRead,
+                PerformanceRead, SupervisionRead, SuggestionSubmit,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -188,6 +205,7 @@ impl Role {
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
                 InstallRead, InstallWrite, InstallWork,
                 EcomRead, EcomManage,
+                PerformanceRead, SuggestionSubmit,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -199,6 +217,7 @@ impl Role {
                 MonthlyReport,
                 InstallRead, InstallWrite, InstallProviderManage,
                 EcomRead, EcomManage,
+                PerformanceRead, SupervisionRead, SupervisionWrite, MysteryShop, SuggestionSubmit, SuggestionManage,
             ],
             Role::ServiceSupervisor => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, StaffRead,
@@ -209,6 +228,7 @@ impl Role {
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
                 InstallRead, InstallWrite, InstallWork,
                 EcomRead, EcomManage,
+                PerformanceRead, SuggestionSubmit,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
@@ -221,22 +241,34 @@ impl Role {
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, OrderTask,
                 PartsRead, DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
+                SuggestionSubmit,
+            ],
+            Role::Technician => &[
+                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
+                DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
+                SuggestionSubmit,
             ],
             Role::WarehouseKeeper => &[
                 ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                SuggestionSubmit,
             ],
             Role::Accountant => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead, ReturnRead, ReturnTask,
                 BillingSettle, ComplaintRegister, ComplaintRead,
+                SuggestionSubmit,
             ],
             Role::Qa => &[
                 CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, OrderTask, SurveyRead, SurveyReport,
                 ReturnRead, ReturnTask, ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,
+                ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                PerformanceRead, SuggestionSubmit,
             ],
             Role::ComplaintHotline => &[
                 CustomerRead, ProductRead, OrgRead, OrderRead, SurveyRead, FollowUp, ReturnRead,
                 ComplaintRegister, ComplaintRead,
+                StaffRead, SupervisionRead, SupervisionWrite, MysteryShop, SuggestionSubmit,
             ],
             Role::DevelopmentLead => &[
                 CustomerRead, ProductRead, OrgRead, AttachmentWrite, OrderRead, OrderTask, SoftwareEvaluate,

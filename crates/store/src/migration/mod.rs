@@ -30,6 +30,8 @@ mod m20261122_000060_capacity_indexes;
 mod m20261122_000070_settlement;
 mod m20261122_000080_installations;
 mod m20261122_000090_ecom;
+mod m20261122_000110_supervision;
+mod m20261122_000111_suggestions;
 
 pub struct Migrator;
 
@@ -65,6 +67,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000015_monthly_statistics::Migration),
             Box::new(m20261122_000080_installations::Migration),
             Box::new(m20261122_000090_ecom::Migration),
+            Box::new(m20261122_000110_supervision::Migration),
+            Box::new(m20261122_000111_suggestions::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ mod on_call;
 mod order_assist;
 mod org;
 mod parts;
+mod performance;
 mod products;
 mod reports;
 mod returns;
@@ -31,6 +32,8 @@ mod settings;
 mod sla_policies;
 mod staff;
 mod staff_conduct;
+mod suggestions;
+mod supervision;
 mod surveys;
 mod tokens;
 mod units;
@@ -84,6 +87,9 @@ pub fn router() -> Router<AppState> {
         .merge(claims::router())
         .merge(installations::router())
         .merge(ecom::router())
+        .merge(performance::router())
+        .merge(supervision::router())
+        .merge(suggestions::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -123,6 +129,9 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = claims::Api),
         (path = "/api/v1", api = installations::Api),
         (path = "/api/v1", api = ecom::Api),
+        (path = "/api/v1", api = performance::Api),
+        (path = "/api/v1", api = supervision::Api),
+        (path = "/api/v1", api = suggestions::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

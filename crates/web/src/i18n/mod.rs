@@ -12,6 +12,7 @@ mod installation;
 mod ecom;
 mod parts;
 mod staff_conduct;
+mod supervision;
 mod surveys;
 
 /// (key, 中文, English).
@@ -31,6 +32,7 @@ const TABLES: &[&[Text]] = &[
     order_assist::TEXTS,
     installation::TEXTS,
     ecom::TEXTS,
+    supervision::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

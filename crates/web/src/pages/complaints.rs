@@ -9,7 +9,7 @@ use aftersales_app::complaints::{
     self, ApproveInput, ComplaintFilter, ComplaintSummary, ComplaintView, CopyInput,
     ExecutiveReviewInput, HandlingInput, LogInput, MonthReview, NoticeDraftInput, NoticeFilter,
     NoticeInput, NoticeView, RegisterInput, ReviewInput, RewardPenaltyNoticeView, RouteInput,
-    StepInput, TaskFilter, TaskInput, TaskView, LOG_KINDS,
+    RoutingInput, RoutingRule, StepInput, TaskFilter, TaskInput, TaskView, LOG_KINDS,
 };
 use aftersales_app::page::PageRequest;
 use aftersales_app::staff::{self, UserFilter, UserView};
@@ -60,6 +60,8 @@ pub fn router() -> Router<AppState> {
             post(approve_reward_penalty),
         )
         .route("/reward-penalty-notices/{id}/copies", post(receive_copy))
+        .route("/complaint-routing", get(routing))
+        .route("/complaint-routing/{complaint_type}", post(set_routing))
         .route(
             "/reward-penalty-notices/{id}/print",
             get(print_reward_penalty),
@@ -218,6 +220,7 @@ impl RegisterForm {
             demand_reason: text(&self.demand_reason),
             media_exposure: ticked(&self.media_exposure),
             legal_action: ticked(&self.legal_action),
+            survey_card_id: None,
         }
     }
 }
@@ -960,4 +963,78 @@ async fn print_reward_penalty(
         ctx: Ctx::of(&user, "complaint_review"),
         n,
     })
+}
+
+// ----- routing rules (COMPLAINT-4) -----
+
+#[derive(Template)]
+#[template(path = "complaints/routing.html")]
+struct RoutingPage {
+    ctx: Ctx,
+    rules: Vec<RoutingRule>,
+    departments: Vec<&'static str>,
+    /// The complaint type whose form was refused.
+    failed: String,
+    errors: FieldErrors,
+}
+
+impl RoutingPage {
+    fn routes_to(&self, rule: &RoutingRule, department: &str) -> bool {
+        rule.departments.iter().any(|d| d == department)
+    }
+}
+
+async fn routing_page(
+    state: &AppState,
+    user: &PageUser,
+    failed: String,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
+    let rules = complaints::routing(&state.app, &user.actor).await?;
+    let (status, errors) = match &error {
+        Some(err) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::from_error(err, user.lang, &[]),
+        ),
+        None => (StatusCode::OK, FieldErrors::default()),
+    };
+    render_with(
+        status,
+        &RoutingPage {
+            ctx: Ctx::of(user, "complaints"),
+            rules,
+            departments: DepartmentKind::ALL.iter().map(|d| d.as_str()).collect(),
+            failed,
+            errors,
+        },
+    )
+}
+
+/// The routing table by complaint type; administrators change a type's departments.
+async fn routing(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+    routing_page(&state, &user, String::new(), None).await
+}
+
+#[derive(Deserialize)]
+struct RoutingForm {
+    #[serde(default)]
+    departments: Vec<String>,
+}
+
+async fn set_routing(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(complaint_type): Path<String>,
+    CsrfForm(form): CsrfForm<RoutingForm>,
+) -> Result<Response, PageError> {
+    let input = RoutingInput {
+        departments: form.departments,
+    };
+    let result = complaints::set_routing(&state.app, &user.actor, &complaint_type, &input).await;
+    form_outcome(
+        result,
+        |_| "/complaint-routing",
+        |err| routing_page(&state, &user, complaint_type.clone(), Some(err)),
+    )
+    .await
 }

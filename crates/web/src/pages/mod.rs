@@ -22,6 +22,7 @@ mod on_call;
 mod order_assist;
 mod org;
 mod parts;
+mod performance;
 mod products;
 mod reports;
 mod returns;
@@ -30,6 +31,8 @@ mod sign_in;
 mod sla_policies;
 mod staff;
 mod staff_conduct;
+mod suggestions;
+mod supervision;
 mod surveys;
 mod units;
 
@@ -81,6 +84,9 @@ pub fn router() -> Router<AppState> {
         .merge(claims::router())
         .merge(installations::router())
         .merge(ecom::router())
+        .merge(performance::router())
+        .merge(supervision::router())
+        .merge(suggestions::router())
 }
 
 /// What every page's layout needs.

@@ -40,6 +40,7 @@ mod settings;
 mod sign_in;
 mod sla;
 mod staff_conduct;
+mod supervision;
 mod surveys;
 mod tokens;
 mod units;
