@@ -20,5 +20,6 @@ pub mod settlement;
 pub mod sla;
 pub mod staff_conduct;
 pub mod survey;
+pub mod tools;
 pub mod validation;
 pub mod warranty;

@@ -26,6 +26,7 @@ mod m20261122_000050_returns;
 mod m20261122_000051_deliveries;
 mod m20261122_000060_capacity_indexes;
 mod m20261122_000070_settlement;
+mod m20261122_000100_tools_purchasing;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000030_complaints::Migration),
             Box::new(m20261122_000031_claims::Migration),
             Box::new(m20261122_000060_capacity_indexes::Migration),
+            Box::new(m20261122_000100_tools_purchasing::Migration),
         ]
     }
 }
