@@ -77,6 +77,7 @@ impl Jobs {
             .with(crate::complaints::CaseOverdueJob)
             .with(crate::complaints::ReviewReminderJob)
             .with(crate::claims::CountermeasureJob)
+            .with(crate::parts::CountDueJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

@@ -260,6 +260,9 @@ async fn serve(
     aftersales_app::surveys::ensure_survey_days(&app.db, app.now_ms())
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the survey cards: {err}"))?;
+    aftersales_app::parts::ensure_count_timers(&app.db, app.now_ms())
+        .await
+        .map_err(|err| anyhow::anyhow!("scheduling the stock counts: {err}"))?;
     let runner = aftersales_app::timers::spawn_runner(app.clone(), background.interval);
     let mailer = aftersales_app::notifications::spawn_mailer(
         app.clone(),
