@@ -30,6 +30,7 @@ pub mod org;
 pub mod page;
 pub mod parts;
 pub mod products;
+pub mod purchasing;
 pub mod returns;
 pub mod search;
 pub mod service_orders;
