@@ -42,6 +42,7 @@ pub mod staff;
 pub mod staff_conduct;
 pub mod surveys;
 pub mod timers;
+pub mod tools;
 pub mod units;
 
 use std::path::PathBuf;
