@@ -29,6 +29,7 @@ pub mod numbering;
 pub mod org;
 pub mod page;
 pub mod parts;
+pub mod parts_reports;
 pub mod products;
 pub mod purchasing;
 pub mod returns;
