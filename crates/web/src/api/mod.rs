@@ -19,6 +19,7 @@ mod notifications;
 mod org;
 mod parts;
 mod products;
+mod purchasing;
 mod reports;
 mod returns;
 mod service_orders;
@@ -28,6 +29,7 @@ mod staff;
 mod staff_conduct;
 mod surveys;
 mod tokens;
+mod tools;
 mod units;
 
 use aftersales_app::idempotency::IdempotencyKey;
@@ -74,6 +76,8 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(purchasing::router())
+        .merge(tools::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -108,6 +112,8 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = parts::Api),
         (path = "/api/v1", api = complaints::Api),
         (path = "/api/v1", api = claims::Api),
+        (path = "/api/v1", api = purchasing::Api),
+        (path = "/api/v1", api = tools::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]
