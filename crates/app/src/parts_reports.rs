@@ -3,14 +3,13 @@
 //! technician and open purchase requests. Each is a table of strings with headers in the
 //! reader's language, shown on one page and exported to .xlsx through `tabular`.
 //!
-//! Who reads them: whoever keeps or approves stock (the warehouse keeper, the supervisor,
-//! branch managers) and the headquarters roles with parts access; a technician's parts
-//! access is their own van, so the reports are refused to them. Rows are limited to the
-//! central warehouse and the branches in the reader's scope.
+//! Who reads them: `PartsReport` (the warehouse keeper, the service department, branch and
+//! general managers, the accountant); a technician's parts access is their own van. Rows
+//! are limited to the central warehouse and the branches in the reader's scope.
 
 use aftersales_domain::money::format_yuan;
 use aftersales_domain::parts::{MovementKind, PurchaseStatus};
-use aftersales_domain::role::{Permission, Role};
+use aftersales_domain::role::Permission;
 use aftersales_domain::tools::ToolStatus;
 use aftersales_store::entity::{
     part, product, service_order, stock_level, stock_location, stock_movement, tool, user,
@@ -46,18 +45,6 @@ pub struct Report {
     pub rows: Vec<Vec<String>>,
 }
 
-fn require_reports(actor: &Actor) -> Result<(), AppError> {
-    actor.require(Permission::PartsRead)?;
-    let van_only = actor.has_role(Role::Technician)
-        && !actor.can(Permission::PartsWrite)
-        && !actor.can(Permission::PartsApprove);
-    if van_only {
-        Err(AppError::Forbidden)
-    } else {
-        Ok(())
-    }
-}
-
 fn headers(english: bool, zh: &[&str], en: &[&str]) -> Vec<String> {
     let chosen = if english { en } else { zh };
     chosen.iter().map(|h| h.to_string()).collect()
@@ -83,7 +70,7 @@ pub async fn report(
     query: &ReportQuery,
     english: bool,
 ) -> Result<Report, AppError> {
-    require_reports(actor)?;
+    actor.require(Permission::PartsReport)?;
     let db = &app.db;
     let now = app.now_ms();
     let locations: Vec<stock_location::Model> = stock_location::Entity::find()

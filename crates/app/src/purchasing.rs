@@ -36,19 +36,16 @@ use crate::{audit, Actor, App, AppError};
 
 const DAY_MS: i64 = 86_400_000;
 
-/// Whether the actor may see a location's replenishment and requests: the warehouse keeper
-/// and the supervisor, for the central warehouse and the branches in scope.
+/// Whether the actor may see a location's replenishment and requests (`PartsPlan`: the
+/// warehouse keeper and the service department), for the central warehouse and the
+/// branches in scope.
 fn manages(actor: &Actor, location: &stock_location::Model) -> bool {
-    (actor.can(Permission::PartsWrite) || actor.can(Permission::PartsApprove))
+    actor.can(Permission::PartsPlan)
         && (location.kind == "central" || actor.sees(location.org_unit_id, None))
 }
 
 fn require_manager(actor: &Actor) -> Result<(), AppError> {
-    if actor.can(Permission::PartsWrite) || actor.can(Permission::PartsApprove) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    actor.require(Permission::PartsPlan)
 }
 
 // ---------------------------------------------------------------- reorder points

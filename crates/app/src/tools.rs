@@ -1,6 +1,6 @@
 //! Tools and test equipment (检测、维修设备工具, TOOLS-1..3).
 //!
-//! The warehouse keeper registers a tool (a fixed asset when its value reaches
+//! Whoever keeps tools (`ToolsKeep`: the warehouse keeper, the supervisor) registers a tool (a fixed asset when its value reaches
 //! `tools.fixed_asset_threshold` yuan) and issues it to a person, who holds it personally
 //! and accepts the no-private-use rule; acceptance is recorded with the issue or hand-over
 //! (decision: the keeper ticks it when the holder signs the custody card in person). A tool
@@ -14,8 +14,8 @@
 //! A person holding tools cannot be deactivated or moved to another unit
 //! ([`ensure_handed_over`], called by `staff::update`): 409 `holds_tools`.
 //!
-//! Tool purchases: the service department (supervisor or warehouse keeper) enquires prices
-//! and files the quotes → finance (the accountant) checks the price → the supervisor
+//! Tool purchases: the service department (`PartsPlan`: supervisor, warehouse keeper)
+//! enquires prices and files the quotes → finance (the accountant) checks the price → the supervisor
 //! approves → the warehouse keeper buys it and registers the tool in one step.
 
 use aftersales_domain::role::{Permission, Scope};
@@ -42,7 +42,7 @@ async fn threshold_fen(db: &impl ConnectionTrait, key: &'static str) -> Result<i
 }
 
 fn keeps_tools(actor: &Actor) -> bool {
-    actor.can(Permission::PartsWrite) || actor.can(Permission::PartsApprove)
+    actor.can(Permission::ToolsKeep)
 }
 
 /// Limits a query to the units the actor sees (tools belong to units, never to customers).
@@ -350,7 +350,7 @@ async fn insert_event(
 
 /// Registers a tool (the warehouse keeper).
 pub async fn register(app: &App, actor: &Actor, input: &ToolInput) -> Result<ToolView, AppError> {
-    actor.require(Permission::PartsWrite)?;
+    actor.require(Permission::ToolsKeep)?;
     let org_unit_id = input
         .org_unit_id
         .or(actor.org_unit_id)
@@ -413,11 +413,9 @@ pub async fn step(
     event: ToolEvent,
     input: &ToolStepInput,
 ) -> Result<ToolView, AppError> {
-    match event {
-        ToolEvent::Issue | ToolEvent::Return => actor.require(Permission::PartsWrite)?,
-        ToolEvent::Register => return Err(AppError::NotFound),
-        _ if keeps_tools(actor) => {}
-        _ => return Err(AppError::Forbidden),
+    actor.require(Permission::ToolsKeep)?;
+    if event == ToolEvent::Register {
+        return Err(AppError::NotFound);
     }
     let note = optional_text(input.note.as_deref(), 500)
         .map_err(|code| AppError::invalid("note", code))?;
@@ -654,28 +652,20 @@ async fn purchase_views(
         .collect())
 }
 
-fn require_purchases(actor: &Actor) -> Result<(), AppError> {
-    if keeps_tools(actor) || actor.can(Permission::BillingSettle) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct ToolPurchaseFilter {
     /// true: only requests not yet purchased or rejected.
     pub open: Option<bool>,
 }
 
-/// Tool purchase requests of the units in scope, newest first (the service department,
-/// finance and the warehouse keeper).
+/// Tool purchase requests of the units in scope, newest first (everyone with parts access:
+/// the service department, finance and the warehouse keeper each take a step).
 pub async fn list_purchases(
     app: &App,
     actor: &Actor,
     filter: &ToolPurchaseFilter,
 ) -> Result<Vec<ToolPurchaseView>, AppError> {
-    require_purchases(actor)?;
+    actor.require(Permission::PartsRead)?;
     let mut query = in_scope(
         actor,
         tool_purchase_request::Entity::find().order_by_desc(tool_purchase_request::Column::Id),
@@ -698,9 +688,7 @@ pub async fn create_purchase(
     actor: &Actor,
     input: &ToolPurchaseInput,
 ) -> Result<ToolPurchaseView, AppError> {
-    if !keeps_tools(actor) {
-        return Err(AppError::Forbidden);
-    }
+    actor.require(Permission::PartsPlan)?;
     let org_unit_id = input
         .org_unit_id
         .or(actor.org_unit_id)
@@ -797,7 +785,18 @@ pub async fn purchase_step(
     event: PurchaseEvent,
     input: &ToolPurchaseStepInput,
 ) -> Result<ToolPurchaseView, AppError> {
-    require_purchases(actor)?;
+    // Whose turn it is: finance checks (and may refuse) the price, the supervisor approves
+    // (and may refuse) it, the warehouse keeper buys.
+    match event {
+        PurchaseEvent::PriceCheck => actor.require(Permission::BillingSettle)?,
+        PurchaseEvent::Approve => actor.require(Permission::PartsApprove)?,
+        PurchaseEvent::Purchase => actor.require(Permission::PartsWrite)?,
+        PurchaseEvent::Reject => {
+            if !actor.can(Permission::BillingSettle) && !actor.can(Permission::PartsApprove) {
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
     let note = optional_text(input.note.as_deref(), 500)
         .map_err(|code| AppError::invalid("note", code))?;
     let now = app.now_ms();
@@ -808,16 +807,13 @@ pub async fn purchase_step(
         .filter(|r| actor.sees(r.org_unit_id, None))
         .ok_or(AppError::NotFound)?;
     let from = PurchaseStatus::parse(&row.status).unwrap_or(PurchaseStatus::Rejected);
-    // Whose turn it is: finance checks (and may refuse) the price, the supervisor approves
-    // (and may refuse) it, the warehouse keeper buys.
-    let permission = match (event, from) {
-        (PurchaseEvent::PriceCheck, _) | (PurchaseEvent::Reject, PurchaseStatus::Enquiry) => {
+    if event == PurchaseEvent::Reject {
+        actor.require(if from == PurchaseStatus::Enquiry {
             Permission::BillingSettle
-        }
-        (PurchaseEvent::Approve, _) | (PurchaseEvent::Reject, _) => Permission::PartsApprove,
-        (PurchaseEvent::Purchase, _) => Permission::PartsWrite,
-    };
-    actor.require(permission)?;
+        } else {
+            Permission::PartsApprove
+        })?;
+    }
     let to = rules::purchase_next(from, event).ok_or_else(|| {
         conflict(
             "invalid_transition",
@@ -885,4 +881,24 @@ pub async fn purchase_step(
     let view = purchase_views(&txn, vec![after]).await?.remove(0);
     txn.commit().await?;
     Ok(view)
+}
+
+/// The people a tool can be issued or handed over to: active staff of the units in the
+/// actor's scope, by name (for the issue form; the keeper need not read the staff list).
+pub async fn holders(app: &App, actor: &Actor) -> Result<Vec<(i64, String)>, AppError> {
+    actor.require(Permission::ToolsKeep)?;
+    let people = in_scope(
+        actor,
+        user::Entity::find()
+            .filter(user::Column::Active.eq(true))
+            .filter(user::Column::OrgUnitId.is_not_null())
+            .order_by_asc(user::Column::Username),
+        user::Column::OrgUnitId,
+    )?
+    .all(&app.db)
+    .await?;
+    Ok(people
+        .into_iter()
+        .map(|p| (p.id, format!("{} ({})", p.display_name, p.username)))
+        .collect())
 }

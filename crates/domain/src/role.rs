@@ -119,6 +119,15 @@ code_enum! {
         /// The sales manager's review every claim file needs before closing (CLAIM-3): held
         /// by the branch manager (业务/分公司经理), the seeds' sales manager.
         ClaimReview = "claim.review",
+        /// See the replenishment proposal and raise parts purchase requests and tool price
+        /// enquiries (the warehouse keeper and the service department, PARTS-3, TOOLS-3).
+        PartsPlan = "parts.plan",
+        /// Read the parts reports (stock value, slow movers, consumption, van stock, tools
+        /// held, open purchases).
+        PartsReport = "parts.report",
+        /// Register tools and record their custody: issue, return, hand-over, loss, damage,
+        /// wear-out (TOOLS-1, 2).
+        ToolsKeep = "tools.keep",
     }
 }
 
@@ -137,6 +146,7 @@ impl Role {
                 SurveyRead, SurveyReport, IncidentRead, IncidentDecide,
                 ReturnRead, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintApprove, ClaimRead,
+                PartsReport,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -145,6 +155,7 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite, IncidentDecide,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate, ClaimRead, ClaimReview,
+                PartsPlan, PartsReport, ToolsKeep,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -161,6 +172,7 @@ impl Role {
                 SurveyRead, SurveyReport, FollowUp, IncidentRead, IncidentWrite,
                 ReturnRead, ReturnWrite, ReturnTask, DeliveryRead, DeliveryWrite, DeliveryWork,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                PartsPlan, PartsReport, ToolsKeep,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
@@ -175,10 +187,12 @@ impl Role {
             Role::WarehouseKeeper => &[
                 ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
+                PartsPlan, PartsReport, ToolsKeep,
             ],
             Role::Accountant => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead, ReturnRead, ReturnTask,
                 BillingSettle, ComplaintRegister, ComplaintRead,
+                PartsReport,
             ],
             Role::Qa => &[
                 CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, SurveyRead, SurveyReport, ReturnRead, ReturnTask,

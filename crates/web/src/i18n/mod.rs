@@ -8,8 +8,10 @@ mod complaints;
 mod core;
 mod delivery;
 mod parts;
+mod purchasing;
 mod staff_conduct;
 mod surveys;
+mod tools;
 
 /// (key, 中文, English).
 pub type Text = (&'static str, &'static str, &'static str);
@@ -25,6 +27,8 @@ const TABLES: &[&[Text]] = &[
     billing::TEXTS,
     parts::TEXTS,
     complaints::TEXTS,
+    purchasing::TEXTS,
+    tools::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

@@ -18,6 +18,7 @@ mod notifications;
 mod org;
 mod parts;
 mod products;
+mod purchasing;
 mod reports;
 mod returns;
 mod service_orders;
@@ -26,6 +27,7 @@ mod sla_policies;
 mod staff;
 mod staff_conduct;
 mod surveys;
+mod tools;
 mod units;
 
 use aftersales_app::{Actor, AppError};
@@ -71,6 +73,8 @@ pub fn router() -> Router<AppState> {
         .merge(parts::router())
         .merge(complaints::router())
         .merge(claims::router())
+        .merge(purchasing::router())
+        .merge(tools::router())
 }
 
 /// What every page's layout needs.
