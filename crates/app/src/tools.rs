@@ -556,7 +556,9 @@ pub async fn ensure_handed_over(db: &impl ConnectionTrait, user_id: i64) -> Resu
     let assets: Vec<&str> = held.iter().map(|t| t.asset_no.as_str()).collect();
     Err(AppError::Conflict {
         code: "holds_tools",
-        field: Some("active"),
+        // No field: the staff form shows it at the top (it concerns the active flag and
+        // the unit alike).
+        field: None,
         detail: Some(format!("still holds {}", assets.join(", "))),
     })
 }

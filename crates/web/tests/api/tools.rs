@@ -159,10 +159,10 @@ async fn a_technician_holding_tools_cannot_be_deactivated_or_transferred_until_t
     };
     app.put_json(&format!("/staff/{id}"), Role::Admin, update(false, app.seed.bj))
         .await
-        .assert_error(StatusCode::CONFLICT, "holds_tools", Some("active"));
+        .assert_error(StatusCode::CONFLICT, "holds_tools", None);
     app.put_json(&format!("/staff/{id}"), Role::Admin, update(true, app.seed.tj))
         .await
-        .assert_error(StatusCode::CONFLICT, "holds_tools", Some("active"));
+        .assert_error(StatusCode::CONFLICT, "holds_tools", None);
     // Nothing changed.
     let still = app.get(&format!("/staff/{id}"), Role::Admin).await;
     assert_eq!(still.body["active"], true);
