@@ -1566,10 +1566,9 @@ async fn load_replenishment_and_tools(
         .collect();
     bj_technicians.sort_by(|a, b| a.username.cmp(&b.username));
     for (idx, technician) in bj_technicians.iter().enumerate() {
-        for (suffix, name, value_fen) in [
-            ("A", "数字万用表", 35_000),
-            ("B", "冷媒压力表组", 68_000),
-        ] {
+        for (suffix, name, value_fen) in
+            [("A", "数字万用表", 35_000), ("B", "冷媒压力表组", 68_000)]
+        {
             let input = crate::tools::ToolInput {
                 asset_no: format!("GJ-BJ-{:02}{suffix}", idx + 1),
                 name: name.into(),
@@ -1583,8 +1582,14 @@ async fn load_replenishment_and_tools(
                 version: tool.version,
                 ..Default::default()
             };
-            crate::tools::step(app, admin, tool.id, aftersales_domain::tools::ToolEvent::Issue, &issue)
-                .await?;
+            crate::tools::step(
+                app,
+                admin,
+                tool.id,
+                aftersales_domain::tools::ToolEvent::Issue,
+                &issue,
+            )
+            .await?;
         }
     }
     let input = crate::tools::ToolInput {

@@ -1722,7 +1722,15 @@ pub async fn create_count(
     if !keeps(actor, &location) {
         return Err(AppError::Forbidden);
     }
-    let count = draw_up_count(&txn, Some(actor), actor.user_id, &location, &input.scope, now).await?;
+    let count = draw_up_count(
+        &txn,
+        Some(actor),
+        actor.user_id,
+        &location,
+        &input.scope,
+        now,
+    )
+    .await?;
     let view = count_view(&txn, count).await?;
     txn.commit().await?;
     Ok(view)
@@ -1823,7 +1831,10 @@ async fn schedule_count(
 /// Makes sure every warehouse location (central and branch; a van is counted with its
 /// branch's stock checks by hand) has its next count pending. Called when an instance
 /// starts and by every count run; answers how many were scheduled.
-pub async fn ensure_count_timers(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppError> {
+pub async fn ensure_count_timers(
+    db: &impl ConnectionTrait,
+    now_ms: i64,
+) -> Result<usize, AppError> {
     use aftersales_store::entity::timer;
     let pending: Vec<i64> = timer::Entity::find()
         .filter(timer::Column::Kind.eq(COUNT_DUE_JOB))
@@ -1873,7 +1884,8 @@ impl crate::timers::Job for CountDueJob {
         let keepers = notifications::users_with_role(db, Role::WarehouseKeeper, unit).await?;
         let message = match keepers.first() {
             Some(keeper) => {
-                let count = draw_up_count(db, None, *keeper, &location, "full", fire.now_ms).await?;
+                let count =
+                    draw_up_count(db, None, *keeper, &location, "full", fire.now_ms).await?;
                 Message {
                     kind: "stock_count_due",
                     link: Some(format!("/stock-counts/{}", count.id)),
@@ -1883,7 +1895,10 @@ impl crate::timers::Job for CountDueJob {
                     ),
                     en: (
                         format!("Stock count due: {}", location.name),
-                        format!("Count every part at {} and enter the counted quantities.", location.name),
+                        format!(
+                            "Count every part at {} and enter the counted quantities.",
+                            location.name
+                        ),
                     ),
                 }
             }
@@ -1896,7 +1911,10 @@ impl crate::timers::Job for CountDueJob {
                 ),
                 en: (
                     format!("Stock count without a keeper: {}", location.name),
-                    format!("{} is due for a count but has no warehouse keeper.", location.name),
+                    format!(
+                        "{} is due for a count but has no warehouse keeper.",
+                        location.name
+                    ),
                 ),
             },
         };

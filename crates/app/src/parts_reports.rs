@@ -118,7 +118,9 @@ pub async fn report(
                 sums.into_iter()
                     .map(|(location, class, lines, quantity, value)| {
                         vec![
-                            location_of(location).map(|l| l.name.clone()).unwrap_or_default(),
+                            location_of(location)
+                                .map(|l| l.name.clone())
+                                .unwrap_or_default(),
                             class,
                             lines.to_string(),
                             quantity.to_string(),
@@ -167,7 +169,14 @@ pub async fn report(
                 headers(
                     english,
                     &["库位", "备件编号", "名称", "库存", "金额（元）", "最近发出"],
-                    &["Location", "Part number", "Name", "On hand", "Value (yuan)", "Last issued"],
+                    &[
+                        "Location",
+                        "Part number",
+                        "Name",
+                        "On hand",
+                        "Value (yuan)",
+                        "Last issued",
+                    ],
                 ),
                 rows,
             )
@@ -185,8 +194,12 @@ pub async fn report(
                 .await?;
             let orders = service_order::Entity::find()
                 .filter(
-                    service_order::Column::Id
-                        .is_in(movements.iter().filter_map(|m| m.order_id).collect::<Vec<_>>()),
+                    service_order::Column::Id.is_in(
+                        movements
+                            .iter()
+                            .filter_map(|m| m.order_id)
+                            .collect::<Vec<_>>(),
+                    ),
                 )
                 .all(db)
                 .await?;
@@ -207,9 +220,10 @@ pub async fn report(
                     .map(|p| p.model.clone())
                     .unwrap_or_else(|| "—".into());
                 let used = -m.delta;
-                match sums.iter_mut().find(|s| {
-                    s.0 == product && s.1 == order.fault_class && s.2 == m.part_id
-                }) {
+                match sums
+                    .iter_mut()
+                    .find(|s| s.0 == product && s.1 == order.fault_class && s.2 == m.part_id)
+                {
                     Some(s) => {
                         s.3 += used;
                         s.4 += used * m.unit_cost_fen;
@@ -227,8 +241,22 @@ pub async fn report(
             (
                 headers(
                     english,
-                    &["产品型号", "故障类别", "备件编号", "名称", "用量", "金额（元）"],
-                    &["Product", "Fault class", "Part number", "Name", "Quantity", "Value (yuan)"],
+                    &[
+                        "产品型号",
+                        "故障类别",
+                        "备件编号",
+                        "名称",
+                        "用量",
+                        "金额（元）",
+                    ],
+                    &[
+                        "Product",
+                        "Fault class",
+                        "Part number",
+                        "Name",
+                        "Quantity",
+                        "Value (yuan)",
+                    ],
                 ),
                 sums.into_iter()
                     .filter(|s| s.3 != 0)
@@ -276,7 +304,13 @@ pub async fn report(
                 headers(
                     english,
                     &["技术员", "备件编号", "名称", "库存", "金额（元）"],
-                    &["Technician", "Part number", "Name", "On hand", "Value (yuan)"],
+                    &[
+                        "Technician",
+                        "Part number",
+                        "Name",
+                        "On hand",
+                        "Value (yuan)",
+                    ],
                 ),
                 rows,
             )
@@ -290,7 +324,10 @@ pub async fn report(
                 .filter(|t| actor.sees(t.org_unit_id, None))
                 .collect();
             let people = user::Entity::find()
-                .filter(user::Column::Id.is_in(tools.iter().filter_map(|t| t.holder_id).collect::<Vec<_>>()))
+                .filter(
+                    user::Column::Id
+                        .is_in(tools.iter().filter_map(|t| t.holder_id).collect::<Vec<_>>()),
+                )
                 .all(db)
                 .await?;
             let mut rows = Vec::new();
@@ -369,8 +406,26 @@ pub async fn report(
             (
                 headers(
                     english,
-                    &["请购单号", "品名", "数量", "金额（元）", "库位", "状态", "服务凭证", "申请日期"],
-                    &["Number", "Item", "Quantity", "Value (yuan)", "Location", "Status", "Service order", "Requested"],
+                    &[
+                        "请购单号",
+                        "品名",
+                        "数量",
+                        "金额（元）",
+                        "库位",
+                        "状态",
+                        "服务凭证",
+                        "申请日期",
+                    ],
+                    &[
+                        "Number",
+                        "Item",
+                        "Quantity",
+                        "Value (yuan)",
+                        "Location",
+                        "Status",
+                        "Service order",
+                        "Requested",
+                    ],
                 ),
                 rows,
             )

@@ -484,7 +484,13 @@ pub async fn create_request(
         // Parts are bought for work still to do: not for an order done or closed.
         if matches!(
             order.status.as_str(),
-            "completed_on_site" | "repaired" | "inspected" | "returned" | "archived" | "cancelled" | "declined"
+            "completed_on_site"
+                | "repaired"
+                | "inspected"
+                | "returned"
+                | "archived"
+                | "cancelled"
+                | "declined"
         ) {
             return Err(AppError::invalid("order_id", "order_closed"));
         }
@@ -586,8 +592,13 @@ pub async fn decide_request(
     active.decided_at = Set(Some(now));
     active.decision_reason = Set(reason);
     active.version = Set(input.version + 1);
-    let after =
-        versioned_update(&txn, active, purchase_request::Column::Version, input.version).await?;
+    let after = versioned_update(
+        &txn,
+        active,
+        purchase_request::Column::Version,
+        input.version,
+    )
+    .await?;
     audit::record(
         &txn,
         now,
@@ -651,8 +662,13 @@ pub async fn receive_request(
     active.received_at = Set(Some(now));
     active.movement_id = Set(Some(movement.id));
     active.version = Set(input.version + 1);
-    let after =
-        versioned_update(&txn, active, purchase_request::Column::Version, input.version).await?;
+    let after = versioned_update(
+        &txn,
+        active,
+        purchase_request::Column::Version,
+        input.version,
+    )
+    .await?;
     audit::record(
         &txn,
         now,
@@ -665,7 +681,11 @@ pub async fn receive_request(
     )
     .await?;
     if let Some(order) = match row.order_id {
-        Some(order_id) => service_order::Entity::find_by_id(order_id).one(&txn).await?,
+        Some(order_id) => {
+            service_order::Entity::find_by_id(order_id)
+                .one(&txn)
+                .await?
+        }
         None => None,
     } {
         let mut recipients =

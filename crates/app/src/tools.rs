@@ -46,7 +46,11 @@ fn keeps_tools(actor: &Actor) -> bool {
 }
 
 /// Limits a query to the units the actor sees (tools belong to units, never to customers).
-fn in_scope<Q: QueryFilter>(actor: &Actor, query: Q, unit: impl ColumnTrait) -> Result<Q, AppError> {
+fn in_scope<Q: QueryFilter>(
+    actor: &Actor,
+    query: Q,
+    unit: impl ColumnTrait,
+) -> Result<Q, AppError> {
     match actor.scope() {
         Scope::AllBranches => Ok(query),
         Scope::Branch(own) => Ok(query.filter(unit.eq(own))),
@@ -128,7 +132,10 @@ fn name_of(people: &[user::Model], id: Option<i64>) -> Option<String> {
         .map(|p| p.display_name.clone())
 }
 
-async fn views(db: &impl ConnectionTrait, rows: Vec<tool::Model>) -> Result<Vec<ToolView>, AppError> {
+async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<tool::Model>,
+) -> Result<Vec<ToolView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let events = tool_event::Entity::find()
         .filter(tool_event::Column::ToolId.is_in(ids.clone()))
@@ -202,7 +209,11 @@ pub struct ToolFilter {
 
 /// The tools the actor sees: the keeper and the supervisor see their branch's (all, for a
 /// headquarters role); anyone else with parts access sees the tools they hold.
-pub async fn list(app: &App, actor: &Actor, filter: &ToolFilter) -> Result<Vec<ToolView>, AppError> {
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    filter: &ToolFilter,
+) -> Result<Vec<ToolView>, AppError> {
     actor.require(Permission::PartsRead)?;
     let mut query = tool::Entity::find().order_by_asc(tool::Column::AssetNo);
     if keeps_tools(actor) {
@@ -306,7 +317,18 @@ async fn insert_tool(
     }
     .insert(db)
     .await?;
-    insert_event(db, actor, now, &row, ToolEvent::Register, None, None, None, None).await?;
+    insert_event(
+        db,
+        actor,
+        now,
+        &row,
+        ToolEvent::Register,
+        None,
+        None,
+        None,
+        None,
+    )
+    .await?;
     audit::record(
         db,
         now,
@@ -448,8 +470,7 @@ pub async fn step(
         }
         _ => {
             let valuable = threshold_fen(&txn, "tools.valuable_threshold").await?;
-            if rules::needs_cause_report(event, row.value_fen, valuable) && cause_report.is_none()
-            {
+            if rules::needs_cause_report(event, row.value_fen, valuable) && cause_report.is_none() {
                 return Err(AppError::invalid("cause_report", "required"));
             }
             active.holder_id = Set(None);
@@ -488,7 +509,9 @@ pub async fn step(
                             "{} {}{}",
                             row.asset_no,
                             row.name,
-                            note.as_deref().map(|n| format!("：{n}")).unwrap_or_default()
+                            note.as_deref()
+                                .map(|n| format!("：{n}"))
+                                .unwrap_or_default()
                         )),
                         ..Default::default()
                     },
@@ -617,7 +640,10 @@ async fn purchase_views(
     rows: Vec<tool_purchase_request::Model>,
 ) -> Result<Vec<ToolPurchaseView>, AppError> {
     let quotes = tool_purchase_quote::Entity::find()
-        .filter(tool_purchase_quote::Column::RequestId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
+        .filter(
+            tool_purchase_quote::Column::RequestId
+                .is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()),
+        )
         .order_by_asc(tool_purchase_quote::Column::Id)
         .all(db)
         .await?;

@@ -2,8 +2,8 @@
 
 use aftersales_app::tools::{
     self, CompensationView, QuoteInput, QuoteView, ToolEventView, ToolFilter, ToolInput,
-    ToolPurchaseFilter, ToolPurchaseInput, ToolPurchaseStepInput, ToolPurchaseView,
-    ToolStepInput, ToolView,
+    ToolPurchaseFilter, ToolPurchaseInput, ToolPurchaseStepInput, ToolPurchaseView, ToolStepInput,
+    ToolView,
 };
 use aftersales_app::AppError;
 use aftersales_domain::tools::{PurchaseEvent, ToolEvent};
@@ -96,7 +96,9 @@ async fn tool_step(
     ApiJson(input): ApiJson<ToolStepInput>,
 ) -> Result<Json<ToolView>, ApiError> {
     let event = ToolEvent::parse(&event).ok_or(AppError::NotFound)?;
-    Ok(Json(tools::step(&state.app, &actor, id, event, &input).await?))
+    Ok(Json(
+        tools::step(&state.app, &actor, id, event, &input).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/tool-purchases", tag = "tools", params(ToolPurchaseFilter),

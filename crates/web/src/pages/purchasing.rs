@@ -25,10 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/replenishment", get(replenishment))
         .route("/replenishment/reorder-points", post(set_reorder))
-        .route(
-            "/purchase-requests",
-            get(requests).post(create_request),
-        )
+        .route("/purchase-requests", get(requests).post(create_request))
         .route("/purchase-requests/{id}/{action}", post(request_action))
         .route("/parts-reports", get(reports))
 }
@@ -156,8 +153,7 @@ async fn set_reorder(
         let input = ReorderInput {
             part_id: optional_id(&form.part_id)
                 .ok_or_else(|| AppError::invalid("part_id", "required"))?,
-            location_id: location_id
-                .ok_or_else(|| AppError::invalid("location_id", "required"))?,
+            location_id: location_id.ok_or_else(|| AppError::invalid("location_id", "required"))?,
             reorder_point: number(&form.reorder_point, "reorder_point")?,
             order_quantity: number(&form.order_quantity, "order_quantity")?,
         };
@@ -230,8 +226,7 @@ async fn create_request(
         let input = PurchaseRequestInput {
             part_id: optional_id(&form.part_id)
                 .ok_or_else(|| AppError::invalid("part_id", "required"))?,
-            location_id: location_id
-                .ok_or_else(|| AppError::invalid("location_id", "required"))?,
+            location_id: location_id.ok_or_else(|| AppError::invalid("location_id", "required"))?,
             quantity: number(&form.quantity, "quantity")?,
             order_id: optional_id(&form.order_id),
             note: non_empty(&form.note),

@@ -68,7 +68,10 @@ async fn tools_page(
     )
 }
 
-async fn register_page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+async fn register_page(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, PageError> {
     tools_page(&state, &user, None).await
 }
 
@@ -97,7 +100,12 @@ async fn register(
         tools::register(&state.app, &user.actor, &input).await
     }
     .await;
-    form_outcome(result, |_| "/tools", |err| tools_page(&state, &user, Some(err))).await
+    form_outcome(
+        result,
+        |_| "/tools",
+        |err| tools_page(&state, &user, Some(err)),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -127,8 +135,13 @@ async fn tool_step(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
     let result = async {
-        let code = if event == "end" { form.ending.as_str() } else { event.as_str() };
-        let event = ToolEvent::parse(code).ok_or_else(|| AppError::invalid("ending", "invalid_choice"))?;
+        let code = if event == "end" {
+            form.ending.as_str()
+        } else {
+            event.as_str()
+        };
+        let event =
+            ToolEvent::parse(code).ok_or_else(|| AppError::invalid("ending", "invalid_choice"))?;
         let input = ToolStepInput {
             holder_id: optional_id(&form.holder_id),
             rule_accepted: form.rule_accepted == "1",
@@ -143,7 +156,12 @@ async fn tool_step(
         tools::step(&state.app, &user.actor, id, event, &input).await
     }
     .await;
-    form_outcome(result, |_| "/tools", |err| tools_page(&state, &user, Some(err))).await
+    form_outcome(
+        result,
+        |_| "/tools",
+        |err| tools_page(&state, &user, Some(err)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- purchases

@@ -24,9 +24,13 @@ async fn a_purchase_request_from_the_proposal_is_approved_and_received_into_stoc
     .assert_status(StatusCode::CREATED);
     // The supervisor does not set reorder points; the keeper does.
     let reorder = json!({"part_id": s.part, "location_id": s.branch, "reorder_point": 3, "order_quantity": 10});
-    app.put_json("/replenishment/reorder-points", Role::ServiceSupervisor, reorder.clone())
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
+    app.put_json(
+        "/replenishment/reorder-points",
+        Role::ServiceSupervisor,
+        reorder.clone(),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
     app.put_json(
         "/replenishment/reorder-points",
         Role::WarehouseKeeper,
@@ -35,7 +39,11 @@ async fn a_purchase_request_from_the_proposal_is_approved_and_received_into_stoc
     .await
     .assert_invalid("reorder_point");
     let set = app
-        .put_json("/replenishment/reorder-points", Role::WarehouseKeeper, reorder)
+        .put_json(
+            "/replenishment/reorder-points",
+            Role::WarehouseKeeper,
+            reorder,
+        )
         .await;
     set.assert_status(StatusCode::OK);
     assert_eq!(set.body["reorder_point"], 3);
@@ -74,21 +82,39 @@ async fn a_purchase_request_from_the_proposal_is_approved_and_received_into_stoc
         .unwrap();
     assert_eq!(told.len(), 1);
     // What is on order leaves the proposal.
-    let proposal = app.get("/replenishment?proposal=true", Role::WarehouseKeeper).await;
+    let proposal = app
+        .get("/replenishment?proposal=true", Role::WarehouseKeeper)
+        .await;
     assert!(proposal.body.as_array().unwrap().is_empty());
 
     // Not received before approval; the keeper does not approve.
-    app.post_json(&format!("/purchase-requests/{id}/receipt"), Role::WarehouseKeeper, json!({"version": 1}))
-        .await
-        .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
-    app.post_json(&format!("/purchase-requests/{id}/decision"), Role::WarehouseKeeper, json!({"approve": true, "version": 1}))
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
-    app.post_json(&format!("/purchase-requests/{id}/decision"), Role::ServiceSupervisor, json!({"approve": true, "version": 9}))
-        .await
-        .assert_status(StatusCode::CONFLICT);
+    app.post_json(
+        &format!("/purchase-requests/{id}/receipt"),
+        Role::WarehouseKeeper,
+        json!({"version": 1}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
+    app.post_json(
+        &format!("/purchase-requests/{id}/decision"),
+        Role::WarehouseKeeper,
+        json!({"approve": true, "version": 1}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    app.post_json(
+        &format!("/purchase-requests/{id}/decision"),
+        Role::ServiceSupervisor,
+        json!({"approve": true, "version": 9}),
+    )
+    .await
+    .assert_status(StatusCode::CONFLICT);
     let approved = app
-        .post_json(&format!("/purchase-requests/{id}/decision"), Role::ServiceSupervisor, json!({"approve": true, "version": 1}))
+        .post_json(
+            &format!("/purchase-requests/{id}/decision"),
+            Role::ServiceSupervisor,
+            json!({"approve": true, "version": 1}),
+        )
         .await;
     approved.assert_status(StatusCode::OK);
     assert_eq!(approved.body["status"], "approved");
@@ -103,7 +129,9 @@ async fn a_purchase_request_from_the_proposal_is_approved_and_received_into_stoc
     assert_eq!(received.body["status"], "received");
     assert!(received.body["movement_id"].is_i64());
     assert_eq!(on_hand(&app, s.branch, s.part).await, 13);
-    let open = app.get("/purchase-requests?open=true", Role::WarehouseKeeper).await;
+    let open = app
+        .get("/purchase-requests?open=true", Role::WarehouseKeeper)
+        .await;
     assert!(open.body.as_array().unwrap().is_empty());
 
     // A rejection needs a reason.
@@ -116,11 +144,19 @@ async fn a_purchase_request_from_the_proposal_is_approved_and_received_into_stoc
         .await;
     other.assert_status(StatusCode::CREATED);
     let decision = format!("/purchase-requests/{}/decision", other.id());
-    app.post_json(&decision, Role::ServiceSupervisor, json!({"approve": false, "version": 1}))
-        .await
-        .assert_invalid("reason");
+    app.post_json(
+        &decision,
+        Role::ServiceSupervisor,
+        json!({"approve": false, "version": 1}),
+    )
+    .await
+    .assert_invalid("reason");
     let rejected = app
-        .post_json(&decision, Role::ServiceSupervisor, json!({"approve": false, "reason": "库存够用", "version": 1}))
+        .post_json(
+            &decision,
+            Role::ServiceSupervisor,
+            json!({"approve": false, "reason": "库存够用", "version": 1}),
+        )
         .await;
     assert_eq!(rejected.body["status"], "rejected");
     app.post_json(
@@ -156,12 +192,20 @@ async fn the_technician_of_the_waiting_order_is_told_when_its_parts_arrive() {
     request.assert_status(StatusCode::CREATED);
     assert_eq!(request.body["order_number"], order["number"]);
     let id = request.id();
-    app.post_json(&format!("/purchase-requests/{id}/decision"), Role::ServiceSupervisor, json!({"approve": true, "version": 1}))
-        .await
-        .assert_status(StatusCode::OK);
-    app.post_json(&format!("/purchase-requests/{id}/receipt"), Role::WarehouseKeeper, json!({"version": 2}))
-        .await
-        .assert_status(StatusCode::OK);
+    app.post_json(
+        &format!("/purchase-requests/{id}/decision"),
+        Role::ServiceSupervisor,
+        json!({"approve": true, "version": 1}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    app.post_json(
+        &format!("/purchase-requests/{id}/receipt"),
+        Role::WarehouseKeeper,
+        json!({"version": 2}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
     let told = notification::Entity::find()
         .filter(notification::Column::UserId.eq(app.user(Role::Technician)))
         .filter(notification::Column::Kind.eq("purchase_received"))
@@ -169,7 +213,10 @@ async fn the_technician_of_the_waiting_order_is_told_when_its_parts_arrive() {
         .await
         .unwrap();
     assert_eq!(told.len(), 1);
-    assert_eq!(told[0].link.as_deref(), Some(format!("/service-orders/{order_id}/parts").as_str()));
+    assert_eq!(
+        told[0].link.as_deref(),
+        Some(format!("/service-orders/{order_id}/parts").as_str())
+    );
     // A request for an unknown order is refused by field.
     app.post_json(
         "/purchase-requests",
@@ -218,7 +265,10 @@ async fn every_warehouse_location_gets_a_count_task_every_interval_exactly_once(
         .unwrap();
     assert!(!told.is_empty());
     let sheet = app
-        .get(&format!("/stock-counts/{}", drawn[0].id), Role::WarehouseKeeper)
+        .get(
+            &format!("/stock-counts/{}", drawn[0].id),
+            Role::WarehouseKeeper,
+        )
         .await;
     assert_eq!(sheet.body["lines"][0]["book_quantity"], 4);
     // Running again fires nothing more: exactly once.
@@ -257,12 +307,16 @@ async fn the_parts_reports_answer_and_export_to_xlsx() {
     )
     .await
     .assert_status(StatusCode::CREATED);
-    let value = app.get("/parts-reports/stock_value", Role::WarehouseKeeper).await;
+    let value = app
+        .get("/parts-reports/stock_value", Role::WarehouseKeeper)
+        .await;
     value.assert_status(StatusCode::OK);
     assert_eq!(value.body["headers"][0], "库位");
     assert_eq!(value.body["rows"][0][3], "4");
     assert_eq!(value.body["rows"][0][4], "40.00");
-    let slow = app.get("/parts-reports/slow_movers?days=30", Role::GeneralManager).await;
+    let slow = app
+        .get("/parts-reports/slow_movers?days=30", Role::GeneralManager)
+        .await;
     slow.assert_status(StatusCode::OK);
     assert_eq!(slow.body["rows"].as_array().unwrap().len(), 1);
     for kind in ["consumption", "van_stock", "tools_held", "open_purchases"] {
@@ -270,7 +324,9 @@ async fn the_parts_reports_answer_and_export_to_xlsx() {
             .await
             .assert_status(StatusCode::OK);
     }
-    let export = app.get("/parts-reports/stock_value/export", Role::Accountant).await;
+    let export = app
+        .get("/parts-reports/stock_value/export", Role::Accountant)
+        .await;
     export.assert_status(StatusCode::OK);
     app.get("/parts-reports/nonsense", Role::WarehouseKeeper)
         .await

@@ -35,7 +35,12 @@ async fn technician(app: &TestApp, username: &str) -> Value {
     staff.body.clone()
 }
 
-async fn step(app: &TestApp, tool: &Value, event: &str, body: Value) -> crate::helpers::TestResponse {
+async fn step(
+    app: &TestApp,
+    tool: &Value,
+    event: &str,
+    body: Value,
+) -> crate::helpers::TestResponse {
     app.post_json(
         &format!("/tools/{}/{event}", tool["id"]),
         Role::WarehouseKeeper,
@@ -70,9 +75,14 @@ async fn a_tool_is_issued_to_a_technician_who_accepts_the_rule_and_handed_over_w
 
     let holder = app.user(Role::Technician);
     // Without the no-private-use rule accepted, nothing is issued.
-    step(&app, &cheap, "issue", json!({"holder_id": holder, "version": 1}))
-        .await
-        .assert_invalid("rule_accepted");
+    step(
+        &app,
+        &cheap,
+        "issue",
+        json!({"holder_id": holder, "version": 1}),
+    )
+    .await
+    .assert_invalid("rule_accepted");
     let issued = step(
         &app,
         &cheap,
@@ -97,7 +107,13 @@ async fn a_tool_is_issued_to_a_technician_who_accepts_the_rule_and_handed_over_w
     // The technician sees the tools they hold, and only those.
     let own = app.get("/tools", Role::Technician).await;
     own.assert_status(StatusCode::OK);
-    let assets: Vec<&str> = own.body.as_array().unwrap().iter().map(|t| t["asset_no"].as_str().unwrap()).collect();
+    let assets: Vec<&str> = own
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["asset_no"].as_str().unwrap())
+        .collect();
     assert_eq!(assets, vec!["GJ-001"]);
     app.get(&format!("/tools/{}", valuable["id"]), Role::Technician)
         .await
@@ -114,7 +130,12 @@ async fn a_tool_is_issued_to_a_technician_who_accepts_the_rule_and_handed_over_w
     .await;
     handed.assert_status(StatusCode::OK);
     assert_eq!(handed.body["holder_id"], colleague["id"]);
-    let history: Vec<&str> = handed.body["history"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let history: Vec<&str> = handed.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     assert_eq!(history, vec!["register", "issue", "hand_over"]);
     assert_eq!(handed.body["history"][2]["to_holder"], "bj_tech_b");
     let returned = step(&app, &cheap, "return", json!({"version": 3})).await;
@@ -132,8 +153,13 @@ async fn a_tool_is_issued_to_a_technician_who_accepts_the_rule_and_handed_over_w
         )
         .await;
     tj_keeper.assert_status(StatusCode::CREATED);
-    let actor = aftersales_app::Actor::load(&app.app.db, tj_keeper.id()).await.unwrap().unwrap();
-    let seen = aftersales_app::tools::list(&app.app, &actor, &Default::default()).await.unwrap();
+    let actor = aftersales_app::Actor::load(&app.app.db, tj_keeper.id())
+        .await
+        .unwrap()
+        .unwrap();
+    let seen = aftersales_app::tools::list(&app.app, &actor, &Default::default())
+        .await
+        .unwrap();
     assert!(seen.is_empty());
     let refused = aftersales_app::tools::get(&app.app, &actor, cheap["id"].as_i64().unwrap()).await;
     assert!(matches!(refused, Err(aftersales_app::AppError::NotFound)));
@@ -157,12 +183,20 @@ async fn a_technician_holding_tools_cannot_be_deactivated_or_transferred_until_t
         json!({"username": "bj_leaver", "display_name": "bj_leaver", "org_unit_id": org_unit_id,
                "roles": ["technician"], "active": active, "version": 1})
     };
-    app.put_json(&format!("/staff/{id}"), Role::Admin, update(false, app.seed.bj))
-        .await
-        .assert_error(StatusCode::CONFLICT, "holds_tools", None);
-    app.put_json(&format!("/staff/{id}"), Role::Admin, update(true, app.seed.tj))
-        .await
-        .assert_error(StatusCode::CONFLICT, "holds_tools", None);
+    app.put_json(
+        &format!("/staff/{id}"),
+        Role::Admin,
+        update(false, app.seed.bj),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "holds_tools", None);
+    app.put_json(
+        &format!("/staff/{id}"),
+        Role::Admin,
+        update(true, app.seed.tj),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "holds_tools", None);
     // Nothing changed.
     let still = app.get(&format!("/staff/{id}"), Role::Admin).await;
     assert_eq!(still.body["active"], true);
@@ -178,7 +212,9 @@ async fn a_technician_holding_tools_cannot_be_deactivated_or_transferred_until_t
         .assert_status(StatusCode::OK);
     let leave = json!({"username": "bj_leaver", "display_name": "改名", "org_unit_id": app.seed.bj,
                        "roles": ["technician"], "active": false, "version": 2});
-    let done = app.put_json(&format!("/staff/{id}"), Role::Admin, leave).await;
+    let done = app
+        .put_json(&format!("/staff/{id}"), Role::Admin, leave)
+        .await;
     done.assert_status(StatusCode::OK);
     assert_eq!(done.body["active"], false);
 }
@@ -187,15 +223,29 @@ async fn a_technician_holding_tools_cannot_be_deactivated_or_transferred_until_t
 async fn loss_and_damage_are_compensated_but_wear_is_not_and_valuable_tools_need_a_cause_report() {
     let app = TestApp::spawn().await;
     let holder = app.user(Role::Technician);
-    let issue = |version: i32| json!({"holder_id": holder, "rule_accepted": true, "version": version});
+    let issue =
+        |version: i32| json!({"holder_id": holder, "rule_accepted": true, "version": version});
 
     let lost = register(&app, "GJ-020", 30_000).await;
-    step(&app, &lost, "issue", issue(1)).await.assert_status(StatusCode::OK);
-    // Compensation cannot exceed the tool's value.
-    step(&app, &lost, "loss", json!({"compensation_fen": 30_001, "version": 2}))
+    step(&app, &lost, "issue", issue(1))
         .await
-        .assert_invalid("compensation_fen");
-    let recorded = step(&app, &lost, "loss", json!({"note": "现场遗失", "version": 2})).await;
+        .assert_status(StatusCode::OK);
+    // Compensation cannot exceed the tool's value.
+    step(
+        &app,
+        &lost,
+        "loss",
+        json!({"compensation_fen": 30_001, "version": 2}),
+    )
+    .await
+    .assert_invalid("compensation_fen");
+    let recorded = step(
+        &app,
+        &lost,
+        "loss",
+        json!({"note": "现场遗失", "version": 2}),
+    )
+    .await;
     recorded.assert_status(StatusCode::OK);
     assert_eq!(recorded.body["status"], "lost");
     assert!(recorded.body["holder_id"].is_null());
@@ -215,7 +265,9 @@ async fn loss_and_damage_are_compensated_but_wear_is_not_and_valuable_tools_need
 
     // Damage of a valuable tool (≥ 500 yuan) needs a written cause report.
     let meter = register(&app, "GJ-021", 80_000).await;
-    step(&app, &meter, "issue", issue(1)).await.assert_status(StatusCode::OK);
+    step(&app, &meter, "issue", issue(1))
+        .await
+        .assert_status(StatusCode::OK);
     step(&app, &meter, "damage", json!({"version": 2}))
         .await
         .assert_invalid("cause_report");
@@ -233,7 +285,9 @@ async fn loss_and_damage_are_compensated_but_wear_is_not_and_valuable_tools_need
 
     // Normal wear: no compensation; a cheap tool needs no report.
     let pliers = register(&app, "GJ-022", 2_000).await;
-    step(&app, &pliers, "issue", issue(1)).await.assert_status(StatusCode::OK);
+    step(&app, &pliers, "issue", issue(1))
+        .await
+        .assert_status(StatusCode::OK);
     let worn = step(&app, &pliers, "wear_out", json!({"version": 2})).await;
     worn.assert_status(StatusCode::OK);
     assert_eq!(worn.body["status"], "worn_out");
@@ -278,32 +332,59 @@ async fn a_tool_purchase_goes_through_price_check_and_approval_before_it_is_regi
     .assert_invalid("quotes");
     let path = |event: &str| format!("/tool-purchases/{id}/{event}");
     // Out of order: approval before finance checked the price.
-    app.post_json(&path("approve"), Role::ServiceSupervisor, json!({"version": 1}))
-        .await
-        .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
+    app.post_json(
+        &path("approve"),
+        Role::ServiceSupervisor,
+        json!({"version": 1}),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
     // Only finance checks the price.
-    app.post_json(&path("price_check"), Role::ServiceSupervisor, json!({"version": 1}))
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
+    app.post_json(
+        &path("price_check"),
+        Role::ServiceSupervisor,
+        json!({"version": 1}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
     let checked = app
-        .post_json(&path("price_check"), Role::Accountant, json!({"note": "价格合理", "version": 1}))
+        .post_json(
+            &path("price_check"),
+            Role::Accountant,
+            json!({"note": "价格合理", "version": 1}),
+        )
         .await;
     checked.assert_status(StatusCode::OK);
     assert_eq!(checked.body["status"], "price_checked");
     // Once checked, only the supervisor may refuse it.
-    app.post_json(&path("reject"), Role::Accountant, json!({"note": "太贵", "version": 2}))
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
-    app.post_json(&path("approve"), Role::ServiceSupervisor, json!({"version": 2}))
-        .await
-        .assert_status(StatusCode::OK);
+    app.post_json(
+        &path("reject"),
+        Role::Accountant,
+        json!({"note": "太贵", "version": 2}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    app.post_json(
+        &path("approve"),
+        Role::ServiceSupervisor,
+        json!({"version": 2}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
     let bought = app
-        .post_json(&path("purchase"), Role::WarehouseKeeper, json!({"asset_no": "GJ-100", "version": 3}))
+        .post_json(
+            &path("purchase"),
+            Role::WarehouseKeeper,
+            json!({"asset_no": "GJ-100", "version": 3}),
+        )
         .await;
     bought.assert_status(StatusCode::OK);
     assert_eq!(bought.body["status"], "purchased");
     let tool = app
-        .get(&format!("/tools/{}", bought.body["tool_id"]), Role::WarehouseKeeper)
+        .get(
+            &format!("/tools/{}", bought.body["tool_id"]),
+            Role::WarehouseKeeper,
+        )
         .await;
     tool.assert_status(StatusCode::OK);
     assert_eq!(tool.body["asset_no"], "GJ-100");
@@ -324,7 +405,11 @@ async fn a_tool_purchase_goes_through_price_check_and_approval_before_it_is_regi
         .await
         .assert_invalid("note");
     let rejected = app
-        .post_json(&reject, Role::Accountant, json!({"note": "市价 200 元", "version": 1}))
+        .post_json(
+            &reject,
+            Role::Accountant,
+            json!({"note": "市价 200 元", "version": 1}),
+        )
         .await;
     rejected.assert_status(StatusCode::OK);
     assert_eq!(rejected.body["status"], "rejected");
