@@ -1809,6 +1809,69 @@ async fn load_parts(
         };
         crate::loaners::create(app, admin, &input).await?;
     }
+    load_replenishment_and_tools(app, admin, beijing, locations[1], &part_ids).await
+}
+
+/// Reorder points on a few parts at the Beijing store (the capacitors and remote controls
+/// are below theirs, so the proposal is not empty), and a set of tools held by each Beijing
+/// technician, one of them a fixed asset.
+async fn load_replenishment_and_tools(
+    app: &App,
+    admin: &Actor,
+    beijing: i64,
+    beijing_store: i64,
+    part_ids: &[i64],
+) -> Result<(), AppError> {
+    for (part_idx, reorder_point, order_quantity) in [(0, 10, 20), (3, 6, 10), (13, 5, 50)] {
+        let input = crate::purchasing::ReorderInput {
+            part_id: part_ids[part_idx],
+            location_id: beijing_store,
+            reorder_point,
+            order_quantity,
+        };
+        crate::purchasing::set_reorder(app, admin, &input).await?;
+    }
+    let mut bj_technicians: Vec<user::Model> = user::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|u| u.org_unit_id == Some(beijing) && u.username.starts_with("bj_jishu"))
+        .collect();
+    bj_technicians.sort_by(|a, b| a.username.cmp(&b.username));
+    for (idx, technician) in bj_technicians.iter().enumerate() {
+        for (suffix, name, value_fen) in
+            [("A", "数字万用表", 35_000), ("B", "冷媒压力表组", 68_000)]
+        {
+            let input = crate::tools::ToolInput {
+                asset_no: format!("GJ-BJ-{:02}{suffix}", idx + 1),
+                name: name.into(),
+                value_fen,
+                org_unit_id: Some(beijing),
+            };
+            let tool = crate::tools::register(app, admin, &input).await?;
+            let issue = crate::tools::ToolStepInput {
+                holder_id: Some(technician.id),
+                rule_accepted: true,
+                version: tool.version,
+                ..Default::default()
+            };
+            crate::tools::step(
+                app,
+                admin,
+                tool.id,
+                aftersales_domain::tools::ToolEvent::Issue,
+                &issue,
+            )
+            .await?;
+        }
+    }
+    let input = crate::tools::ToolInput {
+        asset_no: "GJ-BJ-JL01".into(),
+        name: "电子检漏仪".into(),
+        value_fen: 320_000,
+        org_unit_id: Some(beijing),
+    };
+    crate::tools::register(app, admin, &input).await?;
     Ok(())
 }
 

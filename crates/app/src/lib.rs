@@ -38,6 +38,8 @@ pub mod parts;
 pub mod performance;
 pub mod products;
 pub mod requirement_evaluations;
+pub mod parts_reports;
+pub mod purchasing;
 pub mod returns;
 pub mod search;
 pub mod service_orders;
@@ -51,6 +53,7 @@ pub mod suggestions;
 pub mod supervision;
 pub mod surveys;
 pub mod timers;
+pub mod tools;
 pub mod units;
 
 use std::path::PathBuf;

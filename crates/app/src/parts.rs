@@ -212,7 +212,7 @@ async fn part_views(
         .collect())
 }
 
-fn require_read(actor: &Actor) -> Result<(), AppError> {
+pub(crate) fn require_read(actor: &Actor) -> Result<(), AppError> {
     actor.require(Permission::PartsRead)
 }
 
@@ -539,6 +539,8 @@ pub async fn create_location(
     }
     .insert(&txn)
     .await?;
+    // The first periodic count (T21) is due one interval after the location opens.
+    schedule_count(&txn, row.id, now, now).await?;
     audit::record(
         &txn,
         now,
@@ -588,7 +590,7 @@ pub(crate) async fn van_of(
     .await?)
 }
 
-async fn find_location(
+pub(crate) async fn find_location(
     db: &impl ConnectionTrait,
     id: i64,
     field: &'static str,
@@ -600,7 +602,7 @@ async fn find_location(
         .ok_or_else(|| AppError::invalid(field, "not_found"))
 }
 
-async fn find_part(db: &impl ConnectionTrait, id: i64) -> Result<part::Model, AppError> {
+pub(crate) async fn find_part(db: &impl ConnectionTrait, id: i64) -> Result<part::Model, AppError> {
     part::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -609,7 +611,7 @@ async fn find_part(db: &impl ConnectionTrait, id: i64) -> Result<part::Model, Ap
 
 /// Whether the actor keeps stock at the location: the central warehouse is everyone's
 /// with `PartsWrite`; a branch's or van's needs the branch in scope.
-fn keeps(actor: &Actor, location: &stock_location::Model) -> bool {
+pub(crate) fn keeps(actor: &Actor, location: &stock_location::Model) -> bool {
     actor.can(Permission::PartsWrite)
         && (location.kind == "central" || actor.sees(location.org_unit_id, None))
 }
@@ -746,7 +748,7 @@ pub struct MovementView {
     pub created_at: String,
 }
 
-async fn movement_views(
+pub(crate) async fn movement_views(
     db: &impl ConnectionTrait,
     rows: Vec<stock_movement::Model>,
 ) -> Result<Vec<MovementView>, AppError> {
@@ -817,7 +819,7 @@ pub struct StockFilter {
     pub in_stock: Option<bool>,
 }
 
-async fn stock_rows(
+pub(crate) async fn stock_rows(
     db: &impl ConnectionTrait,
     filter: &StockFilter,
 ) -> Result<Vec<StockRow>, AppError> {
@@ -981,7 +983,7 @@ pub struct ReceiptInput {
     pub reason: Option<String>,
 }
 
-fn optional_reason(text: Option<&str>) -> Result<Option<String>, AppError> {
+pub(crate) fn optional_reason(text: Option<&str>) -> Result<Option<String>, AppError> {
     aftersales_domain::validation::optional_text(text, 500)
         .map_err(|code| AppError::invalid("reason", code))
 }
@@ -1001,48 +1003,74 @@ pub async fn receive(
     }
     let part = find_part(&txn, input.part_id).await?;
     let unit_cost = input.unit_cost_fen.unwrap_or(part.cost_fen);
+    let row = post_receipt(
+        &txn,
+        actor,
+        now,
+        &part,
+        location.id,
+        input.quantity,
+        unit_cost,
+        reason,
+    )
+    .await?;
+    let view = movement_views(&txn, vec![row]).await?.remove(0);
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Posts a receipt in the caller's transaction: re-averages the part's cost over the
+/// stock on hand and appends the movement (also used when a purchase request is received).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn post_receipt(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    now: i64,
+    part: &part::Model,
+    location_id: i64,
+    quantity: i64,
+    unit_cost: i64,
+    reason: Option<String>,
+) -> Result<stock_movement::Model, AppError> {
     if !(0..=MAX_PRICE_FEN).contains(&unit_cost) {
         return Err(AppError::invalid("unit_cost_fen", "out_of_range"));
     }
-    rules::apply(0, MovementKind::Receipt, input.quantity)
+    rules::apply(0, MovementKind::Receipt, quantity)
         .map_err(|err| AppError::invalid("quantity", err.code()))?;
     let on_hand: i64 = stock_level::Entity::find()
         .filter(stock_level::Column::PartId.eq(part.id))
-        .all(&txn)
+        .all(db)
         .await?
         .iter()
         .map(|l| l.on_hand)
         .sum();
-    let average = rules::moving_average(on_hand, part.avg_cost_fen, input.quantity, unit_cost);
+    let average = rules::moving_average(on_hand, part.avg_cost_fen, quantity, unit_cost);
     // The average is derived, not edited, so it does not take the part's version.
     part::Entity::update_many()
         .col_expr(part::Column::AvgCostFen, Expr::value(average))
         .filter(part::Column::Id.eq(part.id))
-        .exec(&txn)
+        .exec(db)
         .await?;
     let costed = part::Model {
         avg_cost_fen: unit_cost,
-        ..part
+        ..part.clone()
     };
-    let row = post(
-        &txn,
+    post(
+        db,
         actor,
         now,
         Posting {
             part: &costed,
-            location_id: location.id,
+            location_id,
             kind: MovementKind::Receipt,
-            quantity: input.quantity,
+            quantity,
             other_location_id: None,
             order_id: None,
             count_id: None,
             reason,
         },
     )
-    .await?;
-    let view = movement_views(&txn, vec![row]).await?.remove(0);
-    txn.commit().await?;
-    Ok(view)
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -1694,12 +1722,36 @@ pub async fn create_count(
     if !keeps(actor, &location) {
         return Err(AppError::Forbidden);
     }
+    let count = draw_up_count(
+        &txn,
+        Some(actor),
+        actor.user_id,
+        &location,
+        &input.scope,
+        now,
+    )
+    .await?;
+    let view = count_view(&txn, count).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Inserts a count sheet and its lines in the caller's transaction. `created_by` is the
+/// person the sheet is for; `actor` is empty when the count timer drew it up.
+async fn draw_up_count(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    created_by: i64,
+    location: &stock_location::Model,
+    scope: &str,
+    now: i64,
+) -> Result<stock_count::Model, AppError> {
     let count = stock_count::ActiveModel {
         location_id: Set(location.id),
-        scope: Set(input.scope.clone()),
+        scope: Set(scope.to_string()),
         status: Set("open".into()),
         reason: Set(None),
-        created_by: Set(actor.user_id),
+        created_by: Set(created_by),
         created_at: Set(now),
         submitted_at: Set(None),
         decided_by: Set(None),
@@ -1707,10 +1759,10 @@ pub async fn create_count(
         version: Set(1),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
     let rows = stock_rows(
-        &txn,
+        db,
         &StockFilter {
             location_id: Some(location.id),
             part_id: None,
@@ -1720,7 +1772,7 @@ pub async fn create_count(
     .await?;
     for row in rows
         .into_iter()
-        .filter(|r| input.scope == "full" || r.abc_class == input.scope)
+        .filter(|r| scope == "full" || r.abc_class == scope)
     {
         stock_count_line::ActiveModel {
             count_id: Set(count.id),
@@ -1729,13 +1781,13 @@ pub async fn create_count(
             counted_quantity: Set(None),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(db)
         .await?;
     }
     audit::record(
-        &txn,
+        db,
         now,
-        Some(actor),
+        actor,
         "stock_count",
         count.id,
         "create",
@@ -1743,9 +1795,139 @@ pub async fn create_count(
         Some(&count),
     )
     .await?;
-    let view = count_view(&txn, count).await?;
-    txn.commit().await?;
-    Ok(view)
+    Ok(count)
+}
+
+// ---------------------------------------------------------------- the count timer (T21)
+
+/// The timer kind of a location's periodic stock count; subject `stock_location`.
+pub const COUNT_DUE_JOB: &str = "stock_count_due";
+
+/// Schedules a location's next count `parts.count_interval_days` after `from_ms`. The
+/// dedupe key names the location and the due instant, so a count is scheduled once.
+async fn schedule_count(
+    db: &impl ConnectionTrait,
+    location_id: i64,
+    from_ms: i64,
+    now_ms: i64,
+) -> Result<bool, AppError> {
+    let days = crate::settings::get_count(db, "parts.count_interval_days")
+        .await?
+        .max(1);
+    let due = from_ms + days * 86_400_000;
+    crate::timers::schedule(
+        db,
+        COUNT_DUE_JOB,
+        "stock_location",
+        location_id,
+        Some(&format!("{COUNT_DUE_JOB}:{location_id}:{due}")),
+        due,
+        None,
+        now_ms,
+    )
+    .await
+}
+
+/// Makes sure every warehouse location (central and branch; a van is counted with its
+/// branch's stock checks by hand) has its next count pending. Called when an instance
+/// starts and by every count run; answers how many were scheduled.
+pub async fn ensure_count_timers(
+    db: &impl ConnectionTrait,
+    now_ms: i64,
+) -> Result<usize, AppError> {
+    use aftersales_store::entity::timer;
+    let pending: Vec<i64> = timer::Entity::find()
+        .filter(timer::Column::Kind.eq(COUNT_DUE_JOB))
+        .filter(timer::Column::Status.eq(crate::timers::PENDING))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.subject_id)
+        .collect();
+    let locations = stock_location::Entity::find()
+        .filter(stock_location::Column::Active.eq(true))
+        .filter(stock_location::Column::Kind.ne("van"))
+        .order_by_asc(stock_location::Column::Id)
+        .all(db)
+        .await?;
+    let mut scheduled = 0;
+    for location in locations.iter().filter(|l| !pending.contains(&l.id)) {
+        if schedule_count(db, location.id, now_ms, now_ms).await? {
+            scheduled += 1;
+        }
+    }
+    Ok(scheduled)
+}
+
+/// T21: draws up a full count sheet (全面盘点) for the location, assigned to its branch's
+/// warehouse keeper (or any warehouse keeper for the central warehouse), tells them, and
+/// schedules the next count. Decision: a location with no warehouse keeper gets no sheet
+/// (nobody could count it) but keeps its schedule, and the administrators are told.
+pub struct CountDueJob;
+
+#[async_trait::async_trait]
+impl crate::timers::Job for CountDueJob {
+    fn name(&self) -> &'static str {
+        COUNT_DUE_JOB
+    }
+    async fn run(&self, fire: &crate::timers::Fire<'_>) -> Result<(), AppError> {
+        use crate::notifications::{self, Message};
+        let db = fire.txn;
+        let Some(location) = stock_location::Entity::find_by_id(fire.timer.subject_id)
+            .one(db)
+            .await?
+            .filter(|l| l.active)
+        else {
+            return Ok(());
+        };
+        let unit = (location.kind != "central").then_some(location.org_unit_id);
+        let keepers = notifications::users_with_role(db, Role::WarehouseKeeper, unit).await?;
+        let message = match keepers.first() {
+            Some(keeper) => {
+                let count =
+                    draw_up_count(db, None, *keeper, &location, "full", fire.now_ms).await?;
+                Message {
+                    kind: "stock_count_due",
+                    link: Some(format!("/stock-counts/{}", count.id)),
+                    zh: (
+                        format!("盘点任务：{}", location.name),
+                        format!("请对 {} 进行全面盘点并录入实盘数量。", location.name),
+                    ),
+                    en: (
+                        format!("Stock count due: {}", location.name),
+                        format!(
+                            "Count every part at {} and enter the counted quantities.",
+                            location.name
+                        ),
+                    ),
+                }
+            }
+            None => Message {
+                kind: "stock_count_no_keeper",
+                link: Some("/stock".into()),
+                zh: (
+                    format!("盘点无人负责：{}", location.name),
+                    format!("{} 到期盘点，但没有库管员。", location.name),
+                ),
+                en: (
+                    format!("Stock count without a keeper: {}", location.name),
+                    format!(
+                        "{} is due for a count but has no warehouse keeper.",
+                        location.name
+                    ),
+                ),
+            },
+        };
+        let recipients = if keepers.is_empty() {
+            notifications::users_with_role(db, Role::Admin, None).await?
+        } else {
+            keepers
+        };
+        notifications::notify(db, fire.now_ms, &recipients, &message).await?;
+        schedule_count(db, location.id, fire.timer.due_at, fire.now_ms).await?;
+        ensure_count_timers(db, fire.now_ms).await?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -418,6 +418,11 @@ pub async fn update(
     if before.roles.iter().any(|r| r == Role::Admin.as_str()) && !actor.has_role(Role::Admin) {
         return Err(AppError::Forbidden);
     }
+    // TOOLS-2: a person leaves the post (deactivated, or moved to another unit) only after
+    // handing every tool over.
+    if (row.active && !input.active) || row.org_unit_id != input.org_unit_id {
+        crate::tools::ensure_handed_over(&txn, id).await?;
+    }
     let mut active: user::ActiveModel = row.into();
     active.username = Set(valid.username.clone());
     active.display_name = Set(valid.display_name.clone());

@@ -83,6 +83,7 @@ impl Jobs {
             .with(crate::installations::FollowUpJob)
             .with(crate::ecom::SellerResponseJob)
             .with(crate::supervision::VisitSweepJob)
+            .with(crate::parts::CountDueJob)
     }
     /// Adds a job (a later job of the same name replaces an earlier one).
     pub fn with(mut self, job: impl Job + 'static) -> Jobs {

@@ -267,6 +267,9 @@ async fn serve(
     aftersales_app::supervision::ensure_visit_sweep(&app.db, app.now_ms())
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the visit coverage sweep: {err}"))?;
+    aftersales_app::parts::ensure_count_timers(&app.db, app.now_ms())
+        .await
+        .map_err(|err| anyhow::anyhow!("scheduling the stock counts: {err}"))?;
     let runner = aftersales_app::timers::spawn_runner(app.clone(), background.interval);
     let mailer = aftersales_app::notifications::spawn_mailer(
         app.clone(),

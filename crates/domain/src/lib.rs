@@ -28,5 +28,6 @@ pub mod sla;
 pub mod staff_conduct;
 pub mod supervision;
 pub mod survey;
+pub mod tools;
 pub mod validation;
 pub mod warranty;

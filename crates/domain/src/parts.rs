@@ -242,6 +242,50 @@ pub fn loaner_next(from: LoanerStatus, event: LoanerEvent) -> Option<LoanerStatu
     }
 }
 
+code_enum! {
+    /// Where a parts purchase request (零件请购, PARTS-3) stands.
+    pub enum PurchaseStatus {
+        Requested = "requested",
+        /// Approved by the supervisor, waiting for the goods.
+        Approved = "approved",
+        Rejected = "rejected",
+        /// Received by the warehouse keeper (a receipt in the ledger).
+        Received = "received",
+    }
+}
+
+code_enum! {
+    pub enum PurchaseEvent {
+        Approve = "approve",
+        Reject = "reject",
+        Receive = "receive",
+    }
+}
+
+impl PurchaseStatus {
+    /// Still to be delivered: counted against the replenishment proposal.
+    pub fn is_open(self) -> bool {
+        matches!(self, PurchaseStatus::Requested | PurchaseStatus::Approved)
+    }
+}
+
+/// The purchase request flow: the supervisor approves or rejects a request, and only an
+/// approved one is received.
+pub fn purchase_next(from: PurchaseStatus, event: PurchaseEvent) -> Option<PurchaseStatus> {
+    match (from, event) {
+        (PurchaseStatus::Requested, PurchaseEvent::Approve) => Some(PurchaseStatus::Approved),
+        (PurchaseStatus::Requested, PurchaseEvent::Reject) => Some(PurchaseStatus::Rejected),
+        (PurchaseStatus::Approved, PurchaseEvent::Receive) => Some(PurchaseStatus::Received),
+        _ => None,
+    }
+}
+
+/// What the replenishment proposal asks for: the proposal quantity less what open purchase
+/// requests already bring, never below zero.
+pub fn still_to_order(proposed: i64, on_order: i64) -> i64 {
+    (proposed - on_order.max(0)).max(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,6 +419,35 @@ mod tests {
         assert_eq!(proposal_quantity(5, 5, 10), 10);
         assert_eq!(proposal_quantity(2, 5, 10), 13);
         assert_eq!(proposal_quantity(0, 0, 0), 1);
+    }
+
+    #[test]
+    fn purchase_requests_are_approved_before_they_are_received() {
+        use PurchaseEvent::*;
+        use PurchaseStatus::*;
+        let cases = [
+            (Requested, Approve, Some(Approved)),
+            (Requested, Reject, Some(Rejected)),
+            (Approved, Receive, Some(Received)),
+            (Requested, Receive, None),
+            (Approved, Approve, None),
+            (Approved, Reject, None),
+            (Rejected, Approve, None),
+            (Received, Receive, None),
+        ];
+        for (from, event, expected) in cases {
+            assert_eq!(purchase_next(from, event), expected, "{from} {event}");
+        }
+        assert!(Requested.is_open() && Approved.is_open());
+        assert!(!Rejected.is_open() && !Received.is_open());
+    }
+
+    #[test]
+    fn the_proposal_counts_what_is_already_on_order() {
+        let cases = [(10, 0, 10), (10, 4, 6), (10, 12, 0), (0, 0, 0), (5, -1, 5)];
+        for (proposed, on_order, expected) in cases {
+            assert_eq!(still_to_order(proposed, on_order), expected);
+        }
     }
 
     #[test]

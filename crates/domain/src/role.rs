@@ -174,6 +174,15 @@ code_enum! {
         /// Answer suggestions, reward them, enter suggestion forms from public places (the
         /// customer department).
         SuggestionManage = "suggestion.manage",
+        /// See the replenishment proposal and raise parts purchase requests and tool price
+        /// enquiries (the warehouse keeper and the service department, PARTS-3, TOOLS-3).
+        PartsPlan = "parts.plan",
+        /// Read the parts reports (stock value, slow movers, consumption, van stock, tools
+        /// held, open purchases).
+        PartsReport = "parts.report",
+        /// Register tools and record their custody: issue, return, hand-over, loss, damage,
+        /// wear-out (TOOLS-1, 2).
+        ToolsKeep = "tools.keep",
     }
 }
 
@@ -195,6 +204,7 @@ impl Role {
                 InstallRead,
                 EcomRead,
                 PerformanceRead, SupervisionRead, SuggestionSubmit,
+                PartsReport,
             ],
             Role::BranchManager => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, ContractWrite, OrgRead,
@@ -206,6 +216,7 @@ impl Role {
                 InstallRead, InstallWrite, InstallWork,
                 EcomRead, EcomManage,
                 PerformanceRead, SuggestionSubmit,
+                PartsPlan, PartsReport, ToolsKeep,
             ],
             Role::CustomerDepartment => &[
                 CustomerRead, CustomerWrite, ProductRead, ProductWrite, UnitWrite, ContractRead, ContractWrite,
@@ -229,6 +240,7 @@ impl Role {
                 InstallRead, InstallWrite, InstallWork,
                 EcomRead, EcomManage,
                 PerformanceRead, SuggestionSubmit,
+                PartsPlan, PartsReport, ToolsKeep,
             ],
             Role::ServiceAgent => &[
                 CustomerRead, CustomerWrite, ProductRead, UnitWrite, ContractRead, OrgRead, AttachmentWrite,
@@ -252,11 +264,13 @@ impl Role {
                 ProductRead, OrgRead, PartsRead, PartsWrite, ReturnRead, ReturnTask, DeliveryRead,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
                 SuggestionSubmit,
+                PartsPlan, PartsReport, ToolsKeep,
             ],
             Role::Accountant => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, OrderRead, PartsRead, ReturnRead, ReturnTask,
                 BillingSettle, ComplaintRegister, ComplaintRead,
                 SuggestionSubmit,
+                PartsReport,
             ],
             Role::Qa => &[
                 CustomerRead, ProductRead, OrgRead, AuditRead, OrderRead, OrderTask, SurveyRead, SurveyReport,

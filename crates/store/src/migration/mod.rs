@@ -32,6 +32,7 @@ mod m20261122_000080_installations;
 mod m20261122_000090_ecom;
 mod m20261122_000110_supervision;
 mod m20261122_000111_suggestions;
+mod m20261122_000100_tools_purchasing;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000090_ecom::Migration),
             Box::new(m20261122_000110_supervision::Migration),
             Box::new(m20261122_000111_suggestions::Migration),
+            Box::new(m20261122_000100_tools_purchasing::Migration),
         ]
     }
 }

@@ -25,6 +25,7 @@ mod org;
 mod parts;
 mod performance;
 mod products;
+mod purchasing;
 mod reports;
 mod returns;
 mod service_orders;
@@ -36,6 +37,7 @@ mod suggestions;
 mod supervision;
 mod surveys;
 mod tokens;
+mod tools;
 mod units;
 
 use aftersales_app::idempotency::IdempotencyKey;
@@ -90,6 +92,8 @@ pub fn router() -> Router<AppState> {
         .merge(performance::router())
         .merge(supervision::router())
         .merge(suggestions::router())
+        .merge(purchasing::router())
+        .merge(tools::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -132,6 +136,8 @@ pub fn router() -> Router<AppState> {
         (path = "/api/v1", api = performance::Api),
         (path = "/api/v1", api = supervision::Api),
         (path = "/api/v1", api = suggestions::Api),
+        (path = "/api/v1", api = purchasing::Api),
+        (path = "/api/v1", api = tools::Api),
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldErrorBody))
 )]

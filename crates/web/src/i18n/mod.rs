@@ -11,9 +11,11 @@ mod order_assist;
 mod installation;
 mod ecom;
 mod parts;
+mod purchasing;
 mod staff_conduct;
 mod supervision;
 mod surveys;
+mod tools;
 
 /// (key, 中文, English).
 pub type Text = (&'static str, &'static str, &'static str);
@@ -33,6 +35,8 @@ const TABLES: &[&[Text]] = &[
     installation::TEXTS,
     ecom::TEXTS,
     supervision::TEXTS,
+    purchasing::TEXTS,
+    tools::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<Text> {

@@ -24,6 +24,7 @@ mod org;
 mod parts;
 mod performance;
 mod products;
+mod purchasing;
 mod reports;
 mod returns;
 mod service_orders;
@@ -34,6 +35,7 @@ mod staff_conduct;
 mod suggestions;
 mod supervision;
 mod surveys;
+mod tools;
 mod units;
 
 use aftersales_app::{Actor, AppError};
@@ -87,6 +89,8 @@ pub fn router() -> Router<AppState> {
         .merge(performance::router())
         .merge(supervision::router())
         .merge(suggestions::router())
+        .merge(purchasing::router())
+        .merge(tools::router())
 }
 
 /// What every page's layout needs.

@@ -10,14 +10,14 @@ use serde_json::{json, Value};
 use crate::billing::order_on_site;
 use crate::helpers::TestApp;
 
-struct Stock {
-    part: i64,
-    central: i64,
-    branch: i64,
+pub struct Stock {
+    pub part: i64,
+    pub central: i64,
+    pub branch: i64,
 }
 
 /// A part and two locations: the central warehouse (HQ) and the BJ branch store.
-async fn stock_setup(app: &TestApp) -> Stock {
+pub async fn stock_setup(app: &TestApp) -> Stock {
     let part = app
         .post_json(
             "/parts",
@@ -50,7 +50,7 @@ async fn stock_setup(app: &TestApp) -> Stock {
     }
 }
 
-async fn on_hand(app: &TestApp, location_id: i64, part_id: i64) -> i64 {
+pub async fn on_hand(app: &TestApp, location_id: i64, part_id: i64) -> i64 {
     let rows = app
         .get(
             &format!("/stock?location_id={location_id}&part_id={part_id}"),

@@ -1032,6 +1032,86 @@ pub fn routes() -> Vec<Route> {
             &[PartsWrite],
             Body::Json(|_| json!({"version": 1})),
         ),
+        // replenishment, purchase requests, parts reports
+        route(GET, "/replenishment", &[], &[PartsPlan], Body::None),
+        route(
+            PUT,
+            "/replenishment/reorder-points",
+            &[],
+            &[PartsWrite],
+            Body::Json(|fx| json!({"part_id": fx.id("part"), "location_id": fx.id("central"), "reorder_point": 5, "order_quantity": 10})),
+        ),
+        route(GET, "/purchase-requests", &[], &[PartsPlan], Body::None),
+        route(
+            POST,
+            "/purchase-requests",
+            &[],
+            &[PartsPlan],
+            Body::Json(|fx| json!({"part_id": fx.id("part"), "location_id": fx.id("bj_store"), "quantity": 2})),
+        ),
+        route(GET, "/purchase-requests/{id}", &["purchase_request"], &[PartsPlan], Body::None),
+        route(
+            POST,
+            "/purchase-requests/{id}/decision",
+            &["purchase_request"],
+            &[PartsApprove],
+            Body::Json(|_| json!({"approve": true, "version": 1})),
+        ),
+        route(
+            POST,
+            "/purchase-requests/{id}/receipt",
+            &["purchase_request"],
+            &[PartsWrite],
+            Body::Json(|_| json!({"version": 1})),
+        ),
+        route(GET, "/parts-reports/{kind}", &["=stock_value"], &[PartsReport], Body::None),
+        route(GET, "/parts-reports/{kind}/export", &["=tools_held"], &[PartsReport], Body::None),
+        // tools
+        route(GET, "/tools", &[], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/tools",
+            &[],
+            &[ToolsKeep],
+            Body::Json(|fx| json!({"asset_no": "MX-T2", "name": "矩阵工具二", "value_fen": 1000, "org_unit_id": fx.id("bj")})),
+        ),
+        route(GET, "/tools/{id}", &["tool"], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/tools/{id}/{event}",
+            &["tool", "=issue"],
+            &[ToolsKeep],
+            Body::Json(|fx| json!({"holder_id": fx.id("staff"), "rule_accepted": true, "version": 1})),
+        ),
+        route(GET, "/tool-purchases", &[], &[PartsRead], Body::None),
+        route(
+            POST,
+            "/tool-purchases",
+            &[],
+            &[PartsPlan],
+            Body::Json(|fx| json!({"name": "矩阵万用表", "purpose": "检测", "quotes": [{"supplier": "甲", "price_fen": 1000}], "org_unit_id": fx.id("bj")})),
+        ),
+        route(
+            POST,
+            "/tool-purchases/{id}/{event}",
+            &["tool_purchase", "=price_check"],
+            &[BillingSettle],
+            Body::Json(|_| json!({"version": 1})),
+        ),
+        route(
+            POST,
+            "/tool-purchases/{id}/{event}",
+            &["tool_purchase", "=approve"],
+            &[PartsApprove],
+            Body::Json(|_| json!({"version": 2})),
+        ),
+        route(
+            POST,
+            "/tool-purchases/{id}/{event}",
+            &["tool_purchase", "=purchase"],
+            &[PartsWrite],
+            Body::Json(|_| json!({"asset_no": "MX-T3", "version": 3})),
+        ),
     ]
 }
 
@@ -1322,6 +1402,33 @@ async fn fixtures(app: &TestApp) -> Fx {
         .await;
     loaner.assert_status(StatusCode::CREATED);
     ids.insert("loaner", loaner.id());
+    let request = app
+        .post_json(
+            "/purchase-requests",
+            Role::Admin,
+            json!({"part_id": ids["part"], "location_id": ids["bj_store"], "quantity": 3}),
+        )
+        .await;
+    request.assert_status(StatusCode::CREATED);
+    ids.insert("purchase_request", request.id());
+    let tool = app
+        .post_json(
+            "/tools",
+            Role::Admin,
+            json!({"asset_no": "MX-T1", "name": "矩阵工具", "value_fen": 1000, "org_unit_id": s.bj}),
+        )
+        .await;
+    tool.assert_status(StatusCode::CREATED);
+    ids.insert("tool", tool.id());
+    let purchase = app
+        .post_json(
+            "/tool-purchases",
+            Role::Admin,
+            json!({"name": "矩阵检漏仪", "purpose": "检测", "quotes": [{"supplier": "甲", "price_fen": 1000}], "org_unit_id": s.bj}),
+        )
+        .await;
+    purchase.assert_status(StatusCode::CREATED);
+    ids.insert("tool_purchase", purchase.id());
     let complaint = app
         .post_json(
             "/complaints",
