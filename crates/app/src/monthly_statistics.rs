@@ -13,7 +13,9 @@ use aftersales_domain::monthly_statistics::{cycle, is_late, Effort, Figures};
 use aftersales_domain::order_task::TaskKind;
 use aftersales_domain::parts::MovementKind;
 use aftersales_domain::role::{Permission, Role};
-use aftersales_store::entity::{monthly_statistic, order_task, service_order_event, stock_movement};
+use aftersales_store::entity::{
+    monthly_statistic, order_task, service_order_event, stock_movement,
+};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -118,10 +120,10 @@ pub async fn figures(db: &impl ConnectionTrait, month: Date) -> Result<Figures, 
     // Parts fitted at their cost, less what came back unused.
     let mut material_fen = 0;
     for movement in stock_movement::Entity::find()
-        .filter(
-            stock_movement::Column::Kind
-                .is_in([MovementKind::Issue.as_str(), MovementKind::ReturnUnused.as_str()]),
-        )
+        .filter(stock_movement::Column::Kind.is_in([
+            MovementKind::Issue.as_str(),
+            MovementKind::ReturnUnused.as_str(),
+        ]))
         .filter(stock_movement::Column::CreatedAt.gte(from))
         .filter(stock_movement::Column::CreatedAt.lt(until))
         .all(db)
@@ -261,7 +263,14 @@ pub async fn ensure_cycle(db: &impl ConnectionTrait, now_ms: i64) -> Result<bool
         .map_err(|err| AppError::Internal(err.into()))?
         .to_zoned(clock::default_zone())
         .date();
-    schedule_step(db, today.first_of_month(), "draft", cycle(today).draft_on, now_ms).await
+    schedule_step(
+        db,
+        today.first_of_month(),
+        "draft",
+        cycle(today).draft_on,
+        now_ms,
+    )
+    .await
 }
 
 async fn tell(
@@ -303,13 +312,28 @@ impl Job for CycleJob {
             "draft" => {
                 draft_in(fire.txn, month, fire.now_ms).await?;
                 schedule_step(fire.txn, month, "remind", days.remind_on, fire.now_ms).await?;
-                let after_due = days.due_on.tomorrow().map_err(|e| AppError::Internal(e.into()))?;
+                let after_due = days
+                    .due_on
+                    .tomorrow()
+                    .map_err(|e| AppError::Internal(e.into()))?;
                 schedule_step(fire.txn, month, "due", after_due, fire.now_ms).await?;
                 let next = days.draft_on;
                 schedule_step(fire.txn, next, "draft", cycle(next).draft_on, fire.now_ms).await?;
                 let zh = format!("{code} 月度统计已生成草稿，请于 {} 前报出", days.due_on);
-                let en = format!("The statistics of {code} are drafted; submit them by {}", days.due_on);
-                tell(fire.txn, &[Role::CustomerDepartment], "monthly_statistics_draft", &code, zh, en, fire.now_ms).await
+                let en = format!(
+                    "The statistics of {code} are drafted; submit them by {}",
+                    days.due_on
+                );
+                tell(
+                    fire.txn,
+                    &[Role::CustomerDepartment],
+                    "monthly_statistics_draft",
+                    &code,
+                    zh,
+                    en,
+                    fire.now_ms,
+                )
+                .await
             }
             step @ ("remind" | "due") => {
                 let Some(row) = find(fire.txn, month).await? else {
@@ -324,11 +348,29 @@ impl Job for CycleJob {
                     active.update(fire.txn).await?;
                     let zh = format!("{code} 月度统计逾期未报");
                     let en = format!("The statistics of {code} are overdue");
-                    tell(fire.txn, &[Role::CustomerDepartment, Role::GeneralManager], "monthly_statistics_late", &code, zh, en, fire.now_ms).await
+                    tell(
+                        fire.txn,
+                        &[Role::CustomerDepartment, Role::GeneralManager],
+                        "monthly_statistics_late",
+                        &code,
+                        zh,
+                        en,
+                        fire.now_ms,
+                    )
+                    .await
                 } else {
                     let zh = format!("请于 {} 前报出 {code} 月度统计", days.due_on);
                     let en = format!("Submit the statistics of {code} by {}", days.due_on);
-                    tell(fire.txn, &[Role::CustomerDepartment], "monthly_statistics_reminder", &code, zh, en, fire.now_ms).await
+                    tell(
+                        fire.txn,
+                        &[Role::CustomerDepartment],
+                        "monthly_statistics_reminder",
+                        &code,
+                        zh,
+                        en,
+                        fire.now_ms,
+                    )
+                    .await
                 }
             }
             other => Err(AppError::Internal(anyhow::anyhow!("unknown step {other}"))),
@@ -365,7 +407,17 @@ pub async fn draft(app: &App, actor: &Actor, month: &str) -> Result<MonthView, A
     let txn = app.write_txn().await?;
     let before = find(&txn, month).await?;
     let row = draft_in(&txn, month, now).await?;
-    audit::record(&txn, now, Some(actor), "monthly_statistics", row.id, "draft", before.as_ref(), Some(&row)).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "monthly_statistics",
+        row.id,
+        "draft",
+        before.as_ref(),
+        Some(&row),
+    )
+    .await?;
     let view = view(&row)?;
     txn.commit().await?;
     Ok(view)
@@ -410,7 +462,17 @@ pub async fn submit(
         now,
     )
     .await?;
-    audit::record(&txn, now, Some(actor), "monthly_statistics", row.id, "submit", Some(&row), Some(&after)).await?;
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        "monthly_statistics",
+        row.id,
+        "submit",
+        Some(&row),
+        Some(&after),
+    )
+    .await?;
     let view = view(&after)?;
     txn.commit().await?;
     Ok(view)

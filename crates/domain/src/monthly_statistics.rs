@@ -49,7 +49,9 @@ pub struct Cycle {
 }
 
 pub fn cycle(month: Date) -> Cycle {
-    let next = month.first_of_month().saturating_add(jiff::Span::new().months(1));
+    let next = month
+        .first_of_month()
+        .saturating_add(jiff::Span::new().months(1));
     Cycle {
         draft_on: next,
         remind_on: next.saturating_add(jiff::Span::new().days(2)),
@@ -90,7 +92,11 @@ mod tests {
             (None, date(2026, 12, 6), true),
         ];
         for (submitted, today, late) in cases {
-            assert_eq!(is_late(&november, submitted, today), late, "{submitted:?} {today}");
+            assert_eq!(
+                is_late(&november, submitted, today),
+                late,
+                "{submitted:?} {today}"
+            );
         }
     }
 

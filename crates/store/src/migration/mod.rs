@@ -30,9 +30,9 @@ mod m20261122_000060_capacity_indexes;
 mod m20261122_000070_settlement;
 mod m20261122_000080_installations;
 mod m20261122_000090_ecom;
+mod m20261122_000100_tools_purchasing;
 mod m20261122_000110_supervision;
 mod m20261122_000111_suggestions;
-mod m20261122_000100_tools_purchasing;
 
 pub struct Migrator;
 

@@ -48,7 +48,9 @@ async fn get_month(
     ApiUser(actor): ApiUser,
     Path(month): Path<String>,
 ) -> Result<Json<MonthView>, ApiError> {
-    Ok(Json(monthly_statistics::get(&state.app, &actor, &month).await?))
+    Ok(Json(
+        monthly_statistics::get(&state.app, &actor, &month).await?,
+    ))
 }
 
 /// Drafts a past month now, or refreshes its draft.
@@ -59,7 +61,9 @@ async fn draft_month(
     ApiUser(actor): ApiUser,
     Path(month): Path<String>,
 ) -> Result<Json<MonthView>, ApiError> {
-    Ok(Json(monthly_statistics::draft(&state.app, &actor, &month).await?))
+    Ok(Json(
+        monthly_statistics::draft(&state.app, &actor, &month).await?,
+    ))
 }
 
 /// Submits a month to the admin and GM offices; after the 5th it is flagged late.

@@ -32,7 +32,12 @@ async fn a_month_is_drafted_reminded_flagged_late_and_submitted() {
     );
     // November: one visit on Monday the 23rd, and a transport task closed at ¥120.
     let customer = app
-        .create_customer(customer_body("统计客户", "13900000201", app.seed.bj, app.seed.bj_urban))
+        .create_customer(customer_body(
+            "统计客户",
+            "13900000201",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
         .await;
     let unit = app
         .create_unit(customer["id"].as_i64().unwrap(), "SN-STAT-1", "2026-06-01")
@@ -56,7 +61,11 @@ async fn a_month_is_drafted_reminded_flagged_late_and_submitted() {
     app.clock.set("2026-11-23T01:30:00Z".parse().unwrap());
     let mut current = order.body;
     for (event, role, extra) in [
-        ("dispatch", Role::ServiceSupervisor, json!({"technician_id": technician})),
+        (
+            "dispatch",
+            Role::ServiceSupervisor,
+            json!({"technician_id": technician}),
+        ),
         ("record_contact", Role::Technician, json!({})),
         ("check_in", Role::Technician, json!({})),
     ] {
@@ -117,7 +126,9 @@ async fn a_month_is_drafted_reminded_flagged_late_and_submitted() {
     .unwrap();
     // December 1st, 08:00 in Shanghai: the draft.
     run_at(&app, "2026-12-01T00:30:00Z").await;
-    let november = app.get("/monthly-statistics/2026-11", Role::GeneralManager).await;
+    let november = app
+        .get("/monthly-statistics/2026-11", Role::GeneralManager)
+        .await;
     november.assert_status(StatusCode::OK);
     assert_eq!(november.body["status"], "draft");
     assert_eq!(november.body["dispatch"]["person_times"], 1);
@@ -139,9 +150,13 @@ async fn a_month_is_drafted_reminded_flagged_late_and_submitted() {
         .await
         .contains(&"monthly_statistics_late".to_string()));
     let submit = |version| json!({"version": version});
-    app.post_json("/monthly-statistics/2026-11/submit", Role::Technician, submit(1))
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
+    app.post_json(
+        "/monthly-statistics/2026-11/submit",
+        Role::Technician,
+        submit(1),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
     let submitted = app
         .post_json(
             "/monthly-statistics/2026-11/submit",
@@ -160,7 +175,11 @@ async fn a_month_is_drafted_reminded_flagged_late_and_submitted() {
     .await
     .assert_error(StatusCode::CONFLICT, "already_submitted", Some("status"));
     // December is not over; the next draft is already scheduled.
-    app.post_json("/monthly-statistics/2026-12/draft", Role::CustomerDepartment, json!({}))
-        .await
-        .assert_invalid("month");
+    app.post_json(
+        "/monthly-statistics/2026-12/draft",
+        Role::CustomerDepartment,
+        json!({}),
+    )
+    .await
+    .assert_invalid("month");
 }
