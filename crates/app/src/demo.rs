@@ -821,7 +821,13 @@ async fn load_installations(app: &App, admin: &Actor, branch: i64) -> Result<(),
         note: Some("客户对安装很满意".into()),
         ..Default::default()
     };
-    for event in [E::Send, E::Acknowledge, E::Commission, E::Complete, E::FollowUp] {
+    for event in [
+        E::Send,
+        E::Acknowledge,
+        E::Commission,
+        E::Complete,
+        E::FollowUp,
+    ] {
         order = installations::step(
             app,
             admin,

@@ -17,7 +17,7 @@
 //! branch; staff see their branch's (headquarters roles all). Others' orders answer 404.
 
 use aftersales_domain::installation::{
-    format_tenths, follow_up_due_at, installation_events, installation_needed,
+    follow_up_due_at, format_tenths, installation_events, installation_needed,
     next_installation_status, parse_tenths, rating_valid, send_due_at, step_actor,
     InstallationEvent, InstallationStatus, ProviderKind, ScoreFacts, Scorecard, StepActor,
 };
@@ -209,7 +209,10 @@ fn validate_provider(input: &ProviderInput) -> Result<ValidProvider, AppError> {
         errors.add("email", "invalid_email");
     }
     let contact_name = errors
-        .check("contact_name", optional_text(input.contact_name.as_deref(), 100))
+        .check(
+            "contact_name",
+            optional_text(input.contact_name.as_deref(), 100),
+        )
         .flatten();
     let contact_phone = errors
         .check(
@@ -322,8 +325,13 @@ pub async fn update_provider(
     active.active = Set(input.active);
     active.version = Set(version + 1);
     active.updated_at = Set(now);
-    let after =
-        versioned_update(&txn, active, installation_provider::Column::Version, version).await?;
+    let after = versioned_update(
+        &txn,
+        active,
+        installation_provider::Column::Version,
+        version,
+    )
+    .await?;
     audit::record(
         &txn,
         now,
@@ -879,7 +887,10 @@ pub async fn create(
         .check("wanted_at", instant(input.wanted_at.as_deref()))
         .flatten();
     let commission_due_at = errors
-        .check("commission_due_at", instant(input.commission_due_at.as_deref()))
+        .check(
+            "commission_due_at",
+            instant(input.commission_due_at.as_deref()),
+        )
         .flatten();
     let requirements = errors
         .check(
@@ -918,7 +929,10 @@ async fn active_provider(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<installation_provider::Model, AppError> {
-    match installation_provider::Entity::find_by_id(id).one(db).await? {
+    match installation_provider::Entity::find_by_id(id)
+        .one(db)
+        .await?
+    {
         Some(provider) if provider.active => Ok(provider),
         _ => Err(AppError::invalid("provider_id", "not_found")),
     }
@@ -1148,7 +1162,10 @@ async fn send(
             .and_then(|v| v.or_else(|| row.requirements.clone()).ok_or("required")),
     );
     let commission_due_at = errors
-        .check("commission_due_at", instant(input.commission_due_at.as_deref()))
+        .check(
+            "commission_due_at",
+            instant(input.commission_due_at.as_deref()),
+        )
         .flatten()
         .or(row.commission_due_at);
     let (Some(provider_id), Some(wanted_at), Some(requirements)) =
@@ -1265,7 +1282,10 @@ struct Commissioning {
 fn validate_commissioning(input: &InstallationStepInput) -> Result<Commissioning, AppError> {
     let mut errors = ValidationErrors::new();
     let text = |value: &Option<String>, max| required_text(value.as_deref().unwrap_or(""), max);
-    let result = errors.check("commissioning_result", text(&input.commissioning_result, 2000));
+    let result = errors.check(
+        "commissioning_result",
+        text(&input.commissioning_result, 2000),
+    );
     let trainees = errors.check("trainees", text(&input.trainees, 300));
     let topics = errors.check("training_topics", text(&input.training_topics, 1000));
     let hours = errors.check(
@@ -1292,7 +1312,15 @@ fn validate_commissioning(input: &InstallationStepInput) -> Result<Commissioning
             Some(n) => Ok(n),
         },
     );
-    match (result, trainees, topics, hours, person_times, person_days, cost) {
+    match (
+        result,
+        trainees,
+        topics,
+        hours,
+        person_times,
+        person_days,
+        cost,
+    ) {
         (
             Some(result),
             Some(trainees),
@@ -1322,8 +1350,7 @@ async fn tell_supervisors(
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     let supervisors =
-        notifications::users_with_role(db, Role::ServiceSupervisor, Some(row.org_unit_id))
-            .await?;
+        notifications::users_with_role(db, Role::ServiceSupervisor, Some(row.org_unit_id)).await?;
     let reason = reason.unwrap_or("");
     let (zh, en) = match kind {
         "installation_declined" => (
@@ -1432,8 +1459,13 @@ impl Job for FollowUpJob {
             .map_err(|err| AppError::Internal(anyhow::anyhow!("now: {err}")))?
             .to_zoned(crate::clock::default_zone())
             .date();
-        crate::surveys::request_follow_up_due(fire.txn, &follow_up_request(&row), today, fire.now_ms)
-            .await?;
+        crate::surveys::request_follow_up_due(
+            fire.txn,
+            &follow_up_request(&row),
+            today,
+            fire.now_ms,
+        )
+        .await?;
         timeline(
             fire.txn,
             None,

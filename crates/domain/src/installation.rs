@@ -317,7 +317,14 @@ mod tests {
 
     #[test]
     fn ratings_run_from_one_to_five() {
-        for (rating, valid) in [(0, false), (1, true), (3, true), (5, true), (6, false), (-1, false)] {
+        for (rating, valid) in [
+            (0, false),
+            (1, true),
+            (3, true),
+            (5, true),
+            (6, false),
+            (-1, false),
+        ] {
             assert_eq!(rating_valid(rating), valid, "{rating}");
         }
     }

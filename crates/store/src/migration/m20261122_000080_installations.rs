@@ -85,7 +85,9 @@ impl MigrationTrait for Migration {
             ))
             .await?;
 
-        let mut t = Table::create().table(Alias::new("installations")).to_owned();
+        let mut t = Table::create()
+            .table(Alias::new("installations"))
+            .to_owned();
         t.col(id(backend))
             .col(text("number"))
             .col(big("org_unit_id"))
@@ -141,8 +143,16 @@ impl MigrationTrait for Migration {
         manager.create_table(t).await?;
         for (name, columns, unique) in [
             ("ux_installations_number", &["number"][..], true),
-            ("ix_installations_branch_status", &["org_unit_id", "status"][..], false),
-            ("ix_installations_provider", &["provider_id", "status"][..], false),
+            (
+                "ix_installations_branch_status",
+                &["org_unit_id", "status"][..],
+                false,
+            ),
+            (
+                "ix_installations_provider",
+                &["provider_id", "status"][..],
+                false,
+            ),
             ("ix_installations_completed", &["completed_at"][..], false),
         ] {
             manager

@@ -22,14 +22,29 @@ use crate::AppState;
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        list_installations, create_installation, get_installation, step_installation,
-        list_providers, create_provider, get_provider, update_provider, add_provider_user,
+        list_installations,
+        create_installation,
+        get_installation,
+        step_installation,
+        list_providers,
+        create_provider,
+        get_provider,
+        update_provider,
+        add_provider_user,
         list_scorecards
     ),
     components(schemas(
-        InstallationInput, InstallationStepInput, InstallationView, InstallationEventView,
-        InstallerInput, InstallerView, ProviderInput, ProviderView, ProviderUserInput,
-        ProviderUserView, ProviderScoreView
+        InstallationInput,
+        InstallationStepInput,
+        InstallationView,
+        InstallationEventView,
+        InstallerInput,
+        InstallerView,
+        ProviderInput,
+        ProviderView,
+        ProviderUserInput,
+        ProviderUserView,
+        ProviderScoreView
     ))
 )]
 pub struct Api;
@@ -50,7 +65,10 @@ pub fn router() -> Router<AppState> {
             "/installation-providers/{id}",
             get(get_provider).put(update_provider),
         )
-        .route("/installation-providers/{id}/users", post(add_provider_user))
+        .route(
+            "/installation-providers/{id}/users",
+            post(add_provider_user),
+        )
         .route("/installation-scorecards", get(list_scorecards))
 }
 
@@ -113,7 +131,9 @@ async fn list_providers(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
 ) -> Result<Json<Vec<ProviderView>>, ApiError> {
-    Ok(Json(installations::list_providers(&state.app, &actor).await?))
+    Ok(Json(
+        installations::list_providers(&state.app, &actor).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/installation-providers", tag = "installations", request_body = ProviderInput,
@@ -134,7 +154,9 @@ async fn get_provider(
     ApiUser(actor): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<ProviderView>, ApiError> {
-    Ok(Json(installations::get_provider(&state.app, &actor, id).await?))
+    Ok(Json(
+        installations::get_provider(&state.app, &actor, id).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/installation-providers/{id}", tag = "installations", params(("id" = i64, Path)), request_body = ProviderInput,

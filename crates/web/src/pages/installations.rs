@@ -21,8 +21,8 @@ use serde::Deserialize;
 
 use super::deliveries::local_to_rfc3339;
 use super::{
-    form_outcome, optional_id, render, render_with, ticked, CsrfForm, Ctx, FieldErrors,
-    PageError, Pager,
+    form_outcome, optional_id, render, render_with, ticked, CsrfForm, Ctx, FieldErrors, PageError,
+    Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -45,7 +45,10 @@ pub fn router() -> Router<AppState> {
             "/installation-providers/{id}",
             get(show_provider).post(update_provider),
         )
-        .route("/installation-providers/{id}/users", post(add_provider_user))
+        .route(
+            "/installation-providers/{id}/users",
+            post(add_provider_user),
+        )
         .route("/installation-scorecards", get(scorecards))
 }
 
@@ -355,9 +358,21 @@ pub struct StepForm {
 impl StepForm {
     fn installers(&self) -> Vec<InstallerInput> {
         [
-            (&self.installer_name_1, &self.installer_id_1, &self.installer_credential_1),
-            (&self.installer_name_2, &self.installer_id_2, &self.installer_credential_2),
-            (&self.installer_name_3, &self.installer_id_3, &self.installer_credential_3),
+            (
+                &self.installer_name_1,
+                &self.installer_id_1,
+                &self.installer_credential_1,
+            ),
+            (
+                &self.installer_name_2,
+                &self.installer_id_2,
+                &self.installer_credential_2,
+            ),
+            (
+                &self.installer_name_3,
+                &self.installer_id_3,
+                &self.installer_credential_3,
+            ),
         ]
         .into_iter()
         .filter(|(name, id_no, _)| !name.trim().is_empty() || !id_no.trim().is_empty())
@@ -620,8 +635,7 @@ async fn update_provider(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ProviderForm>,
 ) -> Result<Response, PageError> {
-    let result =
-        installations::update_provider(&state.app, &user.actor, id, &form.input()).await;
+    let result = installations::update_provider(&state.app, &user.actor, id, &form.input()).await;
     form_outcome(
         result,
         |_| format!("/installation-providers/{id}"),

@@ -18,7 +18,12 @@ async fn sale_setup(app: &TestApp, phone: &str) -> (i64, i64) {
     let product = app.post_json("/products", Role::Admin, product).await;
     product.assert_status(StatusCode::CREATED);
     let customer = app
-        .create_customer(customer_body("安装客户", phone, app.seed.bj, app.seed.bj_urban))
+        .create_customer(customer_body(
+            "安装客户",
+            phone,
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
         .await;
     (product.id(), customer["id"].as_i64().unwrap())
 }
@@ -184,9 +189,15 @@ async fn a_sale_is_installed_commissioned_followed_up_and_scored() {
     assert_eq!(all.body["total"], 1);
 
     // INSTALL-2: sending needs the company; it reaches the portal and the company's mailbox.
-    step(&app, &order, "send", Role::ServiceAgent, json!({"requirements": "壁挂"}))
-        .await
-        .assert_invalid("provider_id");
+    step(
+        &app,
+        &order,
+        "send",
+        Role::ServiceAgent,
+        json!({"requirements": "壁挂"}),
+    )
+    .await
+    .assert_invalid("provider_id");
     step(&app, &order, "send", Role::Installer, send_body(company))
         .await
         .assert_status(StatusCode::FORBIDDEN);
@@ -251,7 +262,10 @@ async fn a_sale_is_installed_commissioned_followed_up_and_scored() {
         .assert_invalid("person_days");
     let order = step_ok(&app, &order, "commission", Role::Installer, commissioning()).await;
     assert_eq!(
-        (order["person_days"].as_str(), order["training_hours"].as_str()),
+        (
+            order["person_days"].as_str(),
+            order["training_hours"].as_str()
+        ),
         (Some("1.5"), Some("1.5"))
     );
 
@@ -277,12 +291,24 @@ async fn a_sale_is_installed_commissioned_followed_up_and_scored() {
     .assert_status(StatusCode::OK);
 
     // INSTALL-4: the follow-up rating, by the follow-up caller only, 1–5.
-    step(&app, &order, "follow_up", Role::Installer, json!({"rating": 5}))
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
-    step(&app, &order, "follow_up", Role::CustomerDepartment, json!({"rating": 6}))
-        .await
-        .assert_invalid("rating");
+    step(
+        &app,
+        &order,
+        "follow_up",
+        Role::Installer,
+        json!({"rating": 5}),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    step(
+        &app,
+        &order,
+        "follow_up",
+        Role::CustomerDepartment,
+        json!({"rating": 6}),
+    )
+    .await
+    .assert_invalid("rating");
     let order = step_ok(
         &app,
         &order,
@@ -313,7 +339,14 @@ async fn a_sale_is_installed_commissioned_followed_up_and_scored() {
         .collect();
     assert_eq!(
         events,
-        ["record", "send", "acknowledge", "commission", "complete", "follow_up"]
+        [
+            "record",
+            "send",
+            "acknowledge",
+            "commission",
+            "complete",
+            "follow_up"
+        ]
     );
 
     // The scorecard counts the order on time everywhere, rated 4.
@@ -342,10 +375,17 @@ async fn a_sale_is_installed_commissioned_followed_up_and_scored() {
         guidance_fee_fen: 20_000,
     };
     let db = &app.app.db;
-    assert_eq!(month_totals(db, Some(app.seed.bj), "2026-11").await.unwrap(), expected);
+    assert_eq!(
+        month_totals(db, Some(app.seed.bj), "2026-11")
+            .await
+            .unwrap(),
+        expected
+    );
     assert_eq!(month_totals(db, None, "2026-11").await.unwrap(), expected);
     assert_eq!(
-        month_totals(db, Some(app.seed.tj), "2026-11").await.unwrap(),
+        month_totals(db, Some(app.seed.tj), "2026-11")
+            .await
+            .unwrap(),
         MonthTotals::default()
     );
     assert_eq!(
@@ -385,7 +425,14 @@ async fn another_companys_installer_sees_none_of_its_orders() {
     app.get(&format!("/installations/{}", order["id"]), Role::Installer)
         .await
         .assert_status(StatusCode::NOT_FOUND);
-    let order = step_ok(&app, &order, "send", Role::ServiceSupervisor, send_body(ours)).await;
+    let order = step_ok(
+        &app,
+        &order,
+        "send",
+        Role::ServiceSupervisor,
+        send_body(ours),
+    )
+    .await;
     let path = format!("/installations/{}", order["id"]);
     app.get(&path, Role::Installer)
         .await
@@ -395,9 +442,15 @@ async fn another_companys_installer_sees_none_of_its_orders() {
         .assert_status(StatusCode::NOT_FOUND);
     let listed = app.get("/installations", Auth::Token(&other)).await;
     assert_eq!(listed.body["total"], 0);
-    step(&app, &order, "acknowledge", Auth::Token(&other), installers())
-        .await
-        .assert_status(StatusCode::NOT_FOUND);
+    step(
+        &app,
+        &order,
+        "acknowledge",
+        Auth::Token(&other),
+        installers(),
+    )
+    .await
+    .assert_status(StatusCode::NOT_FOUND);
     app.get(
         &format!("/installation-providers/{ours}"),
         Auth::Token(&other),
@@ -435,7 +488,14 @@ async fn another_companys_installer_sees_none_of_its_orders() {
     app.get(&path, Role::Installer)
         .await
         .assert_status(StatusCode::NOT_FOUND);
-    let order = step_ok(&app, &order, "send", Role::ServiceSupervisor, send_body(theirs)).await;
+    let order = step_ok(
+        &app,
+        &order,
+        "send",
+        Role::ServiceSupervisor,
+        send_body(theirs),
+    )
+    .await;
     app.get(&path, Auth::Token(&other))
         .await
         .assert_status(StatusCode::OK);
@@ -449,16 +509,29 @@ async fn steps_out_of_order_or_on_a_stale_version_answer_409() {
     let company = provider(&app, "安居安装").await;
     link(&app, company, "u_installer").await;
     let order = sell(&app, product, customer, "AZ-SN-3").await;
-    step(&app, &order, "commission", Role::ServiceSupervisor, commissioning())
-        .await
-        .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
+    step(
+        &app,
+        &order,
+        "commission",
+        Role::ServiceSupervisor,
+        commissioning(),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "invalid_transition", Some("status"));
     let sent = step_ok(&app, &order, "send", Role::ServiceAgent, send_body(company)).await;
     // `order` still holds version 1.
     step(&app, &order, "acknowledge", Role::Installer, installers())
         .await
         .assert_error(StatusCode::CONFLICT, "stale", Some("version"));
     // The office may record the acknowledgement for a company that answered by e-mail.
-    let acked = step_ok(&app, &sent, "acknowledge", Role::ServiceSupervisor, installers()).await;
+    let acked = step_ok(
+        &app,
+        &sent,
+        "acknowledge",
+        Role::ServiceSupervisor,
+        installers(),
+    )
+    .await;
     assert_eq!(acked["status"], "acknowledged");
     let cancelled = step_ok(
         &app,
@@ -500,7 +573,14 @@ async fn t17_alerts_the_branch_supervisor_when_the_order_is_not_sent_within_4_ho
     let company = provider(&app, "安居安装").await;
     let late = sell(&app, product, customer, "AZ-SN-4").await;
     let on_time = sell(&app, product, customer, "AZ-SN-5").await;
-    step_ok(&app, &on_time, "send", Role::ServiceAgent, send_body(company)).await;
+    step_ok(
+        &app,
+        &on_time,
+        "send",
+        Role::ServiceAgent,
+        send_body(company),
+    )
+    .await;
 
     app.clock.set("2026-11-22T05:59:00Z".parse().unwrap());
     aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
@@ -509,18 +589,36 @@ async fn t17_alerts_the_branch_supervisor_when_the_order_is_not_sent_within_4_ho
     aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
     assert_eq!(send_alerts(&app).await, 1, "only the unsent order alerts");
     let late = app
-        .get(&format!("/installations/{}", late["id"]), Role::ServiceAgent)
+        .get(
+            &format!("/installations/{}", late["id"]),
+            Role::ServiceAgent,
+        )
         .await;
     assert_eq!(late.body["send_overdue"], true);
     assert_eq!(late.body["events"][1]["event"], "send_overdue");
     // It fires once: a later run adds nothing; sending late still works and counts late.
     app.clock.set("2026-11-22T09:00:00Z".parse().unwrap());
-    assert_eq!(aftersales_app::timers::run_due(&app.app, 10).await.unwrap(), 0);
-    assert_eq!(send_alerts(&app).await, 1);
-    step_ok(&app, &late.body, "send", Role::ServiceAgent, send_body(company)).await;
-    let cards = app.get("/installation-scorecards", Role::ServiceSupervisor).await;
     assert_eq!(
-        (cards.body[0]["sent"].as_i64(), cards.body[0]["sent_on_time"].as_i64()),
+        aftersales_app::timers::run_due(&app.app, 10).await.unwrap(),
+        0
+    );
+    assert_eq!(send_alerts(&app).await, 1);
+    step_ok(
+        &app,
+        &late.body,
+        "send",
+        Role::ServiceAgent,
+        send_body(company),
+    )
+    .await;
+    let cards = app
+        .get("/installation-scorecards", Role::ServiceSupervisor)
+        .await;
+    assert_eq!(
+        (
+            cards.body[0]["sent"].as_i64(),
+            cards.body[0]["sent_on_time"].as_i64()
+        ),
         (Some(2), Some(1))
     );
 }
@@ -546,11 +644,17 @@ async fn t18_puts_the_follow_up_call_on_the_list_3_days_after_completion() {
 
     // Recording the rating closes the call.
     let order = app
-        .get(&format!("/installations/{}", order["id"]), Role::CustomerDepartment)
+        .get(
+            &format!("/installations/{}", order["id"]),
+            Role::CustomerDepartment,
+        )
         .await
         .body
         .clone();
-    assert_eq!(order["events"].as_array().unwrap().last().unwrap()["event"], "follow_up_due");
+    assert_eq!(
+        order["events"].as_array().unwrap().last().unwrap()["event"],
+        "follow_up_due"
+    );
     step_ok(
         &app,
         &order,
@@ -574,7 +678,11 @@ async fn companies_are_kept_by_the_customer_department_with_valid_details() {
         .await;
     refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     for field in ["name", "kind", "email", "agreement_end"] {
-        assert!(refused.error_fields().iter().any(|f| f == field), "{field}: {}", refused.body);
+        assert!(
+            refused.error_fields().iter().any(|f| f == field),
+            "{field}: {}",
+            refused.body
+        );
     }
     let id = provider(&app, "安居安装").await;
     app.post_json(
