@@ -39,10 +39,7 @@ async fn sell(app: &TestApp, product: i64, customer: i64, serial: &str) -> Value
         .await;
     unit.assert_status(StatusCode::CREATED);
     let orders = app
-        .get(
-            &format!("/installations?status=new&per_page=100"),
-            Role::ServiceAgent,
-        )
+        .get("/installations?status=new&per_page=100", Role::ServiceAgent)
         .await;
     orders.assert_status(StatusCode::OK);
     orders.body["items"]
