@@ -139,7 +139,7 @@ pub async fn open(
     }
     if order.archived_at.is_some() || order.cancelled_at.is_some() {
         return Err(AppError::Conflict {
-            code: "order_closed",
+            code: "order_archived",
             field: Some("status"),
             detail: None,
         });

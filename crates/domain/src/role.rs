@@ -249,15 +249,11 @@ impl Role {
                 ComplaintRegister, ComplaintRead,
                 InstallRead, InstallWrite,
                 EcomRead, EcomManage,
+                SuggestionSubmit,
             ],
             Role::Technician => &[
                 CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, OrderTask,
                 PartsRead, DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
-                SuggestionSubmit,
-            ],
-            Role::Technician => &[
-                CustomerRead, ProductRead, ContractRead, OrgRead, AttachmentWrite, OrderRead, OrderWork, PartsRead,
-                DeliveryRead, DeliveryWork, ComplaintRegister, ComplaintRead,
                 SuggestionSubmit,
             ],
             Role::WarehouseKeeper => &[
@@ -292,7 +288,6 @@ impl Role {
                 CustomerRead, ProductRead, OrgRead, OrderRead, OrderTask,
                 ComplaintRegister, ComplaintRead, ComplaintInvestigate,
             ],
-            Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm],
             Role::Installer => &[InstallRead, InstallWork],
             Role::Customer => &[CustomerRead, ProductRead, ContractRead, OrderRead, SurveyRead, SurveyAnswer, QuoteConfirm, EcomRead, EcomFile],
             Role::PlatformArbiter => &[CustomerRead, ProductRead, OrgRead, EcomRead, EcomArbitrate],

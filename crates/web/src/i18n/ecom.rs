@@ -110,7 +110,6 @@ pub const TEXTS: &[super::Text] = &[
     ("error.already_requested", "这件商品已经申请过售后", "This item already has an after-sales request"),
     ("error.arbitration_window_passed", "申请平台介入的期限已过", "The time to ask for arbitration has passed"),
     ("error.cancelled_cannot_refile", "已撤销的申请不能再次提交", "A withdrawn request cannot be filed again"),
-    ("error.not_applicable", "此类型无需填写", "Not used for this type"),
     ("error.not_received", "商品尚未签收，请选择“仅退款”", "The goods were not signed for: choose “refund only”"),
     ("error.quality_window_passed", "已超过签收后7天，请申请售后保障", "More than 7 days after sign-off: file a protection claim"),
     ("error.repair_not_possible", "只有已同意的维修申请可以生成维修单", "Only an accepted repair request becomes a repair order"),

@@ -21,7 +21,7 @@ pub const TEXTS: &[super::Text] = &[
     ("error.no_department", "系统中没有对应的部门", "There is no such department"),
     ("error.not_a_requirement", "该服务单不是软件需求", "This order is not a software requirement"),
     ("error.not_applicable", "此项不适用", "Does not apply here"),
-    ("error.order_closed", "服务单已归档或取消", "The order is archived or cancelled"),
+    ("error.order_archived", "服务单已归档或取消", "The order is archived or cancelled"),
     ("error.out_of_scope", "此人看不到该服务单", "This person cannot see the order"),
     ("error.outside_on_call_window", "不在待命时段内", "Outside the on-call window"),
     ("error.requirement_decided", "该需求已有处理决定", "This requirement was already decided"),

@@ -8,7 +8,6 @@ pub const TEXTS: &[super::Text] = &[
     ("error.already_rewarded", "该建议已获奖励", "This suggestion has already been rewarded"),
     ("error.already_taken_up", "该调查卡的建议已登记", "This survey card's suggestion has already been taken up"),
     ("error.invalid_period", "期间格式为 2026-11 或 2026-Q4", "Write the period as 2026-11 or 2026-Q4"),
-    ("error.must_be_positive", "金额必须大于零", "The amount must be more than zero"),
     ("error.not_answered", "请先答复该建议", "Answer the suggestion first"),
     ("error.not_key_account", "只有重点客户（A类）有拜访计划", "Only key accounts (class A) have a visit plan"),
     ("error.not_sampled", "该案件不在抽查范围内", "This case was not drawn for re-check"),
