@@ -136,4 +136,7 @@ pub const TEXTS: &[super::Text] = &[
     ("rma_task.qa_analysis", "质量分析", "QA: analysis"),
     ("rma_task.transport_pickup", "运输取货", "Transport: pickup"),
     ("rma_task.warehouse_receive", "仓库收货入库", "Warehouse: receive and restock"),
+    ("rma_wish.exchange", "换货", "Exchange"),
+    ("rma_wish.refund", "退货退款", "Refund"),
+    ("rma_wish.repair", "维修", "Repair"),
 ];
