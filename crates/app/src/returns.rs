@@ -243,6 +243,7 @@ async fn view(
     } else {
         Vec::new()
     };
+    let wish = Wish::parse(&row.wish).unwrap_or(Wish::Refund);
     Ok(ReturnView {
         id: row.id,
         number: row.number,
@@ -276,6 +277,7 @@ async fn view(
             .unwrap_or_default()
             .into_iter()
             .filter(|e| *e != RmaEvent::Review && *e != RmaEvent::AttachReport)
+            .filter(|e| e.fits_wish(wish))
             .map(|e| e.as_str().to_string())
             .collect(),
         status: row.status,
@@ -720,11 +722,13 @@ pub async fn step(
     let txn = app.write_txn().await?;
     let before = find_visible(&txn, actor, id).await?;
     let to = step_allowed(&before, event)?;
-    if event == RmaEvent::Refund && before.wish != Wish::Refund.as_str() {
-        return Err(AppError::conflict("not_a_refund"));
-    }
-    if event == RmaEvent::Exchange && before.wish != Wish::Exchange.as_str() {
-        return Err(AppError::conflict("not_an_exchange"));
+    let wish = Wish::parse(&before.wish).unwrap_or(Wish::Refund);
+    if !event.fits_wish(wish) {
+        return Err(AppError::conflict(if event == RmaEvent::Refund {
+            "not_a_refund"
+        } else {
+            "not_an_exchange"
+        }));
     }
     let mut active: return_request::ActiveModel = before.clone().into();
     active.status = Set(to.as_str().into());

@@ -379,6 +379,18 @@ code_enum! {
     }
 }
 
+impl RmaEvent {
+    /// A refund only settles a refund wish, and an exchange only an exchange wish; the
+    /// other steps do not depend on what the customer asked for.
+    pub fn fits_wish(self, wish: Wish) -> bool {
+        match self {
+            RmaEvent::Refund => wish == Wish::Refund,
+            RmaEvent::Exchange => wish == Wish::Exchange,
+            _ => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{event} is not possible when the return is {from}")]
 pub struct InvalidRmaTransition {

@@ -238,6 +238,14 @@ impl ShowPage {
     fn offers(&self, event: &str) -> bool {
         self.rma.next_events.iter().any(|e| e == event)
     }
+    /// Whether the signed-in user may take the step (the use case checks it again): the
+    /// warehouse and finance steps need `return.task`, the others `return.write`.
+    fn may(&self, event: &str) -> bool {
+        match event {
+            "receive_goods" | "refund" => self.ctx.can("return.task"),
+            _ => self.ctx.can("return.write"),
+        }
+    }
 }
 
 async fn show_page(
