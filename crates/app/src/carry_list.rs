@@ -1,16 +1,18 @@
 //! DISPATCH-6: the carry list of an order (`domain::carry_list`) from the parts catalogue,
 //! the ledger's past issues to orders of the same product and fault class, and the stock in
 //! the technician's van and in the branch. A part the van lacks is requisitioned with the
-//! supervisor's transfer into the van (`parts::transfer_to_order`).
+//! supervisor's transfer into the van (`parts::transfer_to_order`). The tools to bring are
+//! the ones the technician holds in personal custody (TOOLS-1): the seeds name no tools per
+//! product, so the list reminds them of their own kit (design decision).
 
 use std::collections::HashMap;
 
 use aftersales_domain::carry_list::{carry_list, Candidate};
 use aftersales_domain::role::Permission;
 use aftersales_store::entity::{
-    part, part_fit, service_order, stock_level, stock_location, stock_movement,
+    part, part_fit, service_order, stock_level, stock_location, stock_movement, tool,
 };
-use aftersales_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use aftersales_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::service_orders::find_visible;
@@ -34,9 +36,35 @@ pub struct CarryLine {
     pub requisition: bool,
 }
 
-pub async fn of_order(app: &App, actor: &Actor, order_id: i64) -> Result<Vec<CarryLine>, AppError> {
+/// The carry list of an order: likely parts, and the tools its technician holds.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CarryList {
+    pub parts: Vec<CarryLine>,
+    /// The technician's tools in personal custody: asset number and name.
+    pub tools: Vec<String>,
+}
+
+pub async fn of_order(app: &App, actor: &Actor, order_id: i64) -> Result<CarryList, AppError> {
     actor.require(Permission::OrderRead)?;
     let order = find_visible(&app.db, actor, order_id).await?;
+    let tools = match order.technician_id {
+        Some(technician) => tool::Entity::find()
+            .filter(tool::Column::HolderId.eq(technician))
+            .order_by_asc(tool::Column::AssetNo)
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|t| format!("{} {}", t.asset_no, t.name))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(CarryList {
+        parts: likely_parts(app, &order).await?,
+        tools,
+    })
+}
+
+async fn likely_parts(app: &App, order: &service_order::Model) -> Result<Vec<CarryLine>, AppError> {
     let Some(product_id) = order.product_id else {
         return Ok(Vec::new());
     };

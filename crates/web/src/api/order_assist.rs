@@ -1,7 +1,7 @@
 //! The help an order gets besides its technician's work: tasks for experts, specialists and
 //! departments, lateness notices, requirement decisions and the carry list.
 
-use aftersales_app::carry_list::{self, CarryLine};
+use aftersales_app::carry_list::{self, CarryLine, CarryList};
 use aftersales_app::order_tasks::{self, AssignInput, CloseInput, TaskInput, TaskView};
 use aftersales_app::requirement_evaluations::{self, EvaluationInput, EvaluationView};
 use aftersales_app::service_orders::{self, LatenessInput, OrderView};
@@ -36,7 +36,8 @@ use crate::AppState;
         LatenessInput,
         EvaluationInput,
         EvaluationView,
-        CarryLine
+        CarryLine,
+        CarryList
     ))
 )]
 pub struct Api;
@@ -172,11 +173,11 @@ async fn decide_requirement(
 /// What the technician should carry (DISPATCH-6): parts used in similar repairs, then parts
 /// fitting the product, with the van's and the branch's stock.
 #[utoipa::path(get, path = "/service-orders/{id}/carry-list", tag = "service-orders", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<CarryLine>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = CarryList), (status = 404, body = ErrorBody)))]
 async fn get_carry_list(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Vec<CarryLine>>, ApiError> {
+) -> Result<Json<CarryList>, ApiError> {
     Ok(Json(carry_list::of_order(&state.app, &actor, id).await?))
 }

@@ -6,10 +6,12 @@
 pub const TEXTS: &[super::Text] = &[
     ("carry.in_branch", "网点库存", "At the branch"),
     ("carry.in_van", "随车库存", "In the van"),
+    ("carry.no_tools", "未领用工具", "No tools held"),
     ("carry.part", "备件", "Part"),
     ("carry.past_uses", "同类维修用过", "Used in similar repairs"),
     ("carry.requisition", "需领料", "Requisition"),
-    ("carry.title", "携带清单（可能用到的备件）", "Carry list (likely parts)"),
+    ("carry.title", "携带清单（可能用到的备件与随身工具）", "Carry list (likely parts and tools)"),
+    ("carry.tools", "随身工具", "Tools to bring"),
     ("clock.answer", "答复客户（24小时）", "Answer (24 h)"),
     ("clock.customer_requested", "客户指定时间", "Customer-requested"),
     ("error.already_arrived", "技术员已到达现场", "The technician has already arrived"),

@@ -356,7 +356,7 @@ struct ShowPage {
     tasks: Vec<aftersales_app::order_tasks::TaskView>,
     task_kinds: &'static [aftersales_domain::order_task::TaskKind],
     /// What to carry (DISPATCH-6), until the technician is on site.
-    carry: Vec<aftersales_app::carry_list::CarryLine>,
+    carry: Option<aftersales_app::carry_list::CarryList>,
     /// The development lead's decision on a software requirement (SOFTWARE-3).
     evaluation: Option<aftersales_app::requirement_evaluations::EvaluationView>,
 }
@@ -440,9 +440,9 @@ pub(super) async fn show_page(
     };
     let tasks = aftersales_app::order_tasks::for_order(&state.app, &user.actor, id).await?;
     let carry = if order.arrived_at.is_none() && order.technician_id.is_some() {
-        aftersales_app::carry_list::of_order(&state.app, &user.actor, id).await?
+        Some(aftersales_app::carry_list::of_order(&state.app, &user.actor, id).await?)
     } else {
-        Vec::new()
+        None
     };
     let evaluation =
         aftersales_app::requirement_evaluations::get(&state.app, &user.actor, id).await?;

@@ -550,9 +550,10 @@ async fn the_carry_list_names_fitting_parts_and_what_the_van_lacks() {
     part.assert_status(StatusCode::CREATED);
     let list = app.get(&path(&order, "carry-list"), Role::Technician).await;
     list.assert_status(StatusCode::OK);
-    assert_eq!(list.body[0]["part_number"], "YS-200");
-    assert_eq!(list.body[0]["in_van"], 0);
-    assert_eq!(list.body[0]["requisition"], true);
+    assert_eq!(list.body["parts"][0]["part_number"], "YS-200");
+    assert_eq!(list.body["parts"][0]["in_van"], 0);
+    assert_eq!(list.body["parts"][0]["requisition"], true);
+    assert_eq!(list.body["tools"], json!([]));
 }
 
 #[tokio::test]
