@@ -660,6 +660,28 @@ pub async fn set(app: &App, actor: &Actor, key: &str, value: &str) -> Result<(),
     Ok(())
 }
 
+fn parse_time(text: &str) -> Option<jiff::civil::Time> {
+    let (hour, minute) = text.trim().split_once(':')?;
+    jiff::civil::Time::new(hour.parse().ok()?, minute.parse().ok()?, 0, 0).ok()
+}
+
+/// A `HH:MM-HH:MM` window whose end is after its start.
+pub fn parse_window(text: &str) -> Option<(jiff::civil::Time, jiff::civil::Time)> {
+    let (from, to) = text.split_once(['-', '–'])?;
+    let (from, to) = (parse_time(from)?, parse_time(to)?);
+    (from < to).then_some((from, to))
+}
+
+/// A `HH:MM` setting as a time of day.
+pub async fn get_time(
+    db: &impl ConnectionTrait,
+    key: &'static str,
+) -> Result<jiff::civil::Time, AppError> {
+    let value = get(db, key).await?;
+    parse_time(&value)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("setting {key} is not a time: {value}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,26 +719,4 @@ mod tests {
         let count = definition("visit.max_interval_months").unwrap();
         assert_eq!(check_value(count, "-3"), Err("invalid_number"));
     }
-}
-
-fn parse_time(text: &str) -> Option<jiff::civil::Time> {
-    let (hour, minute) = text.trim().split_once(':')?;
-    jiff::civil::Time::new(hour.parse().ok()?, minute.parse().ok()?, 0, 0).ok()
-}
-
-/// A `HH:MM-HH:MM` window whose end is after its start.
-pub fn parse_window(text: &str) -> Option<(jiff::civil::Time, jiff::civil::Time)> {
-    let (from, to) = text.split_once(['-', '–'])?;
-    let (from, to) = (parse_time(from)?, parse_time(to)?);
-    (from < to).then_some((from, to))
-}
-
-/// A `HH:MM` setting as a time of day.
-pub async fn get_time(
-    db: &impl ConnectionTrait,
-    key: &'static str,
-) -> Result<jiff::civil::Time, AppError> {
-    let value = get(db, key).await?;
-    parse_time(&value)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("setting {key} is not a time: {value}")))
 }
