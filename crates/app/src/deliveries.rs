@@ -12,7 +12,7 @@ use aftersales_domain::delivery::{
 };
 use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
-use aftersales_store::entity::{customer, delivery, delivery_event, product, unit, user};
+use aftersales_store::entity::{delivery, delivery_event, unit, user};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -159,18 +159,8 @@ async fn view(
     row: delivery::Model,
     with_events: bool,
 ) -> Result<DeliveryView, AppError> {
-    let customer = customer::Entity::find_by_id(row.customer_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let unit = unit::Entity::find_by_id(row.unit_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let product = product::Entity::find_by_id(unit.product_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (customer, unit, product) =
+        crate::units::with_owner(db, row.customer_id, row.unit_id).await?;
     let driver = match row.driver_id {
         Some(id) => user::Entity::find_by_id(id)
             .one(db)

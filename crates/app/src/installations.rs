@@ -25,7 +25,7 @@ use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::survey::FollowUpReason;
 use aftersales_domain::validation::{date, optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
-    customer, customer_address, installation, installation_event, installation_installer,
+    customer_address, installation, installation_event, installation_installer,
     installation_provider, installation_provider_user, product, unit, user, user_role,
 };
 use aftersales_store::sea_orm::sea_query::Expr;
@@ -581,18 +581,8 @@ async fn view(
     row: installation::Model,
     with_events: bool,
 ) -> Result<InstallationView, AppError> {
-    let customer = customer::Entity::find_by_id(row.customer_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let unit = unit::Entity::find_by_id(row.unit_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let product = product::Entity::find_by_id(unit.product_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (customer, unit, product) =
+        crate::units::with_owner(db, row.customer_id, row.unit_id).await?;
     let provider = match row.provider_id {
         Some(id) => installation_provider::Entity::find_by_id(id)
             .one(db)

@@ -13,9 +13,7 @@ use aftersales_domain::returns::{
 };
 use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
-use aftersales_store::entity::{
-    customer, product, return_request, return_task, service_order, unit, user,
-};
+use aftersales_store::entity::{product, return_request, return_task, service_order, unit, user};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -217,18 +215,8 @@ async fn view(
     row: return_request::Model,
     with_tasks: bool,
 ) -> Result<ReturnView, AppError> {
-    let customer = customer::Entity::find_by_id(row.customer_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let unit = unit::Entity::find_by_id(row.unit_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let product = product::Entity::find_by_id(unit.product_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (customer, unit, product) =
+        crate::units::with_owner(db, row.customer_id, row.unit_id).await?;
     let service_order_number = match row.service_order_id {
         Some(id) => service_order::Entity::find_by_id(id)
             .one(db)

@@ -376,6 +376,28 @@ pub async fn update(
     Ok(updated)
 }
 
+/// A sold unit with its customer and product, as the records about it (deliveries,
+/// installations, returns) show them; a missing row answers 404.
+pub(crate) async fn with_owner(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+    unit_id: i64,
+) -> Result<(customer::Model, unit::Model, product::Model), AppError> {
+    let customer = customer::Entity::find_by_id(customer_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let unit = unit::Entity::find_by_id(unit_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let product = product::Entity::find_by_id(unit.product_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((customer, unit, product))
+}
+
 pub(crate) async fn find_visible(
     db: &impl ConnectionTrait,
     actor: &Actor,
