@@ -220,6 +220,8 @@ test('a 三包 exchange after 7 days waits for the inspection report, then goes 
       maxRedirects: 0,
     });
     assert.equal(forged.status(), 422, 'the step is refused');
+    // The refusal names why, where the user sees it.
+    assert.match(await forged.text(), /id="status-error"/);
     await agent.reload();
     assert.equal(await status(agent), 'awaiting_report', 'still waiting for the report');
   });
