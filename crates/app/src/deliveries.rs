@@ -387,16 +387,6 @@ pub async fn create(
     Ok(result)
 }
 
-fn local_text(ms: i64) -> String {
-    Timestamp::from_millisecond(ms)
-        .map(|t| {
-            t.to_zoned(crate::clock::default_zone())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 /// One step of the state machine. The driver works their own deliveries; the office
 /// (`DeliveryWrite`) may step any visible one.
 pub async fn step(
@@ -470,7 +460,11 @@ pub async fn step(
             if late {
                 active.late_notices = Set(before.late_notices + 1);
             }
-            let new_window = format!("{} – {}", local_text(start), local_text(end));
+            let new_window = format!(
+                "{} – {}",
+                crate::format_local(start),
+                crate::format_local(end)
+            );
             timeline_note = Some(format!(
                 "{reason}；已致歉，新时间 {new_window}{}",
                 if late {

@@ -928,16 +928,6 @@ async fn active_provider(
     }
 }
 
-fn local_text(ms: i64) -> String {
-    Timestamp::from_millisecond(ms)
-        .map(|t| {
-            t.to_zoned(crate::clock::default_zone())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 /// One step of the state machine (see [`step_actor`] for who may take which).
 pub async fn step(
     app: &App,
@@ -1171,8 +1161,10 @@ async fn send(
         .map(|u| u.id)
         .collect();
     let link = format!("/installations/{}", row.id);
-    let when = local_text(wanted_at);
-    let due = commission_due_at.map(local_text).unwrap_or_default();
+    let when = crate::format_local(wanted_at);
+    let due = commission_due_at
+        .map(crate::format_local)
+        .unwrap_or_default();
     notifications::notify(
         db,
         now,
@@ -1358,14 +1350,14 @@ async fn tell_supervisors(
                 format!("安装派工单未按时发出：{}", row.number),
                 format!(
                     "销售后应于 {} 前发出安装派工单。",
-                    local_text(row.send_due_at)
+                    crate::format_local(row.send_due_at)
                 ),
             ),
             (
                 format!("Installation order not sent in time: {}", row.number),
                 format!(
                     "The work order was due at the company by {}.",
-                    local_text(row.send_due_at)
+                    crate::format_local(row.send_due_at)
                 ),
             ),
         ),

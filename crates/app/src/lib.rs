@@ -120,3 +120,14 @@ pub fn format_ms(ms: i64) -> String {
         .map(|t| t.to_string())
         .unwrap_or_default()
 }
+
+/// An instant as people read it in messages (`2026-11-22 14:30`, in the default zone).
+pub fn format_local(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| {
+            t.to_zoned(clock::default_zone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}

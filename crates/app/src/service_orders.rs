@@ -1126,11 +1126,7 @@ pub async fn report_lateness(
         });
     }
     let expected_text = expected
-        .map(|at| {
-            at.to_zoned(crate::clock::default_zone())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(|at| crate::format_local(at.as_millisecond()))
         .unwrap_or_default();
     let note = if expected_text.is_empty() {
         reason.clone()

@@ -34,11 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/claims/{id}/attachments", post(upload_evidence))
 }
 
-fn text(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_string())
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct ClaimForm {
     #[serde(default)]
@@ -138,7 +133,7 @@ async fn register_claim(
     user: PageUser,
     CsrfForm(form): CsrfForm<ClaimForm>,
 ) -> Result<Response, PageError> {
-    let amount = match text(&form.amount) {
+    let amount = match super::form_text(&form.amount) {
         None => Ok(0),
         Some(v) => aftersales_domain::money::parse_yuan(&v)
             .map_err(|code| AppError::invalid("amount_fen", code)),
@@ -149,8 +144,8 @@ async fn register_claim(
                 claim_type_id: form.claim_type_id.trim().parse().unwrap_or_default(),
                 claimant: form.claimant.clone(),
                 customer_id: None,
-                order_number: text(&form.order_number),
-                product: text(&form.product),
+                order_number: super::form_text(&form.order_number),
+                product: super::form_text(&form.product),
                 amount_fen,
                 facts: form.facts.clone(),
                 learned_on: form.learned_on.clone(),
@@ -266,10 +261,10 @@ async fn act(
     let input = ClaimActionInput {
         action: form.action,
         version: form.version,
-        cause: text(&form.cause),
-        countermeasure: text(&form.countermeasure),
-        prevention: text(&form.prevention),
-        note: text(&form.note),
+        cause: super::form_text(&form.cause),
+        countermeasure: super::form_text(&form.countermeasure),
+        prevention: super::form_text(&form.prevention),
+        note: super::form_text(&form.note),
     };
     let result = claims::act(&state.app, &user.actor, id, &input).await;
     form_outcome(

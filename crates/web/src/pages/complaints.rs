@@ -68,18 +68,13 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn text(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_string())
-}
-
 fn number(value: &str) -> Option<i64> {
     value.trim().parse().ok()
 }
 
 /// Amounts are typed in yuan on the forms.
 fn fen(value: &str, field: &str) -> Result<Option<i64>, AppError> {
-    match text(value) {
+    match super::form_text(value) {
         None => Ok(None),
         Some(v) => aftersales_domain::money::parse_yuan(&v)
             .map(Some)
@@ -198,26 +193,26 @@ impl RegisterForm {
         RegisterInput {
             channel: self.channel.clone(),
             complaint_type: self.complaint_type.clone(),
-            severity: text(&self.severity),
+            severity: super::form_text(&self.severity),
             subject_kind: self.subject_kind.clone(),
-            target_level: text(&self.target_level),
+            target_level: super::form_text(&self.target_level),
             target_user_id: optional_id(&self.target_user_id),
             tendency: ticked(&self.tendency),
             org_unit_id: None,
             customer_id: None,
-            customer_name: text(&self.customer_name),
-            contact_phone: text(&self.contact_phone),
+            customer_name: super::form_text(&self.customer_name),
+            contact_phone: super::form_text(&self.contact_phone),
             product_id: None,
             order_id: None,
-            order_number: text(&self.order_number),
-            part_number: text(&self.part_number),
+            order_number: super::form_text(&self.order_number),
+            part_number: super::form_text(&self.part_number),
             quantity: number(&self.quantity),
-            ship_date: text(&self.ship_date),
+            ship_date: super::form_text(&self.ship_date),
             staff_id: optional_id(&self.staff_id),
-            dealer_name: text(&self.dealer_name),
+            dealer_name: super::form_text(&self.dealer_name),
             content: self.content.clone(),
-            demand: text(&self.demand),
-            demand_reason: text(&self.demand_reason),
+            demand: super::form_text(&self.demand),
+            demand_reason: super::form_text(&self.demand_reason),
             media_exposure: ticked(&self.media_exposure),
             legal_action: ticked(&self.legal_action),
             survey_card_id: None,
@@ -435,7 +430,7 @@ async fn set_handling(
 ) -> Result<Response, PageError> {
     let input = HandlingInput {
         handler_id: optional_id(&form.handler_id),
-        due_date: text(&form.due_date),
+        due_date: super::form_text(&form.due_date),
         version: form.version,
     };
     let result = complaints::set_handling(&state.app, &user.actor, id, &input).await;
@@ -463,7 +458,7 @@ async fn route_complaint(
             .into_iter()
             .filter(|d| !d.is_empty())
             .collect(),
-        due_date: text(&form.due_date),
+        due_date: super::form_text(&form.due_date),
         version: form.version,
     };
     let result = complaints::route(&state.app, &user.actor, id, &input).await;
@@ -489,9 +484,9 @@ async fn log_complaint(
 ) -> Result<Response, PageError> {
     let input = LogInput {
         kind: form.kind,
-        channel: text(&form.channel),
-        text: text(&form.text),
-        participants: text(&form.participants),
+        channel: super::form_text(&form.channel),
+        text: super::form_text(&form.text),
+        participants: super::form_text(&form.participants),
     };
     let result = complaints::log(&state.app, &user.actor, id, &input).await;
     on_page(&state, &user, id, result).await
@@ -555,18 +550,18 @@ async fn step_complaint(
     let input = StepInput {
         event: form.event,
         version: form.version,
-        cause: text(&form.cause),
-        responsible_department: text(&form.responsible_department),
+        cause: super::form_text(&form.cause),
+        responsible_department: super::form_text(&form.responsible_department),
         responsible_user_id: optional_id(&form.responsible_user_id),
-        staff_fault: text(&form.staff_fault),
-        decision: text(&form.decision),
-        told_channel: text(&form.told_channel),
-        remedy: text(&form.remedy),
+        staff_fault: super::form_text(&form.staff_fault),
+        decision: super::form_text(&form.decision),
+        told_channel: super::form_text(&form.told_channel),
+        remedy: super::form_text(&form.remedy),
         remedy_order_id: None,
-        corrective_action: text(&form.corrective_action),
+        corrective_action: super::form_text(&form.corrective_action),
         corrective_owner_id: optional_id(&form.corrective_owner_id),
-        corrective_due: text(&form.corrective_due),
-        note: text(&form.note),
+        corrective_due: super::form_text(&form.corrective_due),
+        note: super::form_text(&form.note),
     };
     let result = complaints::step(&state.app, &user.actor, id, &input).await;
     on_page(&state, &user, id, result).await
@@ -597,14 +592,14 @@ async fn review_complaint(
             let input = ReviewInput {
                 sanction: form.sanction.clone(),
                 amount_fen,
-                note: text(&form.note),
+                note: super::form_text(&form.note),
                 version: form.version,
             };
             complaints::review(&state.app, &user.actor, id, &input).await
         }
         Err(err) => Err(err),
     };
-    match text(&form.back).filter(|b| b.starts_with("/complaints/review")) {
+    match super::form_text(&form.back).filter(|b| b.starts_with("/complaints/review")) {
         Some(back) => {
             form_outcome(
                 result,
@@ -659,19 +654,19 @@ async fn update_task(
     CsrfForm(form): CsrfForm<TaskForm>,
 ) -> Result<Response, PageError> {
     let input = TaskInput {
-        order_number: text(&form.order_number),
-        part_number: text(&form.part_number),
+        order_number: super::form_text(&form.order_number),
+        part_number: super::form_text(&form.part_number),
         quantity: number(&form.quantity),
-        ship_date: text(&form.ship_date),
-        cause: text(&form.cause),
-        responsible_persons: text(&form.responsible_persons),
-        corrective_action: text(&form.corrective_action),
-        verification: text(&form.verification),
-        production_unit: text(&form.production_unit),
-        shift: text(&form.shift),
-        operator: text(&form.operator),
-        production_date: text(&form.production_date),
-        note: text(&form.note),
+        ship_date: super::form_text(&form.ship_date),
+        cause: super::form_text(&form.cause),
+        responsible_persons: super::form_text(&form.responsible_persons),
+        corrective_action: super::form_text(&form.corrective_action),
+        verification: super::form_text(&form.verification),
+        production_unit: super::form_text(&form.production_unit),
+        shift: super::form_text(&form.shift),
+        operator: super::form_text(&form.operator),
+        production_date: super::form_text(&form.production_date),
+        note: super::form_text(&form.note),
         done: ticked(&form.done),
         version: form.version,
     };
@@ -745,7 +740,7 @@ async fn decide_notice(
 ) -> Result<Response, PageError> {
     let input = NoticeInput {
         action: form.action,
-        reply: text(&form.reply),
+        reply: super::form_text(&form.reply),
         version: form.version,
     };
     let result = complaints::decide_notice(&state.app, &user.actor, notice_id, &input).await;
@@ -815,8 +810,12 @@ async fn month_review(
     user: PageUser,
     Query(query): Query<MonthForm>,
 ) -> Result<Response, PageError> {
-    let review =
-        complaints::month_review(&state.app, &user.actor, text(&query.month).as_deref()).await?;
+    let review = complaints::month_review(
+        &state.app,
+        &user.actor,
+        super::form_text(&query.month).as_deref(),
+    )
+    .await?;
     render(&ReviewPage {
         ctx: Ctx::of(&user, "complaint_review"),
         review,
@@ -836,8 +835,12 @@ async fn hr_list(
     user: PageUser,
     Query(query): Query<MonthForm>,
 ) -> Result<Response, PageError> {
-    let review =
-        complaints::month_review(&state.app, &user.actor, text(&query.month).as_deref()).await?;
+    let review = complaints::month_review(
+        &state.app,
+        &user.actor,
+        super::form_text(&query.month).as_deref(),
+    )
+    .await?;
     render(&HrPage {
         ctx: Ctx::of(&user, "complaint_review"),
         review,

@@ -56,10 +56,6 @@ fn instant_field(text: &str) -> Option<String> {
     Some(local_to_rfc3339(text)).filter(|t| !t.is_empty())
 }
 
-fn text_field(text: &str) -> Option<String> {
-    Some(text.trim().to_string()).filter(|t| !t.is_empty())
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
@@ -223,8 +219,8 @@ async fn create_installation(
             let input = InstallationInput {
                 unit_id,
                 wanted_at: instant_field(&form.wanted_at),
-                requirements: text_field(&form.requirements),
-                place: text_field(&form.place),
+                requirements: super::form_text(&form.requirements),
+                place: super::form_text(&form.place),
                 commission_due_at: instant_field(&form.commission_due_at),
                 provider_id: optional_id(&form.provider_id),
             };
@@ -379,7 +375,7 @@ impl StepForm {
         .map(|(name, id_no, credential)| InstallerInput {
             name: name.clone(),
             id_no: id_no.clone(),
-            credential_no: text_field(credential),
+            credential_no: super::form_text(credential),
         })
         .collect()
     }
@@ -403,7 +399,7 @@ impl StepForm {
             version: self.version,
             provider_id: optional_id(&self.provider_id),
             wanted_at: instant_field(&self.wanted_at),
-            requirements: text_field(&self.requirements),
+            requirements: super::form_text(&self.requirements),
             commission_due_at: instant_field(&self.commission_due_at),
             note: self.note.clone(),
             installers: self.installers(),
@@ -507,12 +503,12 @@ impl ProviderForm {
         ProviderInput {
             name: self.name.clone(),
             kind: self.kind.clone(),
-            agreement_start: text_field(&self.agreement_start),
-            agreement_end: text_field(&self.agreement_end),
-            zones: text_field(&self.zones),
-            email: text_field(&self.email),
-            contact_name: text_field(&self.contact_name),
-            contact_phone: text_field(&self.contact_phone),
+            agreement_start: super::form_text(&self.agreement_start),
+            agreement_end: super::form_text(&self.agreement_end),
+            zones: super::form_text(&self.zones),
+            email: super::form_text(&self.email),
+            contact_name: super::form_text(&self.contact_name),
+            contact_phone: super::form_text(&self.contact_phone),
             active: ticked(&self.active),
             version: self.version,
         }

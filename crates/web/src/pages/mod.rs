@@ -347,6 +347,11 @@ pub fn ticked(value: &Option<String>) -> bool {
         .is_some_and(|v| !v.is_empty() && v != "false")
 }
 
+/// A typed form field, trimmed; empty means not given.
+pub fn form_text(value: &str) -> Option<String> {
+    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 /// Parses an optional id from a form select ("" means none).
 pub fn optional_id(value: &str) -> Option<i64> {
     value.trim().parse().ok()

@@ -2,8 +2,7 @@
 //! (STAFF-4, T20).
 
 use aftersales_app::on_call::{self, MissInput};
-use aftersales_app::page::PageRequest;
-use aftersales_app::staff::{self, UserFilter, UserView};
+use aftersales_app::staff::UserView;
 use aftersales_app::AppError;
 use aftersales_domain::on_call::MissKind;
 use aftersales_domain::role::Permission;
@@ -50,18 +49,7 @@ async fn page(
     outcome: Option<String>,
 ) -> Result<Response, PageError> {
     user.actor.require(Permission::IncidentWrite)?;
-    let filter = UserFilter {
-        role: Some("technician".into()),
-        ..UserFilter::default()
-    };
-    let all = PageRequest {
-        page: Some(1),
-        per_page: Some(aftersales_app::page::MAX_PER_PAGE),
-    };
-    let technicians = staff::list(&state.app, &user.actor, &filter, all)
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
+    let technicians = super::service_orders::technicians(state, user).await;
     let (status, errors) = match &error {
         Some(err) => (
             StatusCode::UNPROCESSABLE_ENTITY,

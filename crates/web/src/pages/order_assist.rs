@@ -50,10 +50,6 @@ async fn waiting_tasks(
     })
 }
 
-fn text(value: &str) -> Option<String> {
-    Some(value.trim().to_string()).filter(|v| !v.is_empty())
-}
-
 async fn open_task(
     State(state): State<AppState>,
     user: PageUser,
@@ -225,12 +221,12 @@ async fn decide_requirement(
             fits_positioning: !form.fits_positioning.is_empty(),
             effort_hours: hours(&form.effort_hours, "effort_hours")?,
             support_hours: hours(&form.support_hours, "support_hours")?,
-            customer_wanted_on: text(&form.customer_wanted_on),
+            customer_wanted_on: super::form_text(&form.customer_wanted_on),
             customer_accepts_charge: !form.customer_accepts_charge.is_empty(),
             accepted: form.accepted == "yes",
             charge_fen: super::yuan_to_fen(&form.charge_yuan, "charge_fen")?.unwrap_or(0),
-            planned_on: text(&form.planned_on),
-            approach: text(&form.approach),
+            planned_on: super::form_text(&form.planned_on),
+            approach: super::form_text(&form.approach),
         })
     })();
     let result = match parsed {

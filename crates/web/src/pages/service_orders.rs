@@ -92,7 +92,7 @@ impl ListPage {
 }
 
 /// The branch's technicians (for filters and dispatch); empty for users who may not list staff.
-async fn technicians(state: &AppState, user: &PageUser) -> Vec<UserView> {
+pub(super) async fn technicians(state: &AppState, user: &PageUser) -> Vec<UserView> {
     let filter = UserFilter {
         role: Some("technician".into()),
         ..UserFilter::default()
@@ -172,10 +172,6 @@ pub struct IntakeForm {
     software_priority: String,
 }
 
-fn text(value: &str) -> Option<String> {
-    Some(value.trim().to_string()).filter(|v| !v.is_empty())
-}
-
 impl IntakeForm {
     fn to_input(&self) -> Result<OrderInput, AppError> {
         Ok(OrderInput {
@@ -184,20 +180,20 @@ impl IntakeForm {
             address_id: optional_id(&self.address_id),
             unit_id: optional_id(&self.unit_id),
             product_id: optional_id(&self.product_id),
-            component: text(&self.component),
+            component: super::form_text(&self.component),
             fault_description: self.fault_description.clone(),
             fault_class: self.fault_class.clone(),
             urgency: self.urgency.clone(),
             received_at: None,
-            category: text(&self.category),
-            category_reason: text(&self.category_reason),
-            preferred_time: text(&self.preferred_time),
+            category: super::form_text(&self.category),
+            category_reason: super::form_text(&self.category_reason),
+            preferred_time: super::form_text(&self.preferred_time),
             requested_arrival_at: local_to_instant(
                 "requested_arrival_at",
                 &self.requested_arrival_at,
             )?,
-            software_class: text(&self.software_class),
-            software_priority: text(&self.software_priority),
+            software_class: super::form_text(&self.software_class),
+            software_priority: super::form_text(&self.software_priority),
         })
     }
 }
@@ -567,19 +563,19 @@ async fn step_order(
                 version: form.version,
                 technician_id: optional_id(&form.technician_id),
                 appointment_at,
-                note: text(&form.note),
-                signature_png: text(&form.signature_png),
-                no_signature_reason: text(&form.no_signature_reason),
+                note: super::form_text(&form.note),
+                signature_png: super::form_text(&form.signature_png),
+                no_signature_reason: super::form_text(&form.no_signature_reason),
                 receipt: (event == OrderEvent::CarryIn).then(|| ReceiptInput {
                     item_description: form.item_description.clone(),
-                    serial_no: text(&form.serial_no),
-                    accessories: text(&form.accessories),
-                    condition: text(&form.condition),
+                    serial_no: super::form_text(&form.serial_no),
+                    accessories: super::form_text(&form.accessories),
+                    condition: super::form_text(&form.condition),
                     promised_date: form.promised_date.clone(),
                 }),
                 receipt_returned: Some(!form.receipt_returned.is_empty()),
                 lost_receipt_approved_by: optional_id(&form.lost_receipt_approved_by),
-                payment: text(&form.payment),
+                payment: super::form_text(&form.payment),
                 conduct_exceptions: form.conduct_exceptions(),
             };
             service_orders::step(&state.app, &user.actor, id, event, &input).await
@@ -705,11 +701,11 @@ async fn add_repair_card_entry(
                 kind: form.kind.clone(),
                 technician_id: None,
                 minutes,
-                part_number: text(&form.part_number),
-                part_name: text(&form.part_name),
+                part_number: super::form_text(&form.part_number),
+                part_name: super::form_text(&form.part_name),
                 quantity,
-                part_serial: text(&form.part_serial),
-                note: text(&form.note),
+                part_serial: super::form_text(&form.part_serial),
+                note: super::form_text(&form.note),
             };
             carry_in::add_entry(&state.app, &user.actor, id, &input)
                 .await
