@@ -120,6 +120,13 @@ fn may_close(actor: &Actor, task: &order_task::Model, kind: TaskKind) -> bool {
         }
 }
 
+/// Who may ask for help on an order: its technician, or a supervisor of its branch (pages
+/// offer the form by the same rule).
+pub fn may_ask(actor: &Actor, technician_id: Option<i64>) -> bool {
+    actor.can(Permission::OrderTask)
+        && (actor.can(Permission::OrderDispatch) || technician_id == Some(actor.user_id))
+}
+
 /// Opens a task on an order: its technician or a supervisor of its branch.
 pub async fn open(
     app: &App,
@@ -134,7 +141,7 @@ pub async fn open(
     let now = app.now_ms();
     let txn = app.write_txn().await?;
     let order = find_visible(&txn, actor, order_id).await?;
-    if !actor.can(Permission::OrderDispatch) && order.technician_id != Some(actor.user_id) {
+    if !may_ask(actor, order.technician_id) {
         return Err(AppError::Forbidden);
     }
     if order.archived_at.is_some() || order.cancelled_at.is_some() {

@@ -5,10 +5,10 @@
 
 use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::service_order::{
-    check_category_override, check_dispatch, needs_priority, next_status, propose_category,
-    quote_allowed, repeat_of, software_queue_key, CategoryFacts, EarlierRepair, FaultClass,
-    OrderEvent, OrderStatus, Position, ServiceCategory, SoftwareClass, SoftwarePriority,
-    TechnicianFacts, CONDUCT_ITEMS,
+    accepts_lateness_notice, check_category_override, check_dispatch, needs_priority, next_status,
+    propose_category, quote_allowed, repeat_of, software_queue_key, CategoryFacts, EarlierRepair,
+    FaultClass, OrderEvent, OrderStatus, Position, ServiceCategory, SoftwareClass,
+    SoftwarePriority, TechnicianFacts, CONDUCT_ITEMS,
 };
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
@@ -188,6 +188,8 @@ pub struct OrderView {
     pub conduct_exceptions: Option<String>,
     /// Steps possible now, for the buttons a page offers.
     pub next_events: Vec<String>,
+    /// The technician may still send a lateness notice (DISPATCH-5).
+    pub accepts_lateness_notice: bool,
     pub version: i32,
     /// The timeline, oldest first (only on the detail view).
     pub events: Vec<OrderEventView>,
@@ -1118,7 +1120,7 @@ pub async fn report_lateness(
     if order.technician_id != Some(actor.user_id) && !actor.can(Permission::OrderDispatch) {
         return Err(AppError::Forbidden);
     }
-    if order.arrived_at.is_some() || position_of(&order)?.status.is_final() {
+    if !accepts_lateness_notice(position_of(&order)?.status, order.arrived_at.is_some()) {
         return Err(AppError::Conflict {
             code: "already_arrived",
             field: Some("status"),
@@ -1317,6 +1319,8 @@ async fn view(
         quote_issued_at: ms_text(row.quote_issued_at),
         quote_accepted_at: ms_text(row.quote_accepted_at),
         conduct_exceptions: row.conduct_exceptions,
+        accepts_lateness_notice: row.technician_id.is_some()
+            && accepts_lateness_notice(status, row.arrived_at.is_some()),
         next_events: position
             .possible_events()
             .into_iter()

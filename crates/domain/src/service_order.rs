@@ -171,6 +171,19 @@ impl Position {
     }
 }
 
+/// DISPATCH-5: a lateness notice makes sense until the technician is on site: the order is
+/// dispatched (or waits before the visit) and nobody has checked in.
+pub fn accepts_lateness_notice(status: OrderStatus, arrived: bool) -> bool {
+    !arrived
+        && matches!(
+            status,
+            OrderStatus::Dispatched
+                | OrderStatus::Contacted
+                | OrderStatus::WaitingCustomer
+                | OrderStatus::AwaitingConfirmation
+        )
+}
+
 /// Only paid (A) work is quoted (BILLING-2); other categories cost the customer nothing.
 pub fn quote_allowed(category: ServiceCategory) -> bool {
     category == ServiceCategory::A
@@ -746,5 +759,27 @@ mod tests {
         assert!(!needs_priority(received, received, S::Registered));
         assert!(needs_priority(received, date(2026, 11, 21), S::Registered));
         assert!(!needs_priority(received, date(2026, 11, 21), S::Dispatched));
+    }
+
+    #[test]
+    fn a_lateness_notice_is_taken_only_before_the_technician_is_on_site() {
+        for status in OrderStatus::ALL {
+            let before_visit = matches!(
+                status,
+                OrderStatus::Dispatched
+                    | OrderStatus::Contacted
+                    | OrderStatus::WaitingCustomer
+                    | OrderStatus::AwaitingConfirmation
+            );
+            assert_eq!(
+                accepts_lateness_notice(*status, false),
+                before_visit,
+                "{status}"
+            );
+            assert!(
+                !accepts_lateness_notice(*status, true),
+                "{status} after check-in"
+            );
+        }
     }
 }

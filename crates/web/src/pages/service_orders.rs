@@ -368,21 +368,13 @@ impl ShowPage {
         self.order.next_events.iter().any(|e| e == event)
     }
     /// Before arrival the technician may send a lateness notice (DISPATCH-5).
-    fn before_arrival(&self) -> bool {
-        self.order.arrived_at.is_none()
-            && self.order.technician_id.is_some()
-            && matches!(
-                self.order.status.as_str(),
-                "dispatched" | "contacted" | "waiting_customer" | "awaiting_confirmation"
-            )
-    }
     /// The order's own technician (or a supervisor) may ask for help while it is open.
     fn may_open_task(&self) -> bool {
         self.order.archived_at.is_none()
             && self.order.status != "cancelled"
-            && (self.ctx.can("order.dispatch")
-                || (self.ctx.can("order.work")
-                    && self.order.technician_id == self.ctx.user.as_ref().map(|u| u.user_id)))
+            && self.ctx.user.as_ref().is_some_and(|user| {
+                aftersales_app::order_tasks::may_ask(user, self.order.technician_id)
+            })
     }
     fn is_requirement(&self) -> bool {
         self.order.software_class.as_deref() == Some("requirement")
