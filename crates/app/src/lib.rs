@@ -20,6 +20,7 @@ pub mod customers;
 pub mod daily_reports;
 pub mod deliveries;
 pub mod demo;
+pub mod durable;
 pub mod ecom;
 pub mod error;
 pub mod fault_reports;
@@ -71,7 +72,13 @@ pub use error::AppError;
 /// Everything a use case needs: the database, the clock and where files go.
 #[derive(Clone)]
 pub struct App {
+    /// Reads (and the few single-statement writes that need no transaction).
     pub db: DatabaseConnection,
+    /// Write transactions: [`App::write_txn`]. The same pool as `db` unless
+    /// [`App::with_writer`] gave SQLite its own writer.
+    writer: DatabaseConnection,
+    /// SQLite's group commit, when the writer commits without fsync.
+    wal_sync: Option<Arc<durable::WalSync>>,
     pub clock: Arc<dyn Clock>,
     /// Directory for attachment files (one file per content hash).
     pub files_dir: PathBuf,
@@ -80,9 +87,44 @@ pub struct App {
 impl App {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, files_dir: PathBuf) -> App {
         App {
+            writer: db.clone(),
             db,
+            wal_sync: None,
             clock,
             files_dir,
+        }
+    }
+
+    /// Opens the database at `url` as the server does: the main pool, and for SQLite a
+    /// one-connection writer whose commits [`App::make_durable`] makes durable in groups.
+    /// Migrations must already be applied.
+    pub async fn open(url: &str, clock: Arc<dyn Clock>, files_dir: PathBuf) -> Result<App, DbErr> {
+        let app = App::new(aftersales_store::connect(url).await?, clock, files_dir);
+        match aftersales_store::connect_writer(url).await? {
+            Some(writer) => {
+                let database = aftersales_store::sqlite_file(url)
+                    .ok_or_else(|| DbErr::Custom(format!("not a SQLite file URL: {url}")))?;
+                Ok(app.with_writer(writer, durable::WalSync::new(&database)))
+            }
+            None => Ok(app),
+        }
+    }
+
+    /// Writes through `writer`, whose commits are durable only after `wal_sync`.
+    pub fn with_writer(self, writer: DatabaseConnection, wal_sync: durable::WalSync) -> App {
+        App {
+            writer,
+            wal_sync: Some(Arc::new(wal_sync)),
+            ..self
+        }
+    }
+
+    /// Returns once every write committed so far is on disk. A request that wrote calls this
+    /// before it is answered; it costs nothing where commits are durable by themselves.
+    pub async fn make_durable(&self) -> std::io::Result<()> {
+        match &self.wal_sync {
+            Some(wal_sync) => wal_sync.sync().await,
+            None => Ok(()),
         }
     }
 
@@ -94,10 +136,12 @@ impl App {
     /// Begins a transaction that will write. dialect: SQLite starts transactions deferred, and
     /// a deferred transaction that reads before it writes fails with SQLITE_BUSY when another
     /// writer committed in between (the busy timeout cannot help a stale snapshot). A no-op
-    /// write as the first statement takes the write lock at once, so concurrent writers queue
-    /// on the busy timeout instead. PostgreSQL needs nothing: row locks order its writers.
+    /// write as the first statement takes the write lock at once, so writers outside the
+    /// one-connection writer pool (another process, a single-statement write on the main
+    /// pool) queue on the busy timeout instead. PostgreSQL needs nothing: row locks order
+    /// its writers.
     pub async fn write_txn(&self) -> Result<DatabaseTransaction, DbErr> {
-        let txn = self.db.begin().await?;
+        let txn = self.writer.begin().await?;
         if txn.get_database_backend() == DatabaseBackend::Sqlite {
             txn.execute_unprepared(
                 "UPDATE number_sequences SET last_value = last_value WHERE id = -1",

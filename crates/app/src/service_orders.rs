@@ -3,6 +3,8 @@
 //! state machine in `domain::service_order`. Each step is one transaction with its timeline
 //! event and audit record; concurrent steps on one order are serialised by its version.
 
+use std::collections::HashMap;
+
 use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::service_order::{
     accepts_lateness_notice, check_category_override, check_dispatch, needs_priority, next_status,
@@ -367,14 +369,17 @@ pub async fn register(
         }
         None => None,
     };
-    let txn = app.write_txn().await?;
-    let customer = crate::customers::find_visible(&txn, actor, input.customer_id)
+    // Everything the registration reads is read before its write transaction, on the main
+    // pool: writers queue for SQLite's one write lock, so the lock is held only for the
+    // writes themselves. A stale read here is harmless: the warranty view and the repeat
+    // check are proposals, and the foreign keys refuse a customer, unit or product that went.
+    let customer = crate::customers::find_visible(&app.db, actor, input.customer_id)
         .await
         .map_err(|_| AppError::invalid("customer_id", "not_found"))?;
     let mut errors = ValidationErrors::new();
     if let Some(address_id) = input.address_id {
         let address = customer_address::Entity::find_by_id(address_id)
-            .one(&txn)
+            .one(&app.db)
             .await?;
         if address.is_none_or(|a| a.customer_id != customer.id) {
             errors.add("address_id", "not_customers_address");
@@ -383,7 +388,7 @@ pub async fn register(
     let unit = match input.unit_id {
         Some(unit_id) => {
             let unit = unit::Entity::find_by_id(unit_id)
-                .one(&txn)
+                .one(&app.db)
                 .await?
                 .filter(|u| u.customer_id == customer.id);
             if unit.is_none() {
@@ -395,7 +400,7 @@ pub async fn register(
     };
     let product_id = unit.as_ref().map(|u| u.product_id).or(input.product_id);
     let product = match product_id {
-        Some(id) => product::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => product::Entity::find_by_id(id).one(&app.db).await?,
         None => None,
     };
     if product.is_none() && unit.is_none() {
@@ -405,9 +410,7 @@ pub async fn register(
     let call_day = received_at.to_zoned(crate::clock::default_zone()).date();
     let proposed = match &unit {
         Some(unit) => {
-            // Read on the transaction: a second pooled connection here deadlocks the pool
-            // once as many registrations wait as there are connections.
-            let view = crate::units::view(&txn, unit.clone(), call_day).await?;
+            let view = crate::units::view(&app.db, unit.clone(), call_day).await?;
             let component = valid
                 .component
                 .as_deref()
@@ -430,11 +433,11 @@ pub async fn register(
         .map_err(|code| AppError::invalid("category_reason", code))?;
     let repeat_of_id = match &unit {
         Some(unit) => {
-            let window = settings::get_count(&txn, "repair.repeat_window_days").await?;
+            let window = settings::get_count(&app.db, "repair.repeat_window_days").await?;
             let earlier: Vec<EarlierRepair> = service_order::Entity::find()
                 .filter(service_order::Column::UnitId.eq(unit.id))
                 .filter(service_order::Column::CompletedAt.is_not_null())
-                .all(&txn)
+                .all(&app.db)
                 .await?
                 .into_iter()
                 .filter_map(|o| {
@@ -452,8 +455,9 @@ pub async fn register(
         }
         None => None,
     };
-    let branch = crate::org::find_unit(&txn, customer.org_unit_id).await?;
-    let pattern = settings::get_pattern(&txn, "service_order.number_pattern").await?;
+    let branch = crate::org::find_unit(&app.db, customer.org_unit_id).await?;
+    let pattern = settings::get_pattern(&app.db, "service_order.number_pattern").await?;
+    let txn = app.write_txn().await?;
     let number = numbering::next_number(&txn, &pattern, call_day, &branch.code).await?;
     let now_ms = now.as_millisecond();
     let row = service_order::ActiveModel {
@@ -518,9 +522,8 @@ pub async fn register(
     .await?;
     page_if_urgent_out_of_hours(&txn, &row, valid.software, now).await?;
     idempotency::remember(&txn, actor, key, "service_order", row.id, now_ms).await?;
-    let view = view(&txn, row, app.clock.now(), false).await?;
     txn.commit().await?;
-    Ok(view)
+    view(&app.db, row, app.clock.now(), false).await
 }
 
 pub(crate) async fn record_event(
@@ -1201,6 +1204,104 @@ fn ms_text(ms: Option<i64>) -> Option<String> {
     ms.map(crate::format_ms)
 }
 
+/// What the views of some orders show of their customers, addresses, units, products and
+/// technicians, each kind loaded with one query for all the orders.
+#[derive(Default)]
+struct Related {
+    customers: HashMap<i64, customer::Model>,
+    /// address id → (shown text, the district's zone).
+    addresses: HashMap<i64, (String, Option<String>)>,
+    serial_nos: HashMap<i64, String>,
+    products: HashMap<i64, String>,
+    technicians: HashMap<i64, String>,
+}
+
+impl Related {
+    async fn load(
+        db: &impl ConnectionTrait,
+        rows: &[service_order::Model],
+    ) -> Result<Related, AppError> {
+        fn ids(
+            rows: &[service_order::Model],
+            id: impl Fn(&service_order::Model) -> Option<i64>,
+        ) -> Vec<i64> {
+            let mut ids: Vec<i64> = rows.iter().filter_map(id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        }
+        let mut related = Related::default();
+        let customer_ids = ids(rows, |r| Some(r.customer_id));
+        related.customers = customer::Entity::find()
+            .filter(customer::Column::Id.is_in(customer_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let address_ids = ids(rows, |r| r.address_id);
+        if !address_ids.is_empty() {
+            let addresses = customer_address::Entity::find()
+                .filter(customer_address::Column::Id.is_in(address_ids))
+                .all(db)
+                .await?;
+            let mut district_ids: Vec<i64> = addresses.iter().map(|a| a.district_id).collect();
+            district_ids.sort_unstable();
+            district_ids.dedup();
+            let districts: HashMap<i64, district::Model> = district::Entity::find()
+                .filter(district::Column::Id.is_in(district_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d))
+                .collect();
+            related.addresses = addresses
+                .into_iter()
+                .map(|address| {
+                    let district = districts.get(&address.district_id);
+                    let text = format!(
+                        "{} {}",
+                        district.map_or("", |d| d.name.as_str()),
+                        address.detail
+                    );
+                    (address.id, (text, district.map(|d| d.zone.clone())))
+                })
+                .collect();
+        }
+        let unit_ids = ids(rows, |r| r.unit_id);
+        if !unit_ids.is_empty() {
+            related.serial_nos = unit::Entity::find()
+                .filter(unit::Column::Id.is_in(unit_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.serial_no))
+                .collect();
+        }
+        let product_ids = ids(rows, |r| r.product_id);
+        if !product_ids.is_empty() {
+            related.products = product::Entity::find()
+                .filter(product::Column::Id.is_in(product_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, format!("{} {}", p.model, p.name)))
+                .collect();
+        }
+        let technician_ids = ids(rows, |r| r.technician_id);
+        if !technician_ids.is_empty() {
+            related.technicians = user::Entity::find()
+                .filter(user::Column::Id.is_in(technician_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.display_name))
+                .collect();
+        }
+        Ok(related)
+    }
+}
+
 /// An order as the API and pages show it; `with_details` adds the timeline and the SLA
 /// clocks (the detail view), which lists leave out.
 async fn view(
@@ -1209,59 +1310,7 @@ async fn view(
     now: Timestamp,
     with_details: bool,
 ) -> Result<OrderView, AppError> {
-    let today = now.to_zoned(crate::clock::default_zone()).date();
-    let customer = customer::Entity::find_by_id(row.customer_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (address, zone) = match row.address_id {
-        Some(address_id) => match customer_address::Entity::find_by_id(address_id)
-            .one(db)
-            .await?
-        {
-            Some(address) => {
-                let district = district::Entity::find_by_id(address.district_id)
-                    .one(db)
-                    .await?;
-                (
-                    Some(format!(
-                        "{} {}",
-                        district.as_ref().map_or("", |d| d.name.as_str()),
-                        address.detail
-                    )),
-                    district.map(|d| d.zone),
-                )
-            }
-            None => (None, None),
-        },
-        None => (None, None),
-    };
-    let serial_no = match row.unit_id {
-        Some(unit_id) => unit::Entity::find_by_id(unit_id)
-            .one(db)
-            .await?
-            .map(|u| u.serial_no),
-        None => None,
-    };
-    let product = match row.product_id {
-        Some(product_id) => product::Entity::find_by_id(product_id)
-            .one(db)
-            .await?
-            .map(|p| format!("{} {}", p.model, p.name)),
-        None => None,
-    };
-    let technician = match row.technician_id {
-        Some(technician_id) => user::Entity::find_by_id(technician_id)
-            .one(db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    };
-    let position = position_of(&row)?;
-    let status = position.status;
-    let received_on = Timestamp::from_millisecond(row.received_at)
-        .map(|t| t.to_zoned(crate::clock::default_zone()).date())
-        .unwrap_or(today);
+    let related = Related::load(db, std::slice::from_ref(&row)).await?;
     let (events, clocks) = if with_details {
         let policies = crate::sla_clocks::Policies::load(db).await?;
         (
@@ -1271,6 +1320,54 @@ async fn view(
     } else {
         (Vec::new(), Vec::new())
     };
+    let mut view = assemble(row, &related, now)?;
+    (view.events, view.clocks) = (events, clocks);
+    Ok(view)
+}
+
+/// The list views of `rows`, in their order, with a fixed number of queries.
+async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<service_order::Model>,
+    now: Timestamp,
+) -> Result<Vec<OrderView>, AppError> {
+    let related = Related::load(db, &rows).await?;
+    rows.into_iter()
+        .map(|row| assemble(row, &related, now))
+        .collect()
+}
+
+/// One order's view from its row and what [`Related`] loaded for it (without timeline and
+/// clocks).
+fn assemble(
+    row: service_order::Model,
+    related: &Related,
+    now: Timestamp,
+) -> Result<OrderView, AppError> {
+    let today = now.to_zoned(crate::clock::default_zone()).date();
+    let customer = related
+        .customers
+        .get(&row.customer_id)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    let (address, zone) = row
+        .address_id
+        .and_then(|id| related.addresses.get(&id).cloned())
+        .map_or((None, None), |(text, zone)| (Some(text), zone));
+    let serial_no = row
+        .unit_id
+        .and_then(|id| related.serial_nos.get(&id).cloned());
+    let product = row
+        .product_id
+        .and_then(|id| related.products.get(&id).cloned());
+    let technician = row
+        .technician_id
+        .and_then(|id| related.technicians.get(&id).cloned());
+    let position = position_of(&row)?;
+    let status = position.status;
+    let received_on = Timestamp::from_millisecond(row.received_at)
+        .map(|t| t.to_zoned(crate::clock::default_zone()).date())
+        .unwrap_or(today);
     Ok(OrderView {
         id: row.id,
         number: row.number,
@@ -1327,8 +1424,8 @@ async fn view(
             .map(|e| e.as_str().to_string())
             .collect(),
         version: row.version,
-        events,
-        clocks,
+        events: Vec::new(),
+        clocks: Vec::new(),
     })
 }
 
@@ -1446,11 +1543,7 @@ pub async fn list(
         .paginate(&app.db, page.per_page());
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page.index()).await?;
-    let now = app.clock.now();
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(view(&app.db, row, now, false).await?);
-    }
+    let mut items = views(&app.db, rows, app.clock.now()).await?;
     // The dispatch board shows priority calls first (INTAKE-8); the sort is stable.
     items.sort_by_key(|o| !o.priority);
     Ok(Page {
@@ -1498,10 +1591,5 @@ pub async fn software_queue(app: &App, actor: &Actor) -> Result<Vec<OrderView>, 
             row.received_at,
         )
     });
-    let now = app.clock.now();
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(view(&app.db, row, now, false).await?);
-    }
-    Ok(items)
+    views(&app.db, rows, app.clock.now()).await
 }

@@ -153,17 +153,19 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn open(config: &Config) -> anyhow::Result<App> {
-    let db = connect(&config.database_url)
+    let url = &config.database_url;
+    let db = connect(url)
         .await
-        .with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
+        .with_context(|| format!("connecting to {}", redact(url)))?;
     Migrator::up(&db, None)
         .await
         .context("applying migrations")?;
-    Ok(App::new(
-        db,
-        test_clock::clock(),
-        config.data_dir.join("files"),
-    ))
+    db.close()
+        .await
+        .context("closing the migration connection")?;
+    App::open(url, test_clock::clock(), config.data_dir.join("files"))
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))
 }
 
 /// Hides a password in a database URL before it is printed.

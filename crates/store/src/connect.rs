@@ -1,9 +1,11 @@
 //! Opening a database from its URL. Only the binary decides the URL; everything else receives
 //! a ready `DatabaseConnection`.
 
+use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +33,44 @@ impl Backend {
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let backend = Backend::of_url(url)
         .ok_or_else(|| DbErr::Custom(format!("unsupported database URL: {url}")))?;
-    let url = match backend {
-        Backend::Sqlite if !url.contains("mode=") => {
+    open(
+        url,
+        match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        },
+        SqliteSynchronous::Full,
+    )
+    .await
+}
+
+/// The pool for write transactions. dialect: SQLite lets one connection write at a time, so
+/// its writers get a pool of one connection: they queue in order in the process instead of
+/// sleeping in SQLite's busy handler (whose back-off, up to 100 ms a try, made the p99 of
+/// concurrent writes). Its commits do not fsync (`synchronous=NORMAL`): the caller makes a
+/// group of commits durable with one fsync of the write-ahead log before acknowledging any
+/// of them (see `aftersales_app::durable`). PostgreSQL writes concurrently and fsyncs its own
+/// commits (grouping concurrent ones itself): `None`, write on the main pool.
+pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    match Backend::of_url(url) {
+        Some(Backend::Sqlite) => Ok(Some(open(url, 1, SqliteSynchronous::Normal).await?)),
+        _ => Ok(None),
+    }
+}
+
+/// The database file of a SQLite URL.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
+async fn open(
+    url: &str,
+    max_connections: u32,
+    synchronous: SqliteSynchronous,
+) -> Result<DatabaseConnection, DbErr> {
+    let url = match Backend::of_url(url) {
+        Some(Backend::Sqlite) if !url.contains("mode=") => {
             let separator = if url.contains('?') { '&' } else { '?' };
             format!("{url}{separator}mode=rwc")
         }
@@ -40,18 +78,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     };
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        })
+        .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|sqlite| {
+        .map_sqlx_sqlite_opts(move |sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
+                .synchronous(synchronous)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });

@@ -15,6 +15,6 @@ pub mod entity;
 pub mod error;
 pub mod migration;
 
-pub use connect::{connect, Backend};
+pub use connect::{connect, connect_writer, sqlite_file, Backend};
 pub use error::StoreError;
 pub use sea_orm;

@@ -28,6 +28,10 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            acknowledge_durably,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             session::load,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -38,6 +42,35 @@ pub fn router(state: AppState) -> Router {
             aftersales_app::attachments::MAX_BYTES + 1024 * 1024,
         ))
         .with_state(state)
+}
+
+/// A request that may have written is answered only once its writes are on disk
+/// ([`aftersales_app::App::make_durable`]): one fsync covers every request that finished
+/// meanwhile. If the disk refuses, the answer is 503 instead of a success that a power cut
+/// could take back.
+async fn acknowledge_durably(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let wrote = !request.method().is_safe();
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !wrote {
+        return response;
+    }
+    match state.app.make_durable().await {
+        Ok(()) => response,
+        Err(err) => {
+            let err = aftersales_app::AppError::Unavailable(format!("fsync: {err}"));
+            if api {
+                error::ApiError(err).into_response()
+            } else {
+                error::PageError(err).into_response()
+            }
+        }
+    }
 }
 
 /// The process is up.

@@ -166,12 +166,21 @@ pub struct TestApp {
     _db: TestDb,
 }
 
+fn start_clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(START.parse().expect("start instant")))
+}
+
 impl TestApp {
-    /// A fresh database with the seeded organisation, product and one user per role.
+    /// A fresh database with the seeded organisation, product and one user per role, opened
+    /// as the server opens it (for SQLite: the one-connection writer and group commit).
     pub async fn spawn() -> TestApp {
         let test_db = TestDb::create().await;
-        let db = test_db.connect().await;
-        TestApp::spawn_on(test_db, db).await
+        test_db.connect().await.close().await.expect("close");
+        let clock = start_clock();
+        let app = App::open(&test_db.url(), clock.clone(), test_db.files_dir())
+            .await
+            .expect("open the test database");
+        TestApp::spawn_app(test_db, app, clock).await
     }
 
     /// Like [`TestApp::spawn`], on a pool the test opened itself on the migrated `test_db`
@@ -180,9 +189,12 @@ impl TestApp {
         test_db: TestDb,
         db: aftersales_store::sea_orm::DatabaseConnection,
     ) -> TestApp {
-        let clock = Arc::new(ManualClock::new(START.parse().expect("start instant")));
-        let files_dir = test_db.files_dir();
-        let app = App::new(db, clock.clone(), files_dir);
+        let clock = start_clock();
+        let app = App::new(db, clock.clone(), test_db.files_dir());
+        TestApp::spawn_app(test_db, app, clock).await
+    }
+
+    async fn spawn_app(test_db: TestDb, app: App, clock: Arc<ManualClock>) -> TestApp {
         let (seed, tokens) = seed(&app).await;
         let router = aftersales_web::router(AppState::new(app.clone(), false));
         TestApp {
