@@ -17,10 +17,9 @@ use aftersales_store::entity::{
     customer, customer_address, district, product, qualification, service_order,
     service_order_event, unit, user,
 };
-use aftersales_store::sea_orm::sea_query::Query;
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -1515,27 +1514,10 @@ pub async fn list(
         query = query.filter(service_order::Column::ReceivedAt.lt(day_start_ms(to, "to", 1)?));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        query = query.filter(
-            Condition::any()
-                .add(crate::search::contains(service_order::Column::Number, q))
-                .add(crate::search::contains(
-                    service_order::Column::FaultDescription,
-                    q,
-                ))
-                .add(
-                    service_order::Column::CustomerId.in_subquery(
-                        Query::select()
-                            .column(customer::Column::Id)
-                            .from(customer::Entity)
-                            .cond_where(
-                                Condition::any()
-                                    .add(crate::search::contains(customer::Column::Name, q))
-                                    .add(crate::search::contains(customer::Column::Phone, q)),
-                            )
-                            .to_owned(),
-                    ),
-                ),
-        );
+        query = query.filter(crate::search::order_matches(
+            app.db.get_database_backend(),
+            q,
+        ));
     }
     let paginator = query
         .order_by_desc(service_order::Column::ReceivedAt)

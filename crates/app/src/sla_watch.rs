@@ -5,6 +5,8 @@
 //! (order, clock, level), so several instances sweeping never send one twice. Also the
 //! breach report by branch, technician and clock.
 
+use std::collections::HashMap;
+
 use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::service_order::OrderStatus;
 use aftersales_domain::sla::customer_time::is_absenteeism;
@@ -12,7 +14,9 @@ use aftersales_domain::sla::{escalation_step, EscalationLevel};
 use aftersales_domain::staff_conduct::IncidentKind;
 use aftersales_store::entity::{org_unit, service_order, sla_alert, user};
 use aftersales_store::sea_orm::sea_query::{OnConflict, Query};
-use aftersales_store::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use aftersales_store::sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
@@ -308,6 +312,9 @@ pub struct BreachRow {
     pub running: u64,
 }
 
+/// Orders of the breach report read at a time.
+const REPORT_SLICE: u64 = 2_000;
+
 /// Clocks of the orders received in `[from, to]` (local dates), met and breached, by
 /// branch, technician, policy and clock; within the actor's scope.
 pub async fn breach_report(
@@ -330,59 +337,92 @@ pub async fn breach_report(
         .map_err(|_| AppError::invalid("to", "invalid_date"))?
         .timestamp()
         .as_millisecond();
-    let mut query = service_order::Entity::find()
-        .filter(service_order::Column::ReceivedAt.gte(start))
-        .filter(service_order::Column::ReceivedAt.lt(end));
-    query = match actor.scope() {
-        Scope::AllBranches => query,
-        Scope::Branch(own) => query.filter(service_order::Column::OrgUnitId.eq(own)),
+    let own_branch = match actor.scope() {
+        Scope::AllBranches => None,
+        Scope::Branch(own) => Some(own),
         Scope::Customer(_) | Scope::Nothing => return Err(AppError::Forbidden),
     };
-    let orders = query.all(&app.db).await?;
     let policies = Policies::load(&app.db).await?;
     let now = app.clock.now();
-    let branches = org_unit::Entity::find().all(&app.db).await?;
-    let people = user::Entity::find().all(&app.db).await?;
-    let contexts = contexts_of(&app.db, &orders).await?;
-    let mut rows: Vec<BreachRow> = Vec::new();
-    for (order, context) in orders.iter().zip(&contexts) {
-        for clock in order_clocks(order, context, &policies, now) {
-            let row = match rows.iter_mut().find(|r| {
-                r.org_unit_id == order.org_unit_id
-                    && r.technician_id == order.technician_id
-                    && r.policy == clock.policy
-                    && r.clock == clock.name
-            }) {
-                Some(row) => row,
-                None => {
-                    rows.push(BreachRow {
+    let branches: HashMap<i64, String> = org_unit::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let people: HashMap<i64, String> = user::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.display_name))
+        .collect();
+    // A month of all branches is tens of thousands of orders with their timelines: they are
+    // read a slice at a time (in `received_at, id` order, resuming after the last one read),
+    // so memory stays bounded whatever the period.
+    let mut rows: HashMap<(i64, Option<i64>, Option<String>, String), BreachRow> = HashMap::new();
+    let mut after: Option<(i64, i64)> = None;
+    loop {
+        let mut query = service_order::Entity::find()
+            .filter(service_order::Column::ReceivedAt.gte(start))
+            .filter(service_order::Column::ReceivedAt.lt(end));
+        if let Some(own) = own_branch {
+            query = query.filter(service_order::Column::OrgUnitId.eq(own));
+        }
+        if let Some((received_at, id)) = after {
+            query = query.filter(
+                Condition::any()
+                    .add(service_order::Column::ReceivedAt.gt(received_at))
+                    .add(
+                        Condition::all()
+                            .add(service_order::Column::ReceivedAt.eq(received_at))
+                            .add(service_order::Column::Id.gt(id)),
+                    ),
+            );
+        }
+        let orders = query
+            .order_by_asc(service_order::Column::ReceivedAt)
+            .order_by_asc(service_order::Column::Id)
+            .limit(REPORT_SLICE)
+            .all(&app.db)
+            .await?;
+        let Some(last) = orders.last() else { break };
+        after = Some((last.received_at, last.id));
+        let contexts = contexts_of(&app.db, &orders).await?;
+        for (order, context) in orders.iter().zip(&contexts) {
+            for clock in order_clocks(order, context, &policies, now) {
+                let row = rows
+                    .entry((
+                        order.org_unit_id,
+                        order.technician_id,
+                        clock.policy.clone(),
+                        clock.name.clone(),
+                    ))
+                    .or_insert_with(|| BreachRow {
                         org_unit_id: order.org_unit_id,
                         branch: branches
-                            .iter()
-                            .find(|b| b.id == order.org_unit_id)
-                            .map(|b| b.name.clone())
+                            .get(&order.org_unit_id)
+                            .cloned()
                             .unwrap_or_default(),
                         technician_id: order.technician_id,
-                        technician: order
-                            .technician_id
-                            .and_then(|t| people.iter().find(|p| p.id == t))
-                            .map(|p| p.display_name.clone()),
+                        technician: order.technician_id.and_then(|t| people.get(&t).cloned()),
                         policy: clock.policy.clone(),
                         clock: clock.name.clone(),
                         met: 0,
                         breached: 0,
                         running: 0,
                     });
-                    rows.last_mut().expect("just pushed")
+                match clock.status.as_str() {
+                    "met" => row.met += 1,
+                    "breached" => row.breached += 1,
+                    _ => row.running += 1,
                 }
-            };
-            match clock.status.as_str() {
-                "met" => row.met += 1,
-                "breached" => row.breached += 1,
-                _ => row.running += 1,
             }
         }
+        if orders.len() < REPORT_SLICE as usize {
+            break;
+        }
     }
+    let mut rows: Vec<BreachRow> = rows.into_values().collect();
     rows.sort_by(|a, b| {
         (&a.branch, &a.technician, &a.policy, &a.clock).cmp(&(
             &b.branch,

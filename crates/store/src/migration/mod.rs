@@ -33,6 +33,7 @@ mod m20261122_000090_ecom;
 mod m20261122_000100_tools_purchasing;
 mod m20261122_000110_supervision;
 mod m20261122_000111_suggestions;
+mod m20261122_000120_search_index;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000110_supervision::Migration),
             Box::new(m20261122_000111_suggestions::Migration),
             Box::new(m20261122_000100_tools_purchasing::Migration),
+            Box::new(m20261122_000120_search_index::Migration),
         ]
     }
 }

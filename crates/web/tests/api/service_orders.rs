@@ -1212,3 +1212,92 @@ async fn the_software_queue_puts_bugs_first_then_priority_then_the_earlier_call(
         ]
     );
 }
+
+/// The numbers of the orders a search for `text` lists, as the agent sees them.
+async fn search(app: &TestApp, text: &str) -> Vec<String> {
+    let encoded: String = text
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let path = format!("/service-orders?q={encoded}");
+    let response = app.get(&path, Role::ServiceAgent).await;
+    response.assert_status(StatusCode::OK);
+    let mut numbers: Vec<String> = response.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["number"].as_str().unwrap().to_string())
+        .collect();
+    numbers.sort();
+    numbers
+}
+
+#[tokio::test]
+async fn the_search_finds_text_anywhere_in_the_number_fault_customer_name_or_phone() {
+    let app = TestApp::spawn().await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13911112222", "SN-SEARCH-1", "2026-06-01").await;
+    let mut body = order_body(customer, unit, address);
+    body["fault_description"] = json!("室外机噪音很大 Noisy FAN");
+    let noisy = register(&app, body).await;
+    let other = app
+        .create_customer(customer_body(
+            "欧阳娜娜",
+            "13733334444",
+            app.seed.bj,
+            app.seed.bj_urban,
+        ))
+        .await;
+    let other_unit = app
+        .create_unit(other["id"].as_i64().unwrap(), "SN-SEARCH-2", "2026-06-01")
+        .await;
+    let quiet = register(
+        &app,
+        json!({
+            "channel": "phone",
+            "customer_id": other["id"],
+            "unit_id": other_unit["id"],
+            "fault_description": "遥控器失灵",
+            "fault_class": "hardware",
+            "urgency": "normal",
+        }),
+    )
+    .await;
+    let (noisy_no, quiet_no) = (
+        noisy["number"].as_str().unwrap().to_string(),
+        quiet["number"].as_str().unwrap().to_string(),
+    );
+
+    // Three characters and more go through the trigram index, shorter text is scanned: both
+    // find the same orders, in any case of Latin letters.
+    assert_eq!(search(&app, "噪音很").await, vec![noisy_no.clone()]);
+    assert_eq!(search(&app, "噪音").await, vec![noisy_no.clone()]);
+    assert_eq!(search(&app, "noisy fan").await, vec![noisy_no.clone()]);
+    assert_eq!(search(&app, "欧阳娜").await, vec![quiet_no.clone()]);
+    assert_eq!(search(&app, "阳娜").await, vec![quiet_no.clone()]);
+    assert_eq!(search(&app, "3333444").await, vec![quiet_no.clone()]);
+    assert_eq!(search(&app, &quiet_no[2..]).await, vec![quiet_no.clone()]);
+    let mut both = vec![noisy_no.clone(), quiet_no.clone()];
+    both.sort();
+    assert_eq!(search(&app, "139111").await, vec![noisy_no.clone()]);
+    assert_eq!(search(&app, "137").await, vec![quiet_no.clone()]);
+    assert_eq!(search(&app, &noisy_no[..4]).await, both);
+    // Quotes and LIKE wildcards are text, not syntax.
+    assert!(search(&app, "\"噪音\" OR 遥控").await.is_empty());
+    assert!(search(&app, "%失灵").await.is_empty());
+
+    // A renamed customer is found by the new name, no longer by the old one.
+    let path = format!("/customers/{}", other["id"]);
+    app.put_json(
+        &path,
+        Role::Admin,
+        json!({"kind": "person", "name": "司马光", "phone": "13733334444", "version": 1}),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    assert_eq!(search(&app, "司马光").await, vec![quiet_no]);
+    assert!(search(&app, "欧阳娜").await.is_empty());
+}
