@@ -246,9 +246,11 @@ async fn a_killed_server_keeps_every_acknowledged_registration_exactly_once() {
     let mut acknowledged = HashSet::new();
     for run in 0..RUNS {
         let acked = Arc::new(Mutex::new(Vec::new()));
+        let first_ack = Arc::new(tokio::sync::Notify::new());
         let mut clients = Vec::new();
         for client in 0..CLIENTS {
             let (setup, acked, addr) = (setup.clone(), acked.clone(), server.addr);
+            let first_ack = first_ack.clone();
             clients.push(tokio::spawn(async move {
                 let mut http = Client::new(addr, &setup.token);
                 for i in 0.. {
@@ -262,7 +264,8 @@ async fn a_killed_server_keeps_every_acknowledged_registration_exactly_once() {
                         .await;
                     match sent {
                         Ok(response) if response.status == 201 => {
-                            acked.lock().expect("lock").push(marker)
+                            acked.lock().expect("lock").push(marker);
+                            first_ack.notify_one();
                         }
                         Ok(response) => panic!(
                             "registration answered {}: {}",
@@ -275,17 +278,19 @@ async fn a_killed_server_keeps_every_acknowledged_registration_exactly_once() {
                 }
             }));
         }
-        let delay = 100 + random_below(500);
+        // The kill comes at a random moment once registrations are being acknowledged (a
+        // fixed delay from start would kill a slow machine's server before its first answer).
+        tokio::time::timeout(Duration::from_secs(60), first_ack.notified())
+            .await
+            .unwrap_or_else(|_| panic!("run {run}: no registration acknowledged within 60 s"));
+        let delay = random_below(500);
         tokio::time::sleep(Duration::from_millis(delay)).await;
         server.kill();
         for client in clients {
             client.await.expect("client task");
         }
         let acked = std::mem::take(&mut *acked.lock().expect("lock"));
-        assert!(
-            !acked.is_empty(),
-            "run {run}: nothing was acknowledged in {delay} ms"
-        );
+        assert!(!acked.is_empty(), "run {run}: nothing was acknowledged");
         acknowledged.extend(acked);
         server = Server::start(&test_db, data_dir.path(), None).await;
         let stored = markers(&setup.db).await;
