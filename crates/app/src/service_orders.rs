@@ -522,7 +522,18 @@ pub async fn register(
     page_if_urgent_out_of_hours(&txn, &row, valid.software, now).await?;
     idempotency::remember(&txn, actor, key, "service_order", row.id, now_ms).await?;
     txn.commit().await?;
-    view(&app.db, row, app.clock.now(), false).await
+    // The answer reuses what was read above; only the address text is still to be read.
+    let related = Related {
+        addresses: Related::addresses(&app.db, row.address_id.into_iter().collect()).await?,
+        serial_nos: unit.map(|u| (u.id, u.serial_no)).into_iter().collect(),
+        products: product
+            .map(|p| (p.id, product_label(&p)))
+            .into_iter()
+            .collect(),
+        customers: HashMap::from([(customer.id, customer)]),
+        technicians: HashMap::new(),
+    };
+    assemble(row, &related, now)
 }
 
 pub(crate) async fn record_event(
@@ -1238,35 +1249,7 @@ impl Related {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let address_ids = ids(rows, |r| r.address_id);
-        if !address_ids.is_empty() {
-            let addresses = customer_address::Entity::find()
-                .filter(customer_address::Column::Id.is_in(address_ids))
-                .all(db)
-                .await?;
-            let mut district_ids: Vec<i64> = addresses.iter().map(|a| a.district_id).collect();
-            district_ids.sort_unstable();
-            district_ids.dedup();
-            let districts: HashMap<i64, district::Model> = district::Entity::find()
-                .filter(district::Column::Id.is_in(district_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|d| (d.id, d))
-                .collect();
-            related.addresses = addresses
-                .into_iter()
-                .map(|address| {
-                    let district = districts.get(&address.district_id);
-                    let text = format!(
-                        "{} {}",
-                        district.map_or("", |d| d.name.as_str()),
-                        address.detail
-                    );
-                    (address.id, (text, district.map(|d| d.zone.clone())))
-                })
-                .collect();
-        }
+        related.addresses = Related::addresses(db, ids(rows, |r| r.address_id)).await?;
         let unit_ids = ids(rows, |r| r.unit_id);
         if !unit_ids.is_empty() {
             related.serial_nos = unit::Entity::find()
@@ -1284,7 +1267,7 @@ impl Related {
                 .all(db)
                 .await?
                 .into_iter()
-                .map(|p| (p.id, format!("{} {}", p.model, p.name)))
+                .map(|p| (p.id, product_label(&p)))
                 .collect();
         }
         let technician_ids = ids(rows, |r| r.technician_id);
@@ -1299,6 +1282,46 @@ impl Related {
         }
         Ok(related)
     }
+
+    /// address id → (shown text, the district's zone) of `address_ids`.
+    async fn addresses(
+        db: &impl ConnectionTrait,
+        address_ids: Vec<i64>,
+    ) -> Result<HashMap<i64, (String, Option<String>)>, AppError> {
+        if address_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let addresses = customer_address::Entity::find()
+            .filter(customer_address::Column::Id.is_in(address_ids))
+            .all(db)
+            .await?;
+        let mut district_ids: Vec<i64> = addresses.iter().map(|a| a.district_id).collect();
+        district_ids.sort_unstable();
+        district_ids.dedup();
+        let districts: HashMap<i64, district::Model> = district::Entity::find()
+            .filter(district::Column::Id.is_in(district_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        Ok(addresses
+            .into_iter()
+            .map(|address| {
+                let district = districts.get(&address.district_id);
+                let text = format!(
+                    "{} {}",
+                    district.map_or("", |d| d.name.as_str()),
+                    address.detail
+                );
+                (address.id, (text, district.map(|d| d.zone.clone())))
+            })
+            .collect())
+    }
+}
+
+fn product_label(product: &product::Model) -> String {
+    format!("{} {}", product.model, product.name)
 }
 
 /// An order as the API and pages show it; `with_details` adds the timeline and the SLA
