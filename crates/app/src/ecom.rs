@@ -383,6 +383,7 @@ pub async fn list_orders(
         total,
         page: page.page(),
         per_page: page.per_page(),
+        total_capped: false,
     })
 }
 
@@ -886,6 +887,7 @@ pub async fn list_requests(
         total,
         page: page.page(),
         per_page: page.per_page(),
+        total_capped: false,
     })
 }
 

@@ -46,6 +46,7 @@ pub mod search;
 pub mod service_orders;
 pub mod settings;
 pub mod sla_clocks;
+pub mod sla_outcomes;
 pub mod sla_policies;
 pub mod sla_watch;
 pub mod staff;

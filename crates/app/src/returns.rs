@@ -931,5 +931,6 @@ pub async fn list(
         total,
         page: page.page(),
         per_page: page.per_page(),
+        total_capped: false,
     })
 }

@@ -18,8 +18,8 @@ use aftersales_store::entity::{
     service_order_event, unit, user,
 };
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -1094,7 +1094,8 @@ pub async fn step(
         Some(&after),
     )
     .await?;
-    let view = view(&txn, after, app.clock.now(), true).await?;
+    let view = view(&txn, after.clone(), app.clock.now(), true).await?;
+    crate::sla_outcomes::freeze(&txn, &after, &view.clocks, now).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1542,12 +1543,14 @@ pub async fn list(
             q,
         ));
     }
-    let paginator = query
+    let (total, total_capped) = crate::page::count_capped(&app.db, query.clone()).await?;
+    let rows = query
         .order_by_desc(service_order::Column::ReceivedAt)
         .order_by_desc(service_order::Column::Id)
-        .paginate(&app.db, page.per_page());
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(page.index()).await?;
+        .offset(page.index() * page.per_page())
+        .limit(page.per_page())
+        .all(&app.db)
+        .await?;
     let mut items = views(&app.db, rows, app.clock.now()).await?;
     // The dispatch board shows priority calls first (INTAKE-8); the sort is stable.
     items.sort_by_key(|o| !o.priority);
@@ -1556,6 +1559,7 @@ pub async fn list(
         total,
         page: page.page(),
         per_page: page.per_page(),
+        total_capped,
     })
 }
 
@@ -1566,17 +1570,7 @@ pub async fn software_queue(app: &App, actor: &Actor) -> Result<Vec<OrderView>, 
     actor.require(Permission::OrderRead)?;
     let mut query = service_order::Entity::find()
         .filter(service_order::Column::FaultClass.eq(FaultClass::Software.as_str()))
-        .filter(
-            service_order::Column::Status.is_not_in(
-                OrderStatus::ALL
-                    .iter()
-                    .filter(|s| {
-                        s.is_final()
-                            || matches!(s, OrderStatus::CompletedOnSite | OrderStatus::Returned)
-                    })
-                    .map(|s| s.as_str()),
-            ),
-        );
+        .filter(service_order::Column::Status.is_not_in(crate::sla_outcomes::done_statuses()));
     query = actor.scoped(
         query,
         service_order::Column::OrgUnitId,

@@ -246,6 +246,14 @@ pub const REGISTRY: &[SettingDef] = &[
         description_en: "Target for software issues needing a test environment (hours; used with a 7×24 calendar, otherwise the end of the working day on which work resumes)",
     },
     SettingDef {
+        key: "lists.count_cap",
+        default: "10000",
+        kind: SettingKind::Count,
+        source: "issue 8: a page of 50 of a million orders (cap: design decision)",
+        description_zh: "服务单列表最多计数到该条数，超过显示为“N+”（计数过多会拖慢翻页）",
+        description_en: "Order lists count their matches up to this number and show more as \"N+\" (counting every match slows each page)",
+    },
+    SettingDef {
         key: "sla.escalation_step_hours",
         default: "2",
         kind: SettingKind::Count,
@@ -558,6 +566,30 @@ pub async fn get(db: &impl ConnectionTrait, key: &'static str) -> Result<String,
         .one(db)
         .await?;
     Ok(stored.map_or_else(|| def.default.to_string(), |row| row.value))
+}
+
+/// The effective values of registered settings, in the order of `keys`, with one query.
+pub async fn get_all<const N: usize>(
+    db: &impl ConnectionTrait,
+    keys: [&'static str; N],
+) -> Result<[String; N], AppError> {
+    let mut values = keys.map(|key| definition(key).map(|def| def.default.to_string()));
+    if let Some(position) = values.iter().position(Option::is_none) {
+        let key = keys[position];
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "unregistered setting {key}"
+        )));
+    }
+    for row in setting::Entity::find()
+        .filter(setting::Column::Key.is_in(keys))
+        .all(db)
+        .await?
+    {
+        if let Some(position) = keys.iter().position(|key| *key == row.key) {
+            values[position] = Some(row.value);
+        }
+    }
+    Ok(values.map(Option::unwrap_or_default))
 }
 
 pub async fn get_count(db: &impl ConnectionTrait, key: &'static str) -> Result<i64, AppError> {

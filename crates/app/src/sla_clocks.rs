@@ -66,20 +66,27 @@ pub struct Targets {
 
 impl Targets {
     pub async fn load(db: &impl ConnectionTrait) -> Result<Targets, AppError> {
-        let minutes = |m: i64| SignedDuration::from_mins(m);
-        let hours = |h: i64| SignedDuration::from_hours(h);
+        const KEYS: [&str; 6] = [
+            "intake.answer_hours",
+            "dispatch.first_contact_minutes",
+            "sla.urban_hours",
+            "sla.suburban_hours",
+            "repair.promise_hours",
+            "sla.warn_ratio",
+        ];
+        let values = settings::get_all(db, KEYS).await?;
+        let count = |idx: usize| {
+            values[idx].parse::<i64>().map_err(|_| {
+                AppError::Internal(anyhow::anyhow!("setting {} is not a number", KEYS[idx]))
+            })
+        };
         Ok(Targets {
-            answer: hours(settings::get_count(db, "intake.answer_hours").await?),
-            first_contact: minutes(
-                settings::get_count(db, "dispatch.first_contact_minutes").await?,
-            ),
-            urban_arrival: hours(settings::get_count(db, "sla.urban_hours").await?),
-            suburban_arrival: hours(settings::get_count(db, "sla.suburban_hours").await?),
-            completion: hours(settings::get_count(db, "repair.promise_hours").await?),
-            warn_ratio: settings::get(db, "sla.warn_ratio")
-                .await?
-                .parse()
-                .unwrap_or(0.75),
+            answer: SignedDuration::from_hours(count(0)?),
+            first_contact: SignedDuration::from_mins(count(1)?),
+            urban_arrival: SignedDuration::from_hours(count(2)?),
+            suburban_arrival: SignedDuration::from_hours(count(3)?),
+            completion: SignedDuration::from_hours(count(4)?),
+            warn_ratio: values[5].parse().unwrap_or(0.75),
         })
     }
 

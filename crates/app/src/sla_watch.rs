@@ -12,8 +12,8 @@ use aftersales_domain::service_order::OrderStatus;
 use aftersales_domain::sla::customer_time::is_absenteeism;
 use aftersales_domain::sla::{escalation_step, EscalationLevel};
 use aftersales_domain::staff_conduct::IncidentKind;
-use aftersales_store::entity::{org_unit, service_order, sla_alert, user};
-use aftersales_store::sea_orm::sea_query::{OnConflict, Query};
+use aftersales_store::entity::{org_unit, service_order, sla_alert, sla_outcome, user};
+use aftersales_store::sea_orm::sea_query::{Expr, OnConflict, Query};
 use aftersales_store::sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -30,13 +30,11 @@ pub const SWEEP: &str = "sla_sweep";
 /// The timeline event of a technician's notice that they will be late (DISPATCH-5).
 pub const LATENESS_NOTICE: &str = "lateness_notice";
 
-/// Orders whose clocks may still be running: neither final nor finished.
+/// Orders whose clocks may still be running.
 fn open_statuses() -> Vec<&'static str> {
     OrderStatus::ALL
         .iter()
-        .filter(|s| {
-            !s.is_final() && !matches!(s, OrderStatus::CompletedOnSite | OrderStatus::Returned)
-        })
+        .filter(|s| !crate::sla_outcomes::clocks_done(**s))
         .map(|s| s.as_str())
         .collect()
 }
@@ -312,6 +310,42 @@ pub struct BreachRow {
     pub running: u64,
 }
 
+/// (branch, technician, policy, clock): what a breach report row counts.
+type BreachKey = (i64, Option<i64>, Option<String>, String);
+
+/// A count of frozen outcomes: (branch, technician, policy, clock, status, clocks).
+type FrozenCount = (i64, Option<i64>, Option<String>, String, String, i64);
+
+/// The breach report's rows as they are counted.
+struct Tally<'a> {
+    rows: HashMap<BreachKey, BreachRow>,
+    branches: &'a HashMap<i64, String>,
+    people: &'a HashMap<i64, String>,
+}
+
+impl Tally<'_> {
+    /// Counts `clocks` clocks of `key` in `status` (met, breached, or still running/paused).
+    fn add(&mut self, key: BreachKey, status: &str, clocks: u64) {
+        let (branches, people) = (self.branches, self.people);
+        let row = self.rows.entry(key).or_insert_with_key(|key| BreachRow {
+            org_unit_id: key.0,
+            branch: branches.get(&key.0).cloned().unwrap_or_default(),
+            technician_id: key.1,
+            technician: key.1.and_then(|t| people.get(&t).cloned()),
+            policy: key.2.clone(),
+            clock: key.3.clone(),
+            met: 0,
+            breached: 0,
+            running: 0,
+        });
+        match status {
+            "met" => row.met += clocks,
+            "breached" => row.breached += clocks,
+            _ => row.running += clocks,
+        }
+    }
+}
+
 /// Orders of the breach report read at a time.
 const REPORT_SLICE: u64 = 2_000;
 
@@ -356,15 +390,63 @@ pub async fn breach_report(
         .into_iter()
         .map(|p| (p.id, p.display_name))
         .collect();
-    // A month of all branches is tens of thousands of orders with their timelines: they are
-    // read a slice at a time (in `received_at, id` order, resuming after the last one read),
-    // so memory stays bounded whatever the period.
-    let mut rows: HashMap<(i64, Option<i64>, Option<String>, String), BreachRow> = HashMap::new();
+    let mut tally = Tally {
+        rows: HashMap::new(),
+        branches: &branches,
+        people: &people,
+    };
+    // Finished orders: their frozen outcomes, counted by the database.
+    let mut frozen = sla_outcome::Entity::find()
+        .select_only()
+        .column(sla_outcome::Column::OrgUnitId)
+        .column(sla_outcome::Column::TechnicianId)
+        .column(sla_outcome::Column::Policy)
+        .column(sla_outcome::Column::Clock)
+        .column(sla_outcome::Column::Status)
+        .column_as(sla_outcome::Column::Id.count(), "outcomes")
+        .filter(sla_outcome::Column::ReceivedAt.gte(start))
+        .filter(sla_outcome::Column::ReceivedAt.lt(end));
+    if let Some(own) = own_branch {
+        frozen = frozen.filter(sla_outcome::Column::OrgUnitId.eq(own));
+    }
+    let frozen: Vec<FrozenCount> = frozen
+        .group_by(sla_outcome::Column::OrgUnitId)
+        .group_by(sla_outcome::Column::TechnicianId)
+        .group_by(sla_outcome::Column::Policy)
+        .group_by(sla_outcome::Column::Clock)
+        .group_by(sla_outcome::Column::Status)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    for (org_unit_id, technician_id, policy, clock, status, outcomes) in frozen {
+        tally.add(
+            (org_unit_id, technician_id, policy, clock),
+            &status,
+            outcomes as u64,
+        );
+    }
+    // The others (open, or finished with a clock still running) are replayed from their
+    // timelines a slice at a time (in `received_at, id` order, resuming after the last one
+    // read), so memory stays bounded whatever the period. Cancelled orders have no clocks.
     let mut after: Option<(i64, i64)> = None;
     loop {
         let mut query = service_order::Entity::find()
             .filter(service_order::Column::ReceivedAt.gte(start))
-            .filter(service_order::Column::ReceivedAt.lt(end));
+            .filter(service_order::Column::ReceivedAt.lt(end))
+            .filter(service_order::Column::CancelledAt.is_null())
+            .filter(
+                Expr::exists(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from(sla_outcome::Entity)
+                        .and_where(
+                            Expr::col((sla_outcome::Entity, sla_outcome::Column::OrderId))
+                                .equals((service_order::Entity, service_order::Column::Id)),
+                        )
+                        .to_owned(),
+                )
+                .not(),
+            );
         if let Some(own) = own_branch {
             query = query.filter(service_order::Column::OrgUnitId.eq(own));
         }
@@ -390,38 +472,23 @@ pub async fn breach_report(
         let contexts = contexts_of(&app.db, &orders).await?;
         for (order, context) in orders.iter().zip(&contexts) {
             for clock in order_clocks(order, context, &policies, now) {
-                let row = rows
-                    .entry((
+                tally.add(
+                    (
                         order.org_unit_id,
                         order.technician_id,
-                        clock.policy.clone(),
-                        clock.name.clone(),
-                    ))
-                    .or_insert_with(|| BreachRow {
-                        org_unit_id: order.org_unit_id,
-                        branch: branches
-                            .get(&order.org_unit_id)
-                            .cloned()
-                            .unwrap_or_default(),
-                        technician_id: order.technician_id,
-                        technician: order.technician_id.and_then(|t| people.get(&t).cloned()),
-                        policy: clock.policy.clone(),
-                        clock: clock.name.clone(),
-                        met: 0,
-                        breached: 0,
-                        running: 0,
-                    });
-                match clock.status.as_str() {
-                    "met" => row.met += 1,
-                    "breached" => row.breached += 1,
-                    _ => row.running += 1,
-                }
+                        clock.policy,
+                        clock.name,
+                    ),
+                    &clock.status,
+                    1,
+                );
             }
         }
         if orders.len() < REPORT_SLICE as usize {
             break;
         }
     }
+    let rows = tally.rows;
     let mut rows: Vec<BreachRow> = rows.into_values().collect();
     rows.sort_by(|a, b| {
         (&a.branch, &a.technician, &a.policy, &a.clock).cmp(&(

@@ -253,6 +253,7 @@ pub async fn list(
         total,
         page: request.page(),
         per_page: request.per_page(),
+        total_capped: false,
     })
 }
 

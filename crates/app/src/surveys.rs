@@ -490,6 +490,7 @@ pub async fn list(
         total,
         page: request.page(),
         per_page: request.per_page(),
+        total_capped: false,
     })
 }
 
@@ -1305,6 +1306,7 @@ pub async fn list_follow_ups(
         total,
         page: request.page(),
         per_page: request.per_page(),
+        total_capped: false,
     })
 }
 

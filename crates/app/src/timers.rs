@@ -69,6 +69,7 @@ impl Jobs {
             .with(crate::contracts::ExpiredJob)
             .with(crate::carry_in::OverdueJob)
             .with(crate::sla_watch::SweepJob)
+            .with(crate::sla_outcomes::BackfillJob)
             .with(crate::surveys::DailyCardsJob)
             .with(crate::accounting::CashHandoverDueJob)
             .with(crate::loaners::OverdueJob)

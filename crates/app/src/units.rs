@@ -462,6 +462,7 @@ pub async fn list(
         total,
         page: page.page(),
         per_page: page.per_page(),
+        total_capped: false,
     })
 }
 

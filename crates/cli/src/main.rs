@@ -257,6 +257,9 @@ async fn serve(
     aftersales_app::sla_watch::ensure_sweep(&app)
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the SLA watch: {err}"))?;
+    aftersales_app::sla_outcomes::ensure_backfill(&app)
+        .await
+        .map_err(|err| anyhow::anyhow!("scheduling the SLA outcome backfill: {err}"))?;
     aftersales_app::monthly_statistics::ensure_cycle(&app.db, app.now_ms())
         .await
         .map_err(|err| anyhow::anyhow!("scheduling the monthly statistics: {err}"))?;

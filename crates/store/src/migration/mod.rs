@@ -34,6 +34,7 @@ mod m20261122_000100_tools_purchasing;
 mod m20261122_000110_supervision;
 mod m20261122_000111_suggestions;
 mod m20261122_000120_search_index;
+mod m20261122_000130_sla_outcomes;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000111_suggestions::Migration),
             Box::new(m20261122_000100_tools_purchasing::Migration),
             Box::new(m20261122_000120_search_index::Migration),
+            Box::new(m20261122_000130_sla_outcomes::Migration),
         ]
     }
 }

@@ -372,6 +372,9 @@ pub struct Pager {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
+    /// The list stopped counting at `total`: shown as "10000+".
+    pub capped: bool,
+    next: bool,
     /// The list's query string without `page`, ending in `&` when not empty.
     pub base_query: String,
 }
@@ -391,6 +394,8 @@ impl Pager {
             page: page.page,
             pages: page.pages(),
             total: page.total,
+            capped: page.total_capped,
+            next: page.has_next(),
             base_query,
         }
     }
@@ -398,7 +403,7 @@ impl Pager {
         self.page > 1
     }
     pub fn has_next(&self) -> bool {
-        self.page < self.pages
+        self.next
     }
     pub fn prev(&self) -> u64 {
         self.page.saturating_sub(1).max(1)

@@ -40,6 +40,7 @@ async fn list_notifications(
         total: inbox.total,
         page: inbox.page,
         per_page: inbox.per_page,
+        total_capped: false,
     };
     let pager = Pager::new(&page, &[]);
     render(&ListPage {

@@ -1301,3 +1301,163 @@ async fn the_search_finds_text_anywhere_in_the_number_fault_customer_name_or_pho
     assert_eq!(search(&app, "司马光").await, vec![quiet_no]);
     assert!(search(&app, "欧阳娜").await.is_empty());
 }
+
+/// The frozen outcomes of one order: (clock, status), by clock name.
+async fn frozen_outcomes(app: &TestApp, order_id: i64) -> Vec<(String, String)> {
+    use aftersales_store::entity::sla_outcome;
+    use aftersales_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    sla_outcome::Entity::find()
+        .filter(sla_outcome::Column::OrderId.eq(order_id))
+        .order_by_asc(sla_outcome::Column::Clock)
+        .all(&app.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.clock, o.status))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_finished_order_s_clocks_are_frozen_and_the_breach_report_counts_them_as_replayed() {
+    let app = TestApp::spawn().await;
+    certify_technician(&app).await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000071", "SN-FROZEN-1", "2026-06-01").await;
+    let mut done = register(&app, order_body(customer, unit, address)).await;
+    let open = register(&app, order_body(customer, unit, address)).await;
+    let technician = app.user(Role::Technician);
+    for (role, event, extra) in [
+        (
+            Role::ServiceSupervisor,
+            "dispatch",
+            json!({"technician_id": technician}),
+        ),
+        (Role::Technician, "record_contact", json!({})),
+        (Role::Technician, "check_in", json!({})),
+    ] {
+        done = step(&app, role, &done, event, extra).await.body;
+        // Work in progress is computed when read, not frozen.
+        assert!(frozen_outcomes(&app, done["id"].as_i64().unwrap())
+            .await
+            .is_empty());
+    }
+    let completed = step(
+        &app,
+        Role::Technician,
+        &done,
+        "complete_on_site",
+        json!({"note": "更换电容，试机正常", "signature_png": SIGNATURE}),
+    )
+    .await;
+    completed.assert_status(StatusCode::OK);
+    let done_id = completed.body["id"].as_i64().unwrap();
+    let mut shown: Vec<(String, String)> = completed.body["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    shown.sort();
+    assert!(shown.len() >= 3, "{shown:?}");
+    assert!(shown.iter().all(|(_, status)| status == "met"), "{shown:?}");
+    assert_eq!(frozen_outcomes(&app, done_id).await, shown);
+    assert!(frozen_outcomes(&app, open["id"].as_i64().unwrap())
+        .await
+        .is_empty());
+
+    let report = || async {
+        let response = app
+            .get(
+                "/reports/sla-breaches?from=2026-11-22&to=2026-11-22",
+                Role::BranchManager,
+            )
+            .await;
+        response.assert_status(StatusCode::OK);
+        response.body
+    };
+    let with_frozen = report().await;
+    let met: u64 = with_frozen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["met"].as_u64().unwrap())
+        .sum();
+    let running: u64 = with_frozen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["running"].as_u64().unwrap())
+        .sum();
+    assert_eq!(met, shown.len() as u64, "{with_frozen}");
+    assert!(running >= 2, "the open order's clocks: {with_frozen}");
+
+    // History from before the table: the report replays it to the same figures, and the
+    // backfill job freezes it again.
+    use aftersales_store::entity::sla_outcome;
+    use aftersales_store::sea_orm::EntityTrait;
+    sla_outcome::Entity::delete_many()
+        .exec(&app.app.db)
+        .await
+        .unwrap();
+    assert_eq!(report().await, with_frozen);
+    aftersales_app::sla_outcomes::ensure_backfill(&app.app)
+        .await
+        .unwrap();
+    aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
+    assert_eq!(frozen_outcomes(&app, done_id).await, shown);
+    assert_eq!(report().await, with_frozen);
+    // It ran once: starting again does not schedule it again.
+    aftersales_app::sla_outcomes::ensure_backfill(&app.app)
+        .await
+        .unwrap();
+    sla_outcome::Entity::delete_many()
+        .exec(&app.app.db)
+        .await
+        .unwrap();
+    aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
+    assert!(frozen_outcomes(&app, done_id).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_order_list_stops_counting_at_the_cap_and_says_so() {
+    let app = TestApp::spawn().await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000072", "SN-CAP-1", "2026-06-01").await;
+    for _ in 0..3 {
+        register(&app, order_body(customer, unit, address)).await;
+    }
+    let list = |path: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(path, Role::ServiceAgent).await;
+            response.assert_status(StatusCode::OK);
+            response.body
+        }
+    };
+    let exact = list("/service-orders?per_page=2").await;
+    assert_eq!(
+        (exact["total"].as_u64(), exact["total_capped"].as_bool()),
+        (Some(3), Some(false))
+    );
+    app.put_json(
+        "/settings/lists.count_cap",
+        Role::Admin,
+        json!({"value": "2"}),
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
+    let capped = list("/service-orders?per_page=2").await;
+    assert_eq!(
+        (capped["total"].as_u64(), capped["total_capped"].as_bool()),
+        (Some(2), Some(true))
+    );
+    assert_eq!(capped["items"].as_array().unwrap().len(), 2);
+    // The page past the count is still there.
+    let second = list("/service-orders?per_page=2&page=2").await;
+    assert_eq!(second["items"].as_array().unwrap().len(), 1);
+}
