@@ -3,7 +3,7 @@
 
 use aftersales_store::entity::{customer, service_order};
 use aftersales_store::sea_orm::sea_query::{
-    Condition, Expr, Func, IntoColumnRef, Query, SimpleExpr, UnionType,
+    Alias, Condition, Expr, Func, IntoColumnRef, Query, SimpleExpr, UnionType,
 };
 use aftersales_store::sea_orm::{ColumnTrait, DatabaseBackend};
 
@@ -23,29 +23,50 @@ pub fn contains<C: IntoColumnRef>(column: C, text: &str) -> SimpleExpr {
 /// Service orders whose number, fault description, customer name or customer phone contains
 /// `text` (case-insensitive), as a condition on `service_orders`.
 ///
-/// dialect: on PostgreSQL, migration 000120's pg_trgm indexes serve `LOWER(col) LIKE` for
-/// text of three characters or more, but its planner reads every order for an OR of two
-/// `IN`s: there the two sides are one `IN (… UNION ALL …)`. SQLite combines the OR of two
-/// `IN`s on indexed columns itself (and has no trigram index yet: it scans).
+/// dialect: both databases index these four columns by trigrams. SQLite's FTS5 trigram
+/// tables (migration 000140) answer a phrase of three or more characters (`MATCH '"text"'`,
+/// a substring match); shorter text cannot be split into trigrams and is matched with
+/// `LIKE`, reading every row. Each side is an `IN` on an indexed column, which SQLite
+/// combines as a multi-index OR. PostgreSQL's pg_trgm indexes (migration 000120) serve
+/// `LOWER(col) LIKE` itself, but its planner reads every order for an OR of two `IN`s: there
+/// the two sides are one `IN (… UNION ALL …)`.
 pub fn order_matches(backend: DatabaseBackend, text: &str) -> SimpleExpr {
-    let mut orders = Query::select()
-        .column(service_order::Column::Id)
-        .from(service_order::Entity)
-        .cond_where(
-            Condition::any()
-                .add(contains(service_order::Column::Number, text))
-                .add(contains(service_order::Column::FaultDescription, text)),
+    let (mut orders, customers) = if backend == DatabaseBackend::Sqlite && text.chars().count() >= 3
+    {
+        let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+        let fts = |table: &str| {
+            Query::select()
+                .expr(Expr::cust("rowid"))
+                .from(Alias::new(table))
+                .and_where(Expr::cust_with_values(
+                    format!("{table} MATCH ?"),
+                    [phrase.clone()],
+                ))
+                .to_owned()
+        };
+        (fts("order_search"), fts("customer_search"))
+    } else {
+        (
+            Query::select()
+                .column(service_order::Column::Id)
+                .from(service_order::Entity)
+                .cond_where(
+                    Condition::any()
+                        .add(contains(service_order::Column::Number, text))
+                        .add(contains(service_order::Column::FaultDescription, text)),
+                )
+                .to_owned(),
+            Query::select()
+                .column(customer::Column::Id)
+                .from(customer::Entity)
+                .cond_where(
+                    Condition::any()
+                        .add(contains(customer::Column::Name, text))
+                        .add(contains(customer::Column::Phone, text)),
+                )
+                .to_owned(),
         )
-        .to_owned();
-    let customers = Query::select()
-        .column(customer::Column::Id)
-        .from(customer::Entity)
-        .cond_where(
-            Condition::any()
-                .add(contains(customer::Column::Name, text))
-                .add(contains(customer::Column::Phone, text)),
-        )
-        .to_owned();
+    };
     if backend == DatabaseBackend::Sqlite {
         return Condition::any()
             .add(service_order::Column::Id.in_subquery(orders))

@@ -4,10 +4,7 @@
 //! few rows that share the searched text's three-character pieces.
 //!
 //! dialect: PostgreSQL gets pg_trgm GIN indexes on the lower-cased columns, which its planner
-//! uses for `LOWER(col) LIKE`. SQLite gets nothing yet: FTS5 trigram tables kept by triggers
-//! answered the search in 14 ms instead of 300, but the SIGKILL durability test found them
-//! "malformed" by `PRAGMA integrity_check` after a kill during concurrent registrations, and
-//! there was no time left to find out why; SQLite scans as before.
+//! uses for `LOWER(col) LIKE`. SQLite's trigram index is migration 000140.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};

@@ -35,6 +35,7 @@ mod m20261122_000110_supervision;
 mod m20261122_000111_suggestions;
 mod m20261122_000120_search_index;
 mod m20261122_000130_sla_outcomes;
+mod m20261122_000140_sqlite_search;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000100_tools_purchasing::Migration),
             Box::new(m20261122_000120_search_index::Migration),
             Box::new(m20261122_000130_sla_outcomes::Migration),
+            Box::new(m20261122_000140_sqlite_search::Migration),
         ]
     }
 }
