@@ -14,7 +14,7 @@ use aftersales_domain::service_order::{
 };
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
-    customer, customer_address, district, product, qualification, service_order,
+    customer, customer_address, district, org_unit, product, qualification, service_order,
     service_order_event, unit, user,
 };
 use aftersales_store::sea_orm::{
@@ -1335,11 +1335,34 @@ async fn view(
 ) -> Result<OrderView, AppError> {
     let related = Related::load(db, std::slice::from_ref(&row)).await?;
     let (events, clocks) = if with_details {
+        // The clocks' context from what the view loads anyway: the customer, the address's
+        // zone and the timeline.
         let policies = crate::sla_clocks::Policies::load(db).await?;
-        (
-            events_of(db, row.id).await?,
-            crate::sla_clocks::clocks_of(db, &row, &policies, now).await?,
+        let timeline = service_order_event::Entity::find()
+            .filter(service_order_event::Column::OrderId.eq(row.id))
+            .order_by_asc(service_order_event::Column::Id)
+            .all(db)
+            .await?;
+        let events = event_views(db, &timeline).await?;
+        let customer = related.customers.get(&row.customer_id);
+        let zone = row
+            .address_id
+            .and_then(|id| related.addresses.get(&id))
+            .and_then(|(_, zone)| zone.clone());
+        let branch_calendar = org_unit::Entity::find_by_id(row.org_unit_id)
+            .one(db)
+            .await?
+            .map(|branch| branch.calendar_code);
+        let calendar = crate::calendars::calendar_of_codes(
+            db,
+            None,
+            customer.and_then(|c| c.calendar_code.as_deref()),
+            branch_calendar.as_deref(),
         )
+        .await?;
+        let context = crate::sla_clocks::context_from(&row, customer, zone, calendar, timeline)?;
+        let clocks = crate::sla_clocks::order_clocks(&row, &context, &policies, now);
+        (events, clocks)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -1452,32 +1475,28 @@ fn assemble(
     })
 }
 
-async fn events_of(
+/// The timeline as the detail view shows it, with the actors' names.
+async fn event_views(
     db: &impl ConnectionTrait,
-    order_id: i64,
+    rows: &[service_order_event::Model],
 ) -> Result<Vec<OrderEventView>, AppError> {
-    let rows = service_order_event::Entity::find()
-        .filter(service_order_event::Column::OrderId.eq(order_id))
-        .order_by_asc(service_order_event::Column::Id)
-        .all(db)
-        .await?;
     let actor_ids: Vec<i64> = rows.iter().filter_map(|e| e.actor_id).collect();
     let actors = user::Entity::find()
         .filter(user::Column::Id.is_in(actor_ids))
         .all(db)
         .await?;
     Ok(rows
-        .into_iter()
+        .iter()
         .map(|e| OrderEventView {
             at: crate::format_ms(e.at),
             actor: e
                 .actor_id
                 .and_then(|id| actors.iter().find(|a| a.id == id))
                 .map_or_else(|| "system".to_string(), |a| a.display_name.clone()),
-            event: e.event,
-            from_status: e.from_status,
-            to_status: e.to_status,
-            note: e.note,
+            event: e.event.clone(),
+            from_status: e.from_status.clone(),
+            to_status: e.to_status.clone(),
+            note: e.note.clone(),
         })
         .collect())
 }

@@ -421,40 +421,51 @@ pub async fn contexts_of(
                 calendar
             }
         };
-        let received = Timestamp::from_millisecond(order.received_at)
-            .map_err(|err| AppError::Internal(err.into()))?;
-        let timeline = timelines
-            .remove(&order.id)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|e| {
-                // The registration counts from the call's received time.
-                let at = if e.event == "register" {
-                    received
-                } else {
-                    Timestamp::from_millisecond(e.at).ok()?
-                };
-                Some((at, e.event))
-            })
-            .collect();
-        contexts.push(OrderContext {
-            facts: PolicyFacts {
-                category: order.category.clone(),
-                fault_class: order.fault_class.clone(),
-                zone: order
-                    .address_id
-                    .and_then(|id| address_zone.get(&id).cloned())
-                    .unwrap_or_else(|| "urban".to_string()),
-                customer_class: customer
-                    .map(|c| c.abc_class.to_lowercase())
-                    .unwrap_or_default(),
-                urgency: order.urgency.clone(),
-            },
-            calendar,
-            timeline,
-        });
+        let zone = order
+            .address_id
+            .and_then(|id| address_zone.get(&id).cloned());
+        let timeline = timelines.remove(&order.id).unwrap_or_default();
+        contexts.push(context_from(order, customer, zone, calendar, timeline)?);
     }
     Ok(contexts)
+}
+
+/// One order's context from what was loaded for it: its customer, its address's zone (none:
+/// urban), its effective calendar and its timeline events, oldest first.
+pub fn context_from(
+    order: &service_order::Model,
+    customer: Option<&customer::Model>,
+    zone: Option<String>,
+    calendar: Arc<Calendar>,
+    events: Vec<service_order_event::Model>,
+) -> Result<OrderContext, AppError> {
+    let received = Timestamp::from_millisecond(order.received_at)
+        .map_err(|err| AppError::Internal(err.into()))?;
+    let timeline = events
+        .into_iter()
+        .filter_map(|e| {
+            // The registration counts from the call's received time.
+            let at = if e.event == "register" {
+                received
+            } else {
+                Timestamp::from_millisecond(e.at).ok()?
+            };
+            Some((at, e.event))
+        })
+        .collect();
+    Ok(OrderContext {
+        facts: PolicyFacts {
+            category: order.category.clone(),
+            fault_class: order.fault_class.clone(),
+            zone: zone.unwrap_or_else(|| "urban".to_string()),
+            customer_class: customer
+                .map(|c| c.abc_class.to_lowercase())
+                .unwrap_or_default(),
+            urgency: order.urgency.clone(),
+        },
+        calendar,
+        timeline,
+    })
 }
 
 /// The clocks of one order at `now`, loading what they need.
