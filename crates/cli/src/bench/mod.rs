@@ -224,22 +224,20 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
     // SLA outcomes frozen by the backfill job; the figures are for the steady state after.
     let db = aftersales_store::connect(url).await?;
     let sweep_began = Instant::now();
-    let finished = |kind: &'static str| {
+    let count = |sql: &'static str| {
         let db = &db;
-        async move {
-            let sql =
-                format!("SELECT COUNT(*) FROM timers WHERE kind = '{kind}' AND status = 'pending'");
-            let done =
-                format!("SELECT COUNT(*) FROM timers WHERE kind = '{kind}' AND status = 'done'");
-            anyhow::Ok(scalar(db, &sql).await? == 0 && scalar(db, &done).await? > 0)
-        }
+        async move { scalar(db, sql).await }
     };
     let mut sweep_ms = None;
     loop {
-        if sweep_ms.is_none() && finished("sla_sweep").await? {
+        let swept = "SELECT COUNT(*) FROM timers WHERE kind = 'sla_sweep' AND status = 'done'";
+        if sweep_ms.is_none() && count(swept).await? > 0 {
             sweep_ms = Some(sweep_began.elapsed().as_secs_f64() * 1000.0);
         }
-        if sweep_ms.is_some() && finished(aftersales_app::sla_outcomes::BACKFILL).await? {
+        // The backfill's last slice schedules no other.
+        let backfilling = "SELECT COUNT(*) FROM timers WHERE kind = 'sla_outcome_backfill' \
+                           AND status = 'pending'";
+        if sweep_ms.is_some() && count(backfilling).await? == 0 {
             break;
         }
         if sweep_began.elapsed() > Duration::from_secs(1200) {
