@@ -1582,6 +1582,15 @@ pub async fn list(
     })
 }
 
+/// The statuses of orders whose work is over ([`OrderStatus::is_work_done`]), for queries.
+pub fn work_done_statuses() -> Vec<&'static str> {
+    OrderStatus::ALL
+        .iter()
+        .filter(|s| s.is_work_done())
+        .map(|s| s.as_str())
+        .collect()
+}
+
 /// The open software issues the actor sees, in the order they are worked (SOFTWARE-2): BUGs
 /// first, then by priority, then the earlier call. Open issues are few, so they are sorted
 /// here by the domain rule rather than in SQL.
@@ -1589,7 +1598,7 @@ pub async fn software_queue(app: &App, actor: &Actor) -> Result<Vec<OrderView>, 
     actor.require(Permission::OrderRead)?;
     let mut query = service_order::Entity::find()
         .filter(service_order::Column::FaultClass.eq(FaultClass::Software.as_str()))
-        .filter(service_order::Column::Status.is_not_in(crate::sla_outcomes::done_statuses()));
+        .filter(service_order::Column::Status.is_not_in(work_done_statuses()));
     query = actor.scoped(
         query,
         service_order::Column::OrgUnitId,

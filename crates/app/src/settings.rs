@@ -559,13 +559,8 @@ pub fn split_list(value: &str) -> Vec<String> {
 
 /// The effective value of a registered setting.
 pub async fn get(db: &impl ConnectionTrait, key: &'static str) -> Result<String, AppError> {
-    let def = definition(key)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unregistered setting {key}")))?;
-    let stored = setting::Entity::find()
-        .filter(setting::Column::Key.eq(key))
-        .one(db)
-        .await?;
-    Ok(stored.map_or_else(|| def.default.to_string(), |row| row.value))
+    let [value] = get_all(db, [key]).await?;
+    Ok(value)
 }
 
 /// The effective values of registered settings, in the order of `keys`, with one query.
@@ -573,28 +568,33 @@ pub async fn get_all<const N: usize>(
     db: &impl ConnectionTrait,
     keys: [&'static str; N],
 ) -> Result<[String; N], AppError> {
-    let mut values = keys.map(|key| definition(key).map(|def| def.default.to_string()));
-    if let Some(position) = values.iter().position(Option::is_none) {
-        let key = keys[position];
+    let defs = keys.map(definition);
+    if let Some(unregistered) = defs.iter().position(Option::is_none) {
+        let key = keys[unregistered];
         return Err(AppError::Internal(anyhow::anyhow!(
             "unregistered setting {key}"
         )));
     }
+    let mut values = defs.map(|def| def.map_or_else(String::new, |d| d.default.to_string()));
     for row in setting::Entity::find()
         .filter(setting::Column::Key.is_in(keys))
         .all(db)
         .await?
     {
         if let Some(position) = keys.iter().position(|key| *key == row.key) {
-            values[position] = Some(row.value);
+            values[position] = row.value;
         }
     }
-    Ok(values.map(Option::unwrap_or_default))
+    Ok(values)
 }
 
 pub async fn get_count(db: &impl ConnectionTrait, key: &'static str) -> Result<i64, AppError> {
-    get(db, key)
-        .await?
+    as_count(key, &get(db, key).await?)
+}
+
+/// A count setting's value as a number.
+pub fn as_count(key: &str, value: &str) -> Result<i64, AppError> {
+    value
         .parse()
         .map_err(|_| AppError::Internal(anyhow::anyhow!("setting {key} is not a number")))
 }

@@ -75,11 +75,7 @@ impl Targets {
             "sla.warn_ratio",
         ];
         let values = settings::get_all(db, KEYS).await?;
-        let count = |idx: usize| {
-            values[idx].parse::<i64>().map_err(|_| {
-                AppError::Internal(anyhow::anyhow!("setting {} is not a number", KEYS[idx]))
-            })
-        };
+        let count = |idx: usize| settings::as_count(KEYS[idx], &values[idx]);
         Ok(Targets {
             answer: SignedDuration::from_hours(count(0)?),
             first_contact: SignedDuration::from_mins(count(1)?),

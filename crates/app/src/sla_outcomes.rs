@@ -28,21 +28,6 @@ pub const BACKFILL: &str = "sla_outcome_backfill";
 /// Orders frozen per backfill firing: a short hold of SQLite's write lock each time.
 const SLICE: u64 = 1_000;
 
-/// Whether an order in `status` has finished its work, so that no clock of it starts or
-/// stops any more.
-pub fn clocks_done(status: OrderStatus) -> bool {
-    status.is_final() || matches!(status, OrderStatus::CompletedOnSite | OrderStatus::Returned)
-}
-
-/// The statuses of [`clocks_done`], for queries.
-pub fn done_statuses() -> Vec<&'static str> {
-    OrderStatus::ALL
-        .iter()
-        .filter(|s| clocks_done(**s))
-        .map(|s| s.as_str())
-        .collect()
-}
-
 /// Freezes `clocks`, the clocks of `order` as just computed, when the order is finished and
 /// every clock is met or breached; otherwise leaves them to be computed when read. Freezing
 /// twice keeps the first verdicts.
@@ -52,7 +37,7 @@ pub async fn freeze(
     clocks: &[ClockView],
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let finished = OrderStatus::parse(&order.status).is_some_and(clocks_done);
+    let finished = OrderStatus::parse(&order.status).is_some_and(OrderStatus::is_work_done);
     let decided = clocks
         .iter()
         .all(|clock| matches!(clock.status.as_str(), "met" | "breached"));
@@ -91,7 +76,7 @@ pub async fn backfill_slice(
     let now = Timestamp::from_millisecond(now_ms).map_err(|err| AppError::Internal(err.into()))?;
     let orders = service_order::Entity::find()
         .filter(service_order::Column::Id.gt(after))
-        .filter(service_order::Column::Status.is_in(done_statuses()))
+        .filter(service_order::Column::Status.is_in(crate::service_orders::work_done_statuses()))
         .filter(service_order::Column::CancelledAt.is_null())
         .order_by_asc(service_order::Column::Id)
         .limit(SLICE)

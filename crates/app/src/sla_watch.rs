@@ -15,7 +15,8 @@ use aftersales_domain::staff_conduct::IncidentKind;
 use aftersales_store::entity::{org_unit, service_order, sla_alert, sla_outcome, user};
 use aftersales_store::sea_orm::sea_query::{Expr, OnConflict, Query};
 use aftersales_store::sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
+    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -34,7 +35,7 @@ pub const LATENESS_NOTICE: &str = "lateness_notice";
 fn open_statuses() -> Vec<&'static str> {
     OrderStatus::ALL
         .iter()
-        .filter(|s| !crate::sla_outcomes::clocks_done(**s))
+        .filter(|s| !s.is_work_done())
         .map(|s| s.as_str())
         .collect()
 }
@@ -376,16 +377,31 @@ pub async fn breach_report(
         Scope::Branch(own) => Some(own),
         Scope::Customer(_) | Scope::Nothing => return Err(AppError::Forbidden),
     };
-    let policies = Policies::load(&app.db).await?;
+    // One snapshot for every read below: an order that finishes while the report runs is
+    // counted once, frozen or replayed. dialect: PostgreSQL needs a read-only REPEATABLE
+    // READ transaction for that; a SQLite read transaction is a snapshot already (and takes
+    // neither setting).
+    let snapshot = match app.db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            app.db
+                .begin_with_config(
+                    Some(IsolationLevel::RepeatableRead),
+                    Some(AccessMode::ReadOnly),
+                )
+                .await?
+        }
+        _ => app.db.begin().await?,
+    };
+    let policies = Policies::load(&snapshot).await?;
     let now = app.clock.now();
     let branches: HashMap<i64, String> = org_unit::Entity::find()
-        .all(&app.db)
+        .all(&snapshot)
         .await?
         .into_iter()
         .map(|b| (b.id, b.name))
         .collect();
     let people: HashMap<i64, String> = user::Entity::find()
-        .all(&app.db)
+        .all(&snapshot)
         .await?
         .into_iter()
         .map(|p| (p.id, p.display_name))
@@ -416,7 +432,7 @@ pub async fn breach_report(
         .group_by(sla_outcome::Column::Clock)
         .group_by(sla_outcome::Column::Status)
         .into_tuple()
-        .all(&app.db)
+        .all(&snapshot)
         .await?;
     for (org_unit_id, technician_id, policy, clock, status, outcomes) in frozen {
         tally.add(
@@ -465,11 +481,11 @@ pub async fn breach_report(
             .order_by_asc(service_order::Column::ReceivedAt)
             .order_by_asc(service_order::Column::Id)
             .limit(REPORT_SLICE)
-            .all(&app.db)
+            .all(&snapshot)
             .await?;
         let Some(last) = orders.last() else { break };
         after = Some((last.received_at, last.id));
-        let contexts = contexts_of(&app.db, &orders).await?;
+        let contexts = contexts_of(&snapshot, &orders).await?;
         for (order, context) in orders.iter().zip(&contexts) {
             for clock in order_clocks(order, context, &policies, now) {
                 tally.add(
@@ -488,8 +504,8 @@ pub async fn breach_report(
             break;
         }
     }
-    let rows = tally.rows;
-    let mut rows: Vec<BreachRow> = rows.into_values().collect();
+    snapshot.commit().await?;
+    let mut rows: Vec<BreachRow> = tally.rows.into_values().collect();
     rows.sort_by(|a, b| {
         (&a.branch, &a.technician, &a.policy, &a.clock).cmp(&(
             &b.branch,

@@ -158,6 +158,12 @@ impl OrderStatus {
             OrderStatus::Archived | OrderStatus::Cancelled | OrderStatus::Declined
         )
     }
+
+    /// The work is over (done on site, returned, or closed): no SLA clock of the order
+    /// starts or stops any more, and nothing is left to dispatch or work on.
+    pub fn is_work_done(self) -> bool {
+        self.is_final() || matches!(self, OrderStatus::CompletedOnSite | OrderStatus::Returned)
+    }
 }
 
 impl Position {
@@ -520,6 +526,20 @@ mod tests {
         );
         // A waiting state whose origin was lost cannot guess where to go.
         assert!(next_status(Position::at(S::WaitingParts), E::Resume).is_err());
+    }
+
+    #[test]
+    fn work_is_done_once_completed_on_site_returned_or_closed() {
+        let done = [
+            S::CompletedOnSite,
+            S::Returned,
+            S::Archived,
+            S::Cancelled,
+            S::Declined,
+        ];
+        for status in S::ALL {
+            assert_eq!(status.is_work_done(), done.contains(status), "{status}");
+        }
     }
 
     #[test]
