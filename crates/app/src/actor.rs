@@ -2,7 +2,10 @@
 
 use aftersales_domain::role::{allows, scope_of, Permission, Role, Scope};
 use aftersales_store::entity::{user, user_role};
-use aftersales_store::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use aftersales_store::sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryResult, QuerySelect, RelationDef, Select,
+};
 use serde::Serialize;
 
 use crate::AppError;
@@ -18,31 +21,98 @@ pub struct Actor {
     pub locale: Option<String>,
 }
 
+/// The columns of a user that make an actor, and one of its roles: a user left-joined with
+/// its roles gives one such row per role (and one without a role when it has none).
+#[derive(FromQueryResult)]
+struct ActorRow {
+    user_id: i64,
+    username: String,
+    display_name: String,
+    org_unit_id: Option<i64>,
+    customer_id: Option<i64>,
+    locale: Option<String>,
+    active: bool,
+    role: Option<String>,
+}
+
+/// Columns `C` of a row joined to its user (a session's or an API token's), read in the same
+/// query as the actor: authenticating a request is one query, not three.
+pub(crate) struct WithActor<C> {
+    credential: C,
+    actor: ActorRow,
+}
+
+impl<C: FromQueryResult> FromQueryResult for WithActor<C> {
+    fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        Ok(WithActor {
+            credential: C::from_query_result(row, prefix)?,
+            actor: ActorRow::from_query_result(row, prefix)?,
+        })
+    }
+}
+
 impl Actor {
     /// Loads an active user with its roles; an inactive or missing user is not an actor.
     pub async fn load(db: &impl ConnectionTrait, user_id: i64) -> Result<Option<Actor>, AppError> {
-        let Some(user) = user::Entity::find_by_id(user_id).one(db).await? else {
-            return Ok(None);
-        };
-        if !user.active {
-            return Ok(None);
-        }
-        let roles = user_role::Entity::find()
-            .filter(user_role::Column::UserId.eq(user_id))
+        let rows = Actor::select(user::Entity::find_by_id(user_id))
+            .into_model::<ActorRow>()
             .all(db)
-            .await?
+            .await?;
+        Ok(Actor::from_rows(rows))
+    }
+
+    /// `users` with the actor's columns selected and the roles joined: one row per role. A
+    /// caller joins its credential's table and adds the credential's columns.
+    pub(crate) fn select(query: Select<user::Entity>) -> Select<user::Entity> {
+        let roles: RelationDef = user_role::Entity::belongs_to(user::Entity)
+            .from(user_role::Column::UserId)
+            .to(user::Column::Id)
+            .into();
+        query
+            .select_only()
+            .column_as(user::Column::Id, "user_id")
+            .column(user::Column::Username)
+            .column(user::Column::DisplayName)
+            .column(user::Column::OrgUnitId)
+            .column(user::Column::CustomerId)
+            .column(user::Column::Locale)
+            .column(user::Column::Active)
+            .column(user_role::Column::Role)
+            .join(JoinType::LeftJoin, roles.rev())
+    }
+
+    /// The credential and its active actor from the rows of one credential joined by
+    /// [`Actor::select`]; none when there are no rows or the user is inactive.
+    pub(crate) fn from_joined<C>(rows: Vec<WithActor<C>>) -> Option<(C, Actor)> {
+        let mut rows = rows.into_iter();
+        let first = rows.next()?;
+        let actor =
+            Actor::from_rows(std::iter::once(first.actor).chain(rows.map(|row| row.actor)))?;
+        Some((first.credential, actor))
+    }
+
+    fn from_rows(rows: impl IntoIterator<Item = ActorRow>) -> Option<Actor> {
+        let mut rows = rows.into_iter();
+        let first = rows.next()?;
+        if !first.active {
+            return None;
+        }
+        let mut roles: Vec<Role> = first
+            .role
+            .as_deref()
+            .and_then(Role::parse)
             .into_iter()
-            .filter_map(|r| Role::parse(&r.role))
             .collect();
-        Ok(Some(Actor {
-            user_id: user.id,
-            username: user.username,
-            display_name: user.display_name,
+        roles.extend(rows.filter_map(|row| row.role.as_deref().and_then(Role::parse)));
+        Some(Actor {
+            user_id: first.user_id,
+            username: first.username,
+            display_name: first.display_name,
             roles,
-            org_unit_id: user.org_unit_id,
-            customer_id: user.customer_id,
-            locale: user.locale,
-        }))
+            org_unit_id: first.org_unit_id,
+            customer_id: first.customer_id,
+            locale: first.locale,
+        })
     }
 
     pub fn can(&self, permission: Permission) -> bool {

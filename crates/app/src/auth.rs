@@ -7,8 +7,10 @@
 
 use aftersales_domain::role::Permission;
 use aftersales_store::entity::{api_token, session, sign_in_failure, user};
+use aftersales_store::sea_orm::sea_query::Expr;
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set,
 };
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -16,6 +18,7 @@ use rand_core::{OsRng, RngCore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::actor::WithActor;
 use crate::{audit, Actor, App, AppError};
 
 /// How long a browser session lasts from sign-in.
@@ -192,21 +195,42 @@ async fn count_failure(db: &impl ConnectionTrait, key: &str, now: i64) -> Result
     Ok(())
 }
 
+/// A session's columns read with its actor.
+#[derive(FromQueryResult)]
+struct SessionColumns {
+    expires_at: i64,
+    csrf_token: String,
+}
+
+/// An API token's columns read with its actor.
+#[derive(FromQueryResult)]
+struct TokenColumns {
+    token_id: i64,
+    revoked_at: Option<i64>,
+    last_used_at: Option<i64>,
+}
+
+/// The users joined to the rows of `credential` whose `user_id` column points at them.
+fn credential_users<E: EntityTrait>(user_id: E::Column) -> Select<user::Entity> {
+    let owner: RelationDef = E::belongs_to(user::Entity)
+        .from(user_id)
+        .to(user::Column::Id)
+        .into();
+    Actor::select(user::Entity::find()).join(JoinType::InnerJoin, owner.rev())
+}
+
 /// The session behind a cookie value, if it exists and has not expired.
 pub async fn session_actor(app: &App, token: &str) -> Result<Option<(Actor, String)>, AppError> {
-    let Some(row) = session::Entity::find()
+    let rows = credential_users::<session::Entity>(session::Column::UserId)
+        .column(session::Column::ExpiresAt)
+        .column(session::Column::CsrfToken)
         .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(&app.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if row.expires_at <= app.now_ms() {
-        return Ok(None);
-    }
-    Ok(Actor::load(&app.db, row.user_id)
-        .await?
-        .map(|actor| (actor, row.csrf_token)))
+        .into_model::<WithActor<SessionColumns>>()
+        .all(&app.db)
+        .await?;
+    Ok(Actor::from_joined(rows)
+        .filter(|(session, _)| session.expires_at > app.now_ms())
+        .map(|(session, actor)| (actor, session.csrf_token)))
 }
 
 pub async fn sign_out(app: &App, token: &str) -> Result<(), AppError> {
@@ -342,26 +366,30 @@ pub async fn revoke_api_token(app: &App, actor: &Actor, token_id: i64) -> Result
 
 /// The actor behind a bearer token, if the token exists and is not revoked.
 pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppError> {
-    let Some(row) = api_token::Entity::find()
+    let rows = credential_users::<api_token::Entity>(api_token::Column::UserId)
+        .column_as(api_token::Column::Id, "token_id")
+        .column(api_token::Column::RevokedAt)
+        .column(api_token::Column::LastUsedAt)
         .filter(api_token::Column::TokenHash.eq(token_hash(token)))
-        .one(&app.db)
-        .await?
-    else {
+        .into_model::<WithActor<TokenColumns>>()
+        .all(&app.db)
+        .await?;
+    let Some((token, actor)) = Actor::from_joined(rows) else {
         return Ok(None);
     };
-    if row.revoked_at.is_some() {
+    if token.revoked_at.is_some() {
         return Ok(None);
     }
     let now = app.now_ms();
     // Record use at most once a minute, so a busy integration does not write on every call.
-    if row.last_used_at.is_none_or(|last| now - last > 60_000) {
-        let user_id = row.user_id;
-        let mut active: api_token::ActiveModel = row.into();
-        active.last_used_at = Set(Some(now));
-        active.update(&app.db).await?;
-        return Actor::load(&app.db, user_id).await;
+    if token.last_used_at.is_none_or(|last| now - last > 60_000) {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(token.token_id))
+            .exec(&app.db)
+            .await?;
     }
-    Actor::load(&app.db, row.user_id).await
+    Ok(Some(actor))
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub mod parts_reports;
 pub mod performance;
 pub mod products;
 pub mod purchasing;
+pub mod reference;
 pub mod requirement_evaluations;
 pub mod returns;
 pub mod search;
@@ -80,6 +81,8 @@ pub struct App {
     writer: DatabaseConnection,
     /// SQLite's group commit, when the writer commits without fsync.
     wal_sync: Option<Arc<durable::WalSync>>,
+    /// Reference data read on every order view, kept between requests.
+    pub reference: Arc<reference::ReferenceCache>,
     pub clock: Arc<dyn Clock>,
     /// Directory for attachment files (one file per content hash).
     pub files_dir: PathBuf,
@@ -91,6 +94,7 @@ impl App {
             writer: db.clone(),
             db,
             wal_sync: None,
+            reference: Arc::default(),
             clock,
             files_dir,
         }

@@ -376,14 +376,19 @@ pub async fn register(
         .await
         .map_err(|_| AppError::invalid("customer_id", "not_found"))?;
     let mut errors = ValidationErrors::new();
-    if let Some(address_id) = input.address_id {
-        let address = customer_address::Entity::find_by_id(address_id)
-            .one(&app.db)
-            .await?;
-        if address.is_none_or(|a| a.customer_id != customer.id) {
-            errors.add("address_id", "not_customers_address");
+    let address = match input.address_id {
+        Some(address_id) => {
+            let address = customer_address::Entity::find_by_id(address_id)
+                .one(&app.db)
+                .await?
+                .filter(|a| a.customer_id == customer.id);
+            if address.is_none() {
+                errors.add("address_id", "not_customers_address");
+            }
+            address
         }
-    }
+        None => None,
+    };
     let unit = match input.unit_id {
         Some(unit_id) => {
             let unit = unit::Entity::find_by_id(unit_id)
@@ -407,22 +412,22 @@ pub async fn register(
     }
     errors.into_result(())?;
     let call_day = received_at.to_zoned(crate::clock::default_zone()).date();
-    let proposed = match &unit {
-        Some(unit) => {
-            let view = crate::units::view(&app.db, unit.clone(), call_day).await?;
+    let proposed = match (&unit, &product) {
+        (Some(unit), Some(product)) => {
+            let (warranty, contract) =
+                crate::units::terms(&app.db, unit, product, call_day).await?;
             let component = valid
                 .component
                 .as_deref()
-                .and_then(|name| view.warranty.components.iter().find(|c| c.name == name));
-            let under_warranty = component.map_or(view.warranty.unit.under_warranty, |c| {
-                c.status.under_warranty
-            });
+                .and_then(|name| warranty.components.iter().find(|c| c.name == name));
+            let under_warranty =
+                component.map_or(warranty.unit.under_warranty, |c| c.status.under_warranty);
             propose_category(CategoryFacts {
                 under_warranty: Some(under_warranty),
-                contract_covers: view.contract.is_some(),
+                contract_covers: contract.is_some(),
             })
         }
-        None => propose_category(CategoryFacts {
+        _ => propose_category(CategoryFacts {
             under_warranty: None,
             contract_covers: false,
         }),
@@ -430,9 +435,14 @@ pub async fn register(
     let category = valid.requested_category.unwrap_or(proposed);
     check_category_override(proposed, category, valid.category_reason.as_deref())
         .map_err(|code| AppError::invalid("category_reason", code))?;
+    let [window, pattern] = settings::get_all(
+        &app.db,
+        ["repair.repeat_window_days", "service_order.number_pattern"],
+    )
+    .await?;
     let repeat_of_id = match &unit {
         Some(unit) => {
-            let window = settings::get_count(&app.db, "repair.repeat_window_days").await?;
+            let window = settings::as_count("repair.repeat_window_days", &window)?;
             let earlier: Vec<EarlierRepair> = service_order::Entity::find()
                 .filter(service_order::Column::UnitId.eq(unit.id))
                 .filter(service_order::Column::CompletedAt.is_not_null())
@@ -455,7 +465,7 @@ pub async fn register(
         None => None,
     };
     let branch = crate::org::find_unit(&app.db, customer.org_unit_id).await?;
-    let pattern = settings::get_pattern(&app.db, "service_order.number_pattern").await?;
+    let pattern = settings::as_pattern("service_order.number_pattern", &pattern)?;
     let txn = app.write_txn().await?;
     let number = numbering::next_number(&txn, &pattern, call_day, &branch.code).await?;
     let now_ms = now.as_millisecond();
@@ -524,7 +534,7 @@ pub async fn register(
     txn.commit().await?;
     // The answer reuses what was read above; only the address text is still to be read.
     let related = Related {
-        addresses: Related::addresses(&app.db, row.address_id.into_iter().collect()).await?,
+        addresses: Related::address_texts(&app.db, address.into_iter().collect()).await?,
         serial_nos: unit.map(|u| (u.id, u.serial_no)).into_iter().collect(),
         products: product
             .map(|p| (p.id, product_label(&p)))
@@ -1094,7 +1104,7 @@ pub async fn step(
         Some(&after),
     )
     .await?;
-    let view = view(&txn, after.clone(), app.clock.now(), true).await?;
+    let view = view(app, &txn, after.clone(), app.clock.now(), true).await?;
     crate::sla_outcomes::freeze(&txn, &after, &view.clocks, now).await?;
     txn.commit().await?;
     Ok(view)
@@ -1187,7 +1197,7 @@ pub async fn report_lateness(
         Some(&serde_json::json!({ "reason": reason, "expected_at": expected.map(|t| t.to_string()) })),
     )
     .await?;
-    let view = view(&txn, order, now, true).await?;
+    let view = view(app, &txn, order, now, true).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1208,7 +1218,7 @@ pub(crate) async fn find_visible(
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<OrderView, AppError> {
     actor.require(Permission::OrderRead)?;
     let row = find_visible(&app.db, actor, id).await?;
-    view(&app.db, row, app.clock.now(), true).await
+    view(app, &app.db, row, app.clock.now(), true).await
 }
 
 fn ms_text(ms: Option<i64>) -> Option<String> {
@@ -1296,6 +1306,17 @@ impl Related {
             .filter(customer_address::Column::Id.is_in(address_ids))
             .all(db)
             .await?;
+        Related::address_texts(db, addresses).await
+    }
+
+    /// address id → (shown text, the district's zone) of addresses already read.
+    async fn address_texts(
+        db: &impl ConnectionTrait,
+        addresses: Vec<customer_address::Model>,
+    ) -> Result<HashMap<i64, (String, Option<String>)>, AppError> {
+        if addresses.is_empty() {
+            return Ok(HashMap::new());
+        }
         let mut district_ids: Vec<i64> = addresses.iter().map(|a| a.district_id).collect();
         district_ids.sort_unstable();
         district_ids.dedup();
@@ -1328,6 +1349,7 @@ fn product_label(product: &product::Model) -> String {
 /// An order as the API and pages show it; `with_details` adds the timeline and the SLA
 /// clocks (the detail view), which lists leave out.
 async fn view(
+    app: &App,
     db: &impl ConnectionTrait,
     row: service_order::Model,
     now: Timestamp,
@@ -1337,7 +1359,7 @@ async fn view(
     let (events, clocks) = if with_details {
         // The clocks' context from what the view loads anyway: the customer, the address's
         // zone and the timeline.
-        let policies = crate::sla_clocks::Policies::load(db).await?;
+        let reference = app.reference.snapshot(db).await?;
         let timeline = service_order_event::Entity::find()
             .filter(service_order_event::Column::OrderId.eq(row.id))
             .order_by_asc(service_order_event::Column::Id)
@@ -1349,19 +1371,18 @@ async fn view(
             .address_id
             .and_then(|id| related.addresses.get(&id))
             .and_then(|(_, zone)| zone.clone());
-        let branch_calendar = org_unit::Entity::find_by_id(row.org_unit_id)
-            .one(db)
-            .await?
-            .map(|branch| branch.calendar_code);
         let calendar = crate::calendars::calendar_of_codes(
             db,
             None,
             customer.and_then(|c| c.calendar_code.as_deref()),
-            branch_calendar.as_deref(),
+            reference
+                .calendar_codes
+                .get(&row.org_unit_id)
+                .map(String::as_str),
         )
         .await?;
         let context = crate::sla_clocks::context_from(&row, customer, zone, calendar, timeline)?;
-        let clocks = crate::sla_clocks::order_clocks(&row, &context, &policies, now);
+        let clocks = crate::sla_clocks::order_clocks(&row, &context, &reference.policies, now);
         (events, clocks)
     } else {
         (Vec::new(), Vec::new())

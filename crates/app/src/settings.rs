@@ -603,7 +603,12 @@ pub async fn get_pattern(
     db: &impl ConnectionTrait,
     key: &'static str,
 ) -> Result<NumberPattern, AppError> {
-    NumberPattern::parse(&get(db, key).await?)
+    as_pattern(key, &get(db, key).await?)
+}
+
+/// A number pattern setting's value, parsed.
+pub fn as_pattern(key: &str, value: &str) -> Result<NumberPattern, AppError> {
+    NumberPattern::parse(value)
         .map_err(|_| AppError::Internal(anyhow::anyhow!("setting {key} is not a valid pattern")))
 }
 

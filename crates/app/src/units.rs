@@ -8,8 +8,8 @@ use aftersales_store::entity::{
     contract, contract_unit, customer, customer_address, product, unit,
 };
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -148,12 +148,13 @@ pub async fn coverage(
     unit_id: i64,
     on: Date,
 ) -> Result<Option<contract::Model>, AppError> {
-    let links = contract_unit::Entity::find()
-        .filter(contract_unit::Column::UnitId.eq(unit_id))
-        .all(db)
-        .await?;
+    let linked: RelationDef = contract_unit::Entity::belongs_to(contract::Entity)
+        .from(contract_unit::Column::ContractId)
+        .to(contract::Column::Id)
+        .into();
     let contracts = contract::Entity::find()
-        .filter(contract::Column::Id.is_in(links.into_iter().map(|l| l.contract_id)))
+        .join(JoinType::InnerJoin, linked.rev())
+        .filter(contract_unit::Column::UnitId.eq(unit_id))
         .order_by_desc(contract::Column::EndDate)
         .all(db)
         .await?;
@@ -171,21 +172,13 @@ pub async fn coverage(
     }))
 }
 
-/// A unit with its warranty and contract on `on`, on any connection or transaction (a write
-/// that needs it reads it on its own transaction, never on a second pooled connection).
-pub(crate) async fn view(
+/// A unit's warranty and the maintenance contract covering it on `on`, given its product.
+pub(crate) async fn terms(
     db: &impl ConnectionTrait,
-    row: unit::Model,
+    row: &unit::Model,
+    product: &product::Model,
     on: Date,
-) -> Result<UnitView, AppError> {
-    let product = product::Entity::find_by_id(row.product_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let customer = customer::Entity::find_by_id(row.customer_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+) -> Result<(UnitWarranty, Option<CoverageView>), AppError> {
     let components: Vec<ComponentTerm> = crate::products::components_of(db, product.id)
         .await?
         .into_iter()
@@ -206,6 +199,25 @@ pub(crate) async fn view(
         contract_number: c.number,
         end_date: c.end_date,
     });
+    Ok((warranty, contract))
+}
+
+/// A unit with its warranty and contract on `on`, on any connection or transaction (a write
+/// that needs it reads it on its own transaction, never on a second pooled connection).
+pub(crate) async fn view(
+    db: &impl ConnectionTrait,
+    row: unit::Model,
+    on: Date,
+) -> Result<UnitView, AppError> {
+    let product = product::Entity::find_by_id(row.product_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let customer = customer::Entity::find_by_id(row.customer_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (warranty, contract) = terms(db, &row, &product, on).await?;
     Ok(UnitView {
         id: row.id,
         serial_no: row.serial_no,

@@ -36,6 +36,7 @@ mod m20261122_000111_suggestions;
 mod m20261122_000120_search_index;
 mod m20261122_000130_sla_outcomes;
 mod m20261122_000140_sqlite_search;
+mod m20261123_000150_reference_version;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000120_search_index::Migration),
             Box::new(m20261122_000130_sla_outcomes::Migration),
             Box::new(m20261122_000140_sqlite_search::Migration),
+            Box::new(m20261123_000150_reference_version::Migration),
         ]
     }
 }

@@ -1,0 +1,76 @@
+//! Reference data kept in memory between requests: the SLA policies with the default targets,
+//! and the branches' calendar codes. Every order view needs them and they change a few times a
+//! year, so reading them is one query for a counter instead of four for the data.
+//!
+//! The counter (`reference_version`, migration 000150) is bumped by triggers on every write to
+//! the tables this data comes from, in the writing transaction, so a change made by any path
+//! or any instance is seen by the next reader that reads the counter. The counter is read
+//! before the data: a change committed in between leaves newer data under the older number,
+//! which the next reader replaces; it can never leave older data under a newer number.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aftersales_store::entity::org_unit;
+use aftersales_store::sea_orm::{ConnectionTrait, EntityTrait, Statement};
+
+use crate::sla_clocks::Policies;
+use crate::AppError;
+
+/// The reference data as of one value of the counter.
+pub struct Snapshot {
+    version: i64,
+    pub policies: Policies,
+    /// org unit id → its calendar code.
+    pub calendar_codes: HashMap<i64, String>,
+}
+
+/// One app instance's copy; every [`crate::App`] of a process on one database shares it.
+#[derive(Default)]
+pub struct ReferenceCache {
+    current: Mutex<Option<Arc<Snapshot>>>,
+}
+
+impl ReferenceCache {
+    /// The reference data as of now on `db` (a pooled connection or a transaction).
+    pub async fn snapshot(&self, db: &impl ConnectionTrait) -> Result<Arc<Snapshot>, AppError> {
+        let version = version(db).await?;
+        if let Some(cached) = self.cached() {
+            if cached.version == version {
+                return Ok(cached);
+            }
+        }
+        let snapshot = Arc::new(Snapshot {
+            version,
+            policies: Policies::load(db).await?,
+            calendar_codes: org_unit::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|unit| (unit.id, unit.calendar_code))
+                .collect(),
+        });
+        let mut current = self.current.lock().expect("reference cache");
+        // A slower reader must not put back an older copy than a faster one stored.
+        if current.as_ref().is_none_or(|c| c.version <= version) {
+            *current = Some(snapshot.clone());
+        }
+        Ok(snapshot)
+    }
+
+    fn cached(&self) -> Option<Arc<Snapshot>> {
+        self.current.lock().expect("reference cache").clone()
+    }
+}
+
+async fn version(db: &impl ConnectionTrait) -> Result<i64, AppError> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one(Statement::from_string(
+            backend,
+            "SELECT version FROM reference_version WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("reference_version has no row")))?;
+    Ok(row.try_get("", "version")?)
+}
