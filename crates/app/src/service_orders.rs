@@ -14,7 +14,7 @@ use aftersales_domain::service_order::{
 };
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
-    customer, customer_address, district, org_unit, product, qualification, service_order,
+    customer, customer_address, district, product, qualification, service_order,
     service_order_event, unit, user,
 };
 use aftersales_store::sea_orm::{
