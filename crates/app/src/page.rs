@@ -91,9 +91,43 @@ pub async fn count_capped<E: EntityTrait>(
     Ok((counted.min(cap), counted > cap))
 }
 
+/// The count of a list whose page, read from `offset` asking for `per_page` rows, came back
+/// with `rows`, when the page alone tells it: a short page that is not past the end is the
+/// last one. Most searches find fewer rows than a page, and are then answered without a
+/// second pass over the matches to count them.
+pub fn known_total(offset: u64, per_page: u64, rows: usize) -> Option<u64> {
+    let rows = rows as u64;
+    (rows < per_page && (rows > 0 || offset == 0)).then_some(offset + rows)
+}
+
+/// (count, whether more match) of the list `query` whose page is described as for
+/// [`known_total`]: from the page when it tells, else [`count_capped`].
+pub async fn count_for_page<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    offset: u64,
+    per_page: u64,
+    rows: usize,
+) -> Result<(u64, bool), AppError> {
+    match known_total(offset, per_page, rows) {
+        Some(total) => Ok((total, false)),
+        None => count_capped(db, query).await,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Page;
+    use super::{known_total, Page};
+
+    #[test]
+    fn only_a_short_page_that_is_not_past_the_end_tells_the_count() {
+        assert_eq!(known_total(0, 50, 0), Some(0));
+        assert_eq!(known_total(0, 50, 7), Some(7));
+        assert_eq!(known_total(100, 50, 7), Some(107));
+        // A full page may have more behind it; an empty later page may be past the end.
+        assert_eq!(known_total(0, 50, 50), None);
+        assert_eq!(known_total(100, 50, 0), None);
+    }
 
     fn page(items: usize, total: u64, page: u64, total_capped: bool) -> Page<()> {
         Page {

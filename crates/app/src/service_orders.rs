@@ -1583,14 +1583,17 @@ pub async fn list(
             q,
         ));
     }
-    let (total, total_capped) = crate::page::count_capped(&app.db, query.clone()).await?;
+    let offset = page.index() * page.per_page();
     let rows = query
+        .clone()
         .order_by_desc(service_order::Column::ReceivedAt)
         .order_by_desc(service_order::Column::Id)
-        .offset(page.index() * page.per_page())
+        .offset(offset)
         .limit(page.per_page())
         .all(&app.db)
         .await?;
+    let (total, total_capped) =
+        crate::page::count_for_page(&app.db, query, offset, page.per_page(), rows.len()).await?;
     let mut items = views(&app.db, rows, app.clock.now()).await?;
     // The dispatch board shows priority calls first (INTAKE-8); the sort is stable.
     items.sort_by_key(|o| !o.priority);

@@ -161,11 +161,43 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
             notify: role.as_str().to_string(),
         })
         .collect();
-    let orders = service_order::Entity::find()
-        .filter(service_order::Column::Status.is_in(open_statuses()))
-        .all(db)
-        .await?;
-    let contexts = contexts_of(db, &orders).await?;
+    let mut sent = 0;
+    // In slices by id, so a pass over a large backlog of open orders holds one slice's rows
+    // and timelines in memory at a time.
+    let mut after = 0;
+    loop {
+        let orders = service_order::Entity::find()
+            .filter(service_order::Column::Status.is_in(open_statuses()))
+            .filter(service_order::Column::Id.gt(after))
+            .order_by_asc(service_order::Column::Id)
+            .limit(SWEEP_SLICE)
+            .all(db)
+            .await?;
+        let Some(last) = orders.last().map(|o| o.id) else {
+            break;
+        };
+        after = last;
+        sent += sweep_slice(db, &orders, &policies, &levels, now).await?;
+        if (orders.len() as u64) < SWEEP_SLICE {
+            break;
+        }
+    }
+    Ok(sent)
+}
+
+/// Open orders swept per query.
+const SWEEP_SLICE: u64 = 2_000;
+
+/// The sweep of some open orders; answers how many alerts were sent.
+async fn sweep_slice(
+    db: &impl ConnectionTrait,
+    orders: &[service_order::Model],
+    policies: &Policies,
+    levels: &[EscalationLevel],
+    now: Timestamp,
+) -> Result<usize, AppError> {
+    let now_ms = now.as_millisecond();
+    let contexts = contexts_of(db, orders).await?;
     let mut sent = 0;
     for (order, context) in orders.iter().zip(&contexts) {
         for clock in order_clocks(order, context, &policies, now) {
