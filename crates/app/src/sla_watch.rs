@@ -200,7 +200,7 @@ async fn sweep_slice(
     let contexts = contexts_of(db, orders).await?;
     let mut sent = 0;
     for (order, context) in orders.iter().zip(&contexts) {
-        for clock in order_clocks(order, context, &policies, now) {
+        for clock in order_clocks(order, context, policies, now) {
             let (zh, en) = clock_names(&clock.name);
             let link = Some(format!("/service-orders/{}", order.id));
             if clock.status == "running"
@@ -243,7 +243,7 @@ async fn sweep_slice(
                 continue;
             }
             let breached_for = now.duration_since(breached_at);
-            let reached = escalation_step(&levels, breached_for).map_or(0, |level| {
+            let reached = escalation_step(levels, breached_for).map_or(0, |level| {
                 levels.iter().position(|l| l == level).unwrap_or(0) + 1
             });
             for (idx, role) in CHAIN.iter().enumerate().take(reached) {
