@@ -2,9 +2,10 @@
 
 use aftersales_domain::role::{allows, scope_of, Permission, Role, Scope};
 use aftersales_store::entity::{user, user_role};
+use aftersales_store::relation::children;
 use aftersales_store::sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryResult, QuerySelect, RelationDef, Select,
+    QueryResult, QuerySelect, Select,
 };
 use serde::Serialize;
 
@@ -64,10 +65,6 @@ impl Actor {
     /// `users` with the actor's columns selected and the roles joined: one row per role. A
     /// caller joins its credential's table and adds the credential's columns.
     pub(crate) fn select(query: Select<user::Entity>) -> Select<user::Entity> {
-        let roles: RelationDef = user_role::Entity::belongs_to(user::Entity)
-            .from(user_role::Column::UserId)
-            .to(user::Column::Id)
-            .into();
         query
             .select_only()
             .column_as(user::Column::Id, "user_id")
@@ -78,7 +75,13 @@ impl Actor {
             .column(user::Column::Locale)
             .column(user::Column::Active)
             .column(user_role::Column::Role)
-            .join(JoinType::LeftJoin, roles.rev())
+            .join(
+                JoinType::LeftJoin,
+                children::<user_role::Entity, user::Entity>(
+                    user_role::Column::UserId,
+                    user::Column::Id,
+                ),
+            )
     }
 
     /// The credential and its active actor from the rows of one credential joined by

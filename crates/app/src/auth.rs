@@ -7,10 +7,11 @@
 
 use aftersales_domain::role::Permission;
 use aftersales_store::entity::{api_token, session, sign_in_failure, user};
+use aftersales_store::relation::children;
 use aftersales_store::sea_orm::sea_query::Expr;
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -212,11 +213,10 @@ struct TokenColumns {
 
 /// The users joined to the rows of `credential` whose `user_id` column points at them.
 fn credential_users<E: EntityTrait>(user_id: E::Column) -> Select<user::Entity> {
-    let owner: RelationDef = E::belongs_to(user::Entity)
-        .from(user_id)
-        .to(user::Column::Id)
-        .into();
-    Actor::select(user::Entity::find()).join(JoinType::InnerJoin, owner.rev())
+    Actor::select(user::Entity::find()).join(
+        JoinType::InnerJoin,
+        children::<E, user::Entity>(user_id, user::Column::Id),
+    )
 }
 
 /// The session behind a cookie value, if it exists and has not expired.

@@ -7,9 +7,10 @@ use aftersales_domain::warranty::{unit_warranty, ComponentTerm, UnitWarranty};
 use aftersales_store::entity::{
     contract, contract_unit, customer, customer_address, product, unit,
 };
+use aftersales_store::relation::children;
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -148,12 +149,14 @@ pub async fn coverage(
     unit_id: i64,
     on: Date,
 ) -> Result<Option<contract::Model>, AppError> {
-    let linked: RelationDef = contract_unit::Entity::belongs_to(contract::Entity)
-        .from(contract_unit::Column::ContractId)
-        .to(contract::Column::Id)
-        .into();
     let contracts = contract::Entity::find()
-        .join(JoinType::InnerJoin, linked.rev())
+        .join(
+            JoinType::InnerJoin,
+            children::<contract_unit::Entity, contract::Entity>(
+                contract_unit::Column::ContractId,
+                contract::Column::Id,
+            ),
+        )
         .filter(contract_unit::Column::UnitId.eq(unit_id))
         .order_by_desc(contract::Column::EndDate)
         .all(db)

@@ -14,6 +14,7 @@ pub mod connect;
 pub mod entity;
 pub mod error;
 pub mod migration;
+pub mod relation;
 
 pub use connect::{connect, connect_writer, sqlite_file, Backend};
 pub use error::StoreError;
