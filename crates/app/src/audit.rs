@@ -21,6 +21,22 @@ pub async fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<(), AppError> {
+    record_row(at_ms, actor, entity, entity_id, action, before, after)
+        .insert(db)
+        .await?;
+    Ok(())
+}
+
+/// The audit record [`record`] writes, for callers that write many with one statement.
+pub fn record_row<B: Serialize, A: Serialize>(
+    at_ms: i64,
+    actor: Option<&Actor>,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> audit_record::ActiveModel {
     audit_record::ActiveModel {
         at: Set(at_ms),
         actor_id: Set(actor.map(|a| a.user_id)),
@@ -32,9 +48,6 @@ pub async fn record<B: Serialize, A: Serialize>(
         after_json: Set(after.map(json)),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 fn json<T: Serialize>(value: &T) -> String {

@@ -3,9 +3,7 @@
 //! transaction as the record, so a crash between commit and response cannot create twice.
 
 use aftersales_store::entity::idempotency_key;
-use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use aftersales_store::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::{Actor, App, AppError};
 
@@ -60,17 +58,39 @@ pub async fn remember(
     resource_id: i64,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let Some(key) = key else { return Ok(()) };
-    let inserted = idempotency_key::ActiveModel {
+    remember_all(db, key_row(actor, key, resource, resource_id, now_ms)).await
+}
+
+/// The row [`remember`] writes, if the request came with a key.
+pub fn key_row(
+    actor: &Actor,
+    key: Option<&IdempotencyKey>,
+    resource: &str,
+    resource_id: i64,
+    now_ms: i64,
+) -> Option<idempotency_key::ActiveModel> {
+    key.map(|key| idempotency_key::ActiveModel {
         user_id: Set(actor.user_id),
         idempotency_key: Set(key.0.clone()),
         resource: Set(resource.to_string()),
         resource_id: Set(resource_id),
         created_at: Set(now_ms),
         ..Default::default()
+    })
+}
+
+/// Writes the rows of [`key_row`] with one statement; any key already taken fails them all.
+pub async fn remember_all(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = idempotency_key::ActiveModel>,
+) -> Result<(), AppError> {
+    let mut rows = rows.into_iter().peekable();
+    if rows.peek().is_none() {
+        return Ok(());
     }
-    .insert(db)
-    .await;
+    let inserted = idempotency_key::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await;
     match inserted.map_err(AppError::from) {
         Ok(_) => Ok(()),
         Err(AppError::Conflict { .. }) => Err(AppError::field_conflict(

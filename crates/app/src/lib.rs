@@ -27,6 +27,7 @@ pub mod fault_reports;
 pub mod idempotency;
 pub mod import_export;
 pub mod installations;
+pub mod intake;
 pub mod loaners;
 pub mod monthly_statistics;
 pub mod notifications;
@@ -83,6 +84,8 @@ pub struct App {
     wal_sync: Option<Arc<durable::WalSync>>,
     /// Reference data read on every order view, kept between requests.
     pub reference: Arc<reference::ReferenceCache>,
+    /// Writes registrations in batches (group commit).
+    intake: Arc<intake::IntakeWriter>,
     pub clock: Arc<dyn Clock>,
     /// Directory for attachment files (one file per content hash).
     pub files_dir: PathBuf,
@@ -95,6 +98,7 @@ impl App {
             db,
             wal_sync: None,
             reference: Arc::default(),
+            intake: Arc::default(),
             clock,
             files_dir,
         }
@@ -138,22 +142,17 @@ impl App {
         self.clock.now().as_millisecond()
     }
 
-    /// Begins a transaction that will write. dialect: SQLite starts transactions deferred, and
-    /// a deferred transaction that reads before it writes fails with SQLITE_BUSY when another
-    /// writer committed in between (the busy timeout cannot help a stale snapshot). A no-op
-    /// write as the first statement takes the write lock at once, so writers outside the
-    /// one-connection writer pool (another process, a single-statement write on the main
-    /// pool) queue on the busy timeout instead. PostgreSQL needs nothing: row locks order
-    /// its writers.
+    /// Begins a transaction that will write: [`begin_write`] on the writer.
     pub async fn write_txn(&self) -> Result<DatabaseTransaction, DbErr> {
-        let txn = self.writer.begin().await?;
-        if txn.get_database_backend() == DatabaseBackend::Sqlite {
-            txn.execute_unprepared(
-                "UPDATE number_sequences SET last_value = last_value WHERE id = -1",
-            )
-            .await?;
-        }
-        Ok(txn)
+        begin_write(&self.writer).await
+    }
+
+    /// Registers a prepared order in the next batch of the intake writer.
+    pub(crate) async fn write_registration(
+        &self,
+        registration: intake::Registration,
+    ) -> Result<aftersales_store::entity::service_order::Model, AppError> {
+        self.intake.write(&self.writer, registration).await
     }
 
     /// Today's date in the default time zone (Asia/Shanghai); branch zones refine this where
@@ -161,6 +160,21 @@ impl App {
     pub fn today(&self) -> jiff::civil::Date {
         self.clock.now().to_zoned(clock::default_zone()).date()
     }
+}
+
+/// Begins a transaction that will write. dialect: SQLite starts transactions deferred, and a
+/// deferred transaction that reads before it writes fails with SQLITE_BUSY when another writer
+/// committed in between (the busy timeout cannot help a stale snapshot). A no-op write as the
+/// first statement takes the write lock at once, so writers outside the one-connection writer
+/// pool (another process, a single-statement write on the main pool) queue on the busy
+/// timeout instead. PostgreSQL needs nothing: row locks order its writers.
+async fn begin_write(writer: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = writer.begin().await?;
+    if txn.get_database_backend() == DatabaseBackend::Sqlite {
+        txn.execute_unprepared("UPDATE number_sequences SET last_value = last_value WHERE id = -1")
+            .await?;
+    }
+    Ok(txn)
 }
 
 /// Formats stored Unix milliseconds as an RFC 3339 UTC instant for the API.

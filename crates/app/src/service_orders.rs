@@ -14,9 +14,10 @@ use aftersales_domain::service_order::{
 };
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
-    customer, customer_address, district, product, qualification, service_order,
+    customer, customer_address, district, org_unit, product, qualification, service_order,
     service_order_event, unit, user,
 };
+use aftersales_store::relation::with_parent;
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -27,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::org::versioned_update;
 use crate::page::{Page, PageRequest};
-use crate::{audit, numbering, settings, Actor, App, AppError};
+use crate::{audit, settings, Actor, App, AppError};
 
 /// Channels a call can come in by (INTAKE-1).
 pub const CHANNELS: &[&str] = &[
@@ -372,16 +373,31 @@ pub async fn register(
     // pool: writers queue for SQLite's one write lock, so the lock is held only for the
     // writes themselves. A stale read here is harmless: the warranty view and the repeat
     // check are proposals, and the foreign keys refuse a customer, unit or product that went.
-    let customer = crate::customers::find_visible(&app.db, actor, input.customer_id)
-        .await
-        .map_err(|_| AppError::invalid("customer_id", "not_found"))?;
+    let (customer, branch) = with_parent::<customer::Entity, org_unit::Entity>(
+        input.customer_id,
+        customer::Column::OrgUnitId,
+        org_unit::Column::Id,
+    )
+    .one(&app.db)
+    .await?
+    .and_then(|(customer, branch)| Some((customer, branch?)))
+    .filter(|(customer, _)| {
+        actor
+            .ensure_sees(customer.org_unit_id, Some(customer.id))
+            .is_ok()
+    })
+    .ok_or_else(|| AppError::invalid("customer_id", "not_found"))?;
     let mut errors = ValidationErrors::new();
     let address = match input.address_id {
         Some(address_id) => {
-            let address = customer_address::Entity::find_by_id(address_id)
-                .one(&app.db)
-                .await?
-                .filter(|a| a.customer_id == customer.id);
+            let address = with_parent::<customer_address::Entity, district::Entity>(
+                address_id,
+                customer_address::Column::DistrictId,
+                district::Column::Id,
+            )
+            .one(&app.db)
+            .await?
+            .filter(|(a, _)| a.customer_id == customer.id);
             if address.is_none() {
                 errors.add("address_id", "not_customers_address");
             }
@@ -389,12 +405,17 @@ pub async fn register(
         }
         None => None,
     };
+    // The unit comes with its model: one query for both.
     let unit = match input.unit_id {
         Some(unit_id) => {
-            let unit = unit::Entity::find_by_id(unit_id)
-                .one(&app.db)
-                .await?
-                .filter(|u| u.customer_id == customer.id);
+            let unit = with_parent::<unit::Entity, product::Entity>(
+                unit_id,
+                unit::Column::ProductId,
+                product::Column::Id,
+            )
+            .one(&app.db)
+            .await?
+            .filter(|(u, _)| u.customer_id == customer.id);
             if unit.is_none() {
                 errors.add("unit_id", "not_customers_unit");
             }
@@ -402,11 +423,12 @@ pub async fn register(
         }
         None => None,
     };
-    let product_id = unit.as_ref().map(|u| u.product_id).or(input.product_id);
-    let product = match product_id {
-        Some(id) => product::Entity::find_by_id(id).one(&app.db).await?,
-        None => None,
+    let (unit, product) = match (unit, input.product_id) {
+        (Some((unit, product)), _) => (Some(unit), product),
+        (None, Some(id)) => (None, product::Entity::find_by_id(id).one(&app.db).await?),
+        (None, None) => (None, None),
     };
+    let product_id = product.as_ref().map(|p| p.id);
     if product.is_none() && unit.is_none() {
         errors.add("product_id", "not_found");
     }
@@ -464,13 +486,9 @@ pub async fn register(
         }
         None => None,
     };
-    let branch = crate::org::find_unit(&app.db, customer.org_unit_id).await?;
     let pattern = settings::as_pattern("service_order.number_pattern", &pattern)?;
-    let txn = app.write_txn().await?;
-    let number = numbering::next_number(&txn, &pattern, call_day, &branch.code).await?;
     let now_ms = now.as_millisecond();
-    let row = service_order::ActiveModel {
-        number: Set(number),
+    let order = service_order::ActiveModel {
         org_unit_id: Set(customer.org_unit_id),
         channel: Set(valid.channel),
         customer_id: Set(customer.id),
@@ -504,37 +522,25 @@ pub async fn register(
         created_at: Set(now_ms),
         updated_at: Set(now_ms),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    record_event(
-        &txn,
-        row.id,
-        now_ms,
-        actor,
-        "register",
-        "",
-        OrderStatus::Registered.as_str(),
-        None,
-    )
-    .await?;
-    audit::record(
-        &txn,
-        now_ms,
-        Some(actor),
-        "service_order",
-        row.id,
-        "register",
-        None::<&()>,
-        Some(&row),
-    )
-    .await?;
-    page_if_urgent_out_of_hours(&txn, &row, valid.software, now).await?;
-    idempotency::remember(&txn, actor, key, "service_order", row.id, now_ms).await?;
-    txn.commit().await?;
-    // The answer reuses what was read above; only the address text is still to be read.
+    };
+    let row = app
+        .write_registration(crate::intake::Registration {
+            order,
+            pattern,
+            call_day,
+            branch_code: branch.code,
+            actor: actor.clone(),
+            key: key.cloned(),
+            software: valid.software,
+            now,
+        })
+        .await?;
+    // The answer reuses what was read above.
     let related = Related {
-        addresses: Related::address_texts(&app.db, address.into_iter().collect()).await?,
+        addresses: address
+            .map(|(address, district)| (address.id, address_text(&address, district.as_ref())))
+            .into_iter()
+            .collect(),
         serial_nos: unit.map(|u| (u.id, u.serial_no)).into_iter().collect(),
         products: product
             .map(|p| (p.id, product_label(&p)))
@@ -556,18 +562,9 @@ pub(crate) async fn record_event(
     to: &str,
     note: Option<String>,
 ) -> Result<(), AppError> {
-    service_order_event::ActiveModel {
-        order_id: Set(order_id),
-        at: Set(at),
-        actor_id: Set(Some(actor.user_id)),
-        event: Set(event.to_string()),
-        from_status: Set(from.to_string()),
-        to_status: Set(to.to_string()),
-        note: Set(note),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    event_row(order_id, at, Some(actor), event, from, to, note)
+        .insert(db)
+        .await?;
     Ok(())
 }
 
@@ -579,25 +576,46 @@ pub(crate) async fn record_system_event(
     event: &str,
     note: Option<String>,
 ) -> Result<(), AppError> {
-    service_order_event::ActiveModel {
-        order_id: Set(order.id),
-        at: Set(at),
-        actor_id: Set(None),
-        event: Set(event.to_string()),
-        from_status: Set(order.status.clone()),
-        to_status: Set(order.status.clone()),
-        note: Set(note),
-        ..Default::default()
-    }
+    event_row(
+        order.id,
+        at,
+        None,
+        event,
+        &order.status,
+        &order.status,
+        note,
+    )
     .insert(db)
     .await?;
     Ok(())
 }
 
+/// A row of an order's timeline; `actor` is None for what the system did by itself.
+pub(crate) fn event_row(
+    order_id: i64,
+    at: i64,
+    actor: Option<&Actor>,
+    event: &str,
+    from: &str,
+    to: &str,
+    note: Option<String>,
+) -> service_order_event::ActiveModel {
+    service_order_event::ActiveModel {
+        order_id: Set(order_id),
+        at: Set(at),
+        actor_id: Set(actor.map(|a| a.user_id)),
+        event: Set(event.to_string()),
+        from_status: Set(from.to_string()),
+        to_status: Set(to.to_string()),
+        note: Set(note),
+        ..Default::default()
+    }
+}
+
 /// SOFTWARE-4: outside working hours consultations are still answered, and for an urgent
 /// software issue (P1, or an urgent call) the contact is logged with the call and the
 /// development leads are paged at once rather than at the next working day.
-async fn page_if_urgent_out_of_hours(
+pub(crate) async fn page_if_urgent_out_of_hours(
     db: &impl ConnectionTrait,
     order: &service_order::Model,
     software: Option<(SoftwareClass, SoftwarePriority)>,
@@ -1330,16 +1348,24 @@ impl Related {
         Ok(addresses
             .into_iter()
             .map(|address| {
-                let district = districts.get(&address.district_id);
-                let text = format!(
-                    "{} {}",
-                    district.map_or("", |d| d.name.as_str()),
-                    address.detail
-                );
-                (address.id, (text, district.map(|d| d.zone.clone())))
+                let text = address_text(&address, districts.get(&address.district_id));
+                (address.id, text)
             })
             .collect())
     }
+}
+
+/// An address as shown (its district's name, then the detail) and its district's zone.
+fn address_text(
+    address: &customer_address::Model,
+    district: Option<&district::Model>,
+) -> (String, Option<String>) {
+    let text = format!(
+        "{} {}",
+        district.map_or("", |d| d.name.as_str()),
+        address.detail
+    );
+    (text, district.map(|d| d.zone.clone()))
 }
 
 fn product_label(product: &product::Model) -> String {

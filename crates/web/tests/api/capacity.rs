@@ -145,6 +145,85 @@ async fn a_thousand_concurrent_dispatches_of_one_order_have_exactly_one_winner()
     assert_eq!(dispatches, 1, "{}", now.body);
 }
 
+/// Registrations arriving together are written together (`app::intake`): each still gets its
+/// own number, timeline event, audit record and key, and a registration that cannot be
+/// written (a second request with a key already in flight) fails alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_registrations_are_each_written_once_and_a_failing_one_fails_alone() {
+    const CALLS: usize = 200;
+    let app = TestApp::spawn().await;
+    let (customer, unit) = customer_with_unit(&app, "13700000102", "SN-CAP-2").await;
+    let app = Arc::new(app);
+    let calls: Vec<_> = (0..CALLS)
+        .map(|i| {
+            let app = app.clone();
+            // Calls 0 and 1, 10 and 11, … share a key: 20 pairs, 180 keys in all.
+            let key = if i % 10 == 1 {
+                format!("intake-{}", i - 1)
+            } else {
+                format!("intake-{i}")
+            };
+            tokio::spawn(async move {
+                let response = app
+                    .send(
+                        Method::POST,
+                        "/service-orders",
+                        Auth::As(Role::ServiceAgent),
+                        Payload::Json(order_body(customer, unit, &key)),
+                        &[("Idempotency-Key", key.as_str())],
+                    )
+                    .await;
+                (key, response)
+            })
+        })
+        .collect();
+    let mut created: HashMap<String, (i64, String)> = HashMap::new();
+    let mut in_flight = 0;
+    for call in calls {
+        let (key, response) = call.await.expect("task");
+        if response.status == StatusCode::CONFLICT {
+            response.assert_error(
+                StatusCode::CONFLICT,
+                "request_in_progress",
+                Some("Idempotency-Key"),
+            );
+            in_flight += 1;
+            continue;
+        }
+        assert!(
+            response.status.is_success(),
+            "{}: {}",
+            response.status,
+            response.body
+        );
+        assert_eq!(response.body["fault_description"], key.as_str());
+        let order = (
+            response.id(),
+            response.body["number"].as_str().unwrap().to_string(),
+        );
+        // A replay answers with the order its key created, never another.
+        assert_eq!(created.entry(key).or_insert_with(|| order.clone()), &order);
+    }
+    assert_eq!(created.len(), 180, "every key created its order");
+    assert!(in_flight <= 20, "{in_flight} refusals");
+    let mut numbers: Vec<&String> = created.values().map(|(_, number)| number).collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 180, "numbers are unique");
+    let db = &app.app.db;
+    for sql in [
+        "SELECT COUNT(*) FROM service_orders WHERE fault_description LIKE 'intake-%'",
+        "SELECT COUNT(*) FROM idempotency_keys WHERE idempotency_key LIKE 'intake-%'",
+        "SELECT COUNT(*) FROM service_order_events e JOIN service_orders o ON o.id = e.order_id \
+         WHERE o.fault_description LIKE 'intake-%' AND e.event = 'register'",
+        "SELECT COUNT(*) FROM audit_records a JOIN service_orders o ON o.id = a.entity_id \
+         WHERE a.entity = 'service_order' AND a.action = 'register' \
+         AND o.fault_description LIKE 'intake-%'",
+    ] {
+        assert_eq!(count(db, sql.to_string()).await, 180, "{sql}");
+    }
+}
+
 /// The statement that makes a pooled connection unable (or able again) to write. dialect:
 /// SQLite stops growing the file at its current size, which it reports as "database or disk
 /// is full" exactly as a full disk; PostgreSQL makes new transactions read-only.
