@@ -374,7 +374,7 @@ pub async fn register(
     // writes themselves. A stale read here is harmless: the warranty view and the repeat
     // check are proposals, and the foreign keys refuse a customer, unit or product that went.
     let (customer, branch) = with_parent::<customer::Entity, org_unit::Entity>(
-        input.customer_id,
+        customer::Entity::find_by_id(input.customer_id),
         customer::Column::OrgUnitId,
         org_unit::Column::Id,
     )
@@ -391,7 +391,7 @@ pub async fn register(
     let address = match input.address_id {
         Some(address_id) => {
             let address = with_parent::<customer_address::Entity, district::Entity>(
-                address_id,
+                customer_address::Entity::find_by_id(address_id),
                 customer_address::Column::DistrictId,
                 district::Column::Id,
             )
@@ -409,7 +409,7 @@ pub async fn register(
     let unit = match input.unit_id {
         Some(unit_id) => {
             let unit = with_parent::<unit::Entity, product::Entity>(
-                unit_id,
+                unit::Entity::find_by_id(unit_id),
                 unit::Column::ProductId,
                 product::Column::Id,
             )
@@ -1320,38 +1320,17 @@ impl Related {
         if address_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let addresses = customer_address::Entity::find()
-            .filter(customer_address::Column::Id.is_in(address_ids))
-            .all(db)
-            .await?;
-        Related::address_texts(db, addresses).await
-    }
-
-    /// address id → (shown text, the district's zone) of addresses already read.
-    async fn address_texts(
-        db: &impl ConnectionTrait,
-        addresses: Vec<customer_address::Model>,
-    ) -> Result<HashMap<i64, (String, Option<String>)>, AppError> {
-        if addresses.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let mut district_ids: Vec<i64> = addresses.iter().map(|a| a.district_id).collect();
-        district_ids.sort_unstable();
-        district_ids.dedup();
-        let districts: HashMap<i64, district::Model> = district::Entity::find()
-            .filter(district::Column::Id.is_in(district_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d))
-            .collect();
-        Ok(addresses
-            .into_iter()
-            .map(|address| {
-                let text = address_text(&address, districts.get(&address.district_id));
-                (address.id, text)
-            })
-            .collect())
+        Ok(with_parent::<customer_address::Entity, district::Entity>(
+            customer_address::Entity::find()
+                .filter(customer_address::Column::Id.is_in(address_ids)),
+            customer_address::Column::DistrictId,
+            district::Column::Id,
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(address, district)| (address.id, address_text(&address, district.as_ref())))
+        .collect())
     }
 }
 
@@ -1386,12 +1365,19 @@ async fn view(
         // The clocks' context from what the view loads anyway: the customer, the address's
         // zone and the timeline.
         let reference = app.reference.snapshot(db).await?;
-        let timeline = service_order_event::Entity::find()
-            .filter(service_order_event::Column::OrderId.eq(row.id))
-            .order_by_asc(service_order_event::Column::Id)
+        let (timeline, actors): (Vec<_>, Vec<_>) =
+            with_parent::<service_order_event::Entity, user::Entity>(
+                service_order_event::Entity::find()
+                    .filter(service_order_event::Column::OrderId.eq(row.id))
+                    .order_by_asc(service_order_event::Column::Id),
+                service_order_event::Column::ActorId,
+                user::Column::Id,
+            )
             .all(db)
-            .await?;
-        let events = event_views(db, &timeline).await?;
+            .await?
+            .into_iter()
+            .unzip();
+        let events = event_views(&timeline, &actors);
         let customer = related.customers.get(&row.customer_id);
         let zone = row
             .address_id
@@ -1523,29 +1509,24 @@ fn assemble(
 }
 
 /// The timeline as the detail view shows it, with the actors' names.
-async fn event_views(
-    db: &impl ConnectionTrait,
+/// The timeline as shown; `actors` holds each event's actor (None: the system).
+fn event_views(
     rows: &[service_order_event::Model],
-) -> Result<Vec<OrderEventView>, AppError> {
-    let actor_ids: Vec<i64> = rows.iter().filter_map(|e| e.actor_id).collect();
-    let actors = user::Entity::find()
-        .filter(user::Column::Id.is_in(actor_ids))
-        .all(db)
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|e| OrderEventView {
+    actors: &[Option<user::Model>],
+) -> Vec<OrderEventView> {
+    rows.iter()
+        .zip(actors)
+        .map(|(e, actor)| OrderEventView {
             at: crate::format_ms(e.at),
-            actor: e
-                .actor_id
-                .and_then(|id| actors.iter().find(|a| a.id == id))
+            actor: actor
+                .as_ref()
                 .map_or_else(|| "system".to_string(), |a| a.display_name.clone()),
             event: e.event.clone(),
             from_status: e.from_status.clone(),
             to_status: e.to_status.clone(),
             note: e.note.clone(),
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

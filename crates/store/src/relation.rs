@@ -1,7 +1,7 @@
 //! Joins between tables without declared relations: the entities declare none, so a query
 //! that joins builds the relation from the foreign key.
 
-use sea_orm::{EntityTrait, JoinType, PrimaryKeyTrait, QuerySelect, RelationDef, SelectTwo};
+use sea_orm::{EntityTrait, JoinType, QuerySelect, RelationDef, Select, SelectTwo};
 
 /// The join from `Child` to the `Parent` row its `foreign_key` names (the parent's `key`):
 /// for a query on `Child` that brings in its parent (one row per child).
@@ -24,14 +24,14 @@ pub fn children<Child: EntityTrait, Parent: EntityTrait>(
     parent::<Child, Parent>(foreign_key, key).rev()
 }
 
-/// The `Child` row `id` together with the `Parent` row its `foreign_key` names (the parent's
-/// `key`), in one query; the parent is None where the key is empty.
+/// `rows` of `Child`, each together with the `Parent` row its `foreign_key` names (the
+/// parent's `key`), in one query; the parent is None where the key is empty.
 pub fn with_parent<Child: EntityTrait, Parent: EntityTrait>(
-    id: <Child::PrimaryKey as PrimaryKeyTrait>::ValueType,
+    rows: Select<Child>,
     foreign_key: Child::Column,
     key: Parent::Column,
 ) -> SelectTwo<Child, Parent> {
-    Child::find_by_id(id).select_also(Parent::default()).join(
+    rows.select_also(Parent::default()).join(
         JoinType::LeftJoin,
         parent::<Child, Parent>(foreign_key, key),
     )
