@@ -95,7 +95,7 @@ async fn run(
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (registrations, answers): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
-        match write(&writer, &registrations).await {
+        match write_batch(&writer, &registrations).await {
             Ok(orders) => {
                 for (answer, order) in answers.into_iter().zip(orders) {
                     // A caller that went away still has its order; its retry replays it.
@@ -110,7 +110,7 @@ async fn run(
             // One registration's failure must not fail the others.
             Err(_) => {
                 for (registration, answer) in registrations.iter().zip(answers) {
-                    let alone = write(&writer, std::slice::from_ref(registration)).await;
+                    let alone = write_batch(&writer, std::slice::from_ref(registration)).await;
                     let _ = answer.send(alone.map(|mut orders| orders.remove(0)));
                 }
             }
@@ -119,7 +119,7 @@ async fn run(
 }
 
 /// Writes `batch` in one transaction; the orders come back in the batch's order.
-async fn write(
+async fn write_batch(
     writer: &DatabaseConnection,
     batch: &[Registration],
 ) -> Result<Vec<service_order::Model>, AppError> {
