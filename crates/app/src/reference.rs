@@ -35,6 +35,16 @@ impl ReferenceCache {
     /// The reference data as of now on `db` (a pooled connection or a transaction).
     pub async fn snapshot(&self, db: &impl ConnectionTrait) -> Result<Arc<Snapshot>, AppError> {
         let version = version(db).await?;
+        self.snapshot_at(db, version).await
+    }
+
+    /// The reference data as of `version`, a value of the counter the caller read on `db`
+    /// together with other rows ([`VERSION_SQL`] as a column): one query fewer.
+    pub async fn snapshot_at(
+        &self,
+        db: &impl ConnectionTrait,
+        version: i64,
+    ) -> Result<Arc<Snapshot>, AppError> {
         if let Some(cached) = self.cached() {
             if cached.version == version {
                 return Ok(cached);
@@ -63,13 +73,13 @@ impl ReferenceCache {
     }
 }
 
+/// The counter's current value, as a query of its own or a scalar subquery in another.
+pub const VERSION_SQL: &str = "SELECT version FROM reference_version WHERE id = 1";
+
 async fn version(db: &impl ConnectionTrait) -> Result<i64, AppError> {
     let backend = db.get_database_backend();
     let row = db
-        .query_one(Statement::from_string(
-            backend,
-            "SELECT version FROM reference_version WHERE id = 1",
-        ))
+        .query_one(Statement::from_string(backend, VERSION_SQL))
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("reference_version has no row")))?;
     Ok(row.try_get("", "version")?)

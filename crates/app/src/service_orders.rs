@@ -17,10 +17,10 @@ use aftersales_store::entity::{
     customer, customer_address, district, org_unit, product, qualification, service_order,
     service_order_event, unit, user,
 };
-use aftersales_store::relation::with_parent;
+use aftersales_store::relation::{columns_of, parent, with_parent};
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Set,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -466,16 +466,23 @@ pub async fn register(
         Some(unit) => {
             let window = settings::as_count("repair.repeat_window_days", &window)?;
             let earlier: Vec<EarlierRepair> = service_order::Entity::find()
+                .select_only()
+                .columns([
+                    service_order::Column::Id,
+                    service_order::Column::FaultClass,
+                    service_order::Column::CompletedAt,
+                ])
                 .filter(service_order::Column::UnitId.eq(unit.id))
                 .filter(service_order::Column::CompletedAt.is_not_null())
+                .into_tuple::<(i64, String, i64)>()
                 .all(&app.db)
                 .await?
                 .into_iter()
-                .filter_map(|o| {
+                .filter_map(|(order_id, fault_class, completed_at)| {
                     Some(EarlierRepair {
-                        order_id: o.id,
-                        fault_class: FaultClass::parse(&o.fault_class)?,
-                        completed_on: Timestamp::from_millisecond(o.completed_at?)
+                        order_id,
+                        fault_class: FaultClass::parse(&fault_class)?,
+                        completed_on: Timestamp::from_millisecond(completed_at)
                             .ok()?
                             .to_zoned(crate::clock::default_zone())
                             .date(),
@@ -1122,7 +1129,7 @@ pub async fn step(
         Some(&after),
     )
     .await?;
-    let view = view(app, &txn, after.clone(), app.clock.now(), true).await?;
+    let view = view(app, &txn, after.id, app.clock.now()).await?;
     crate::sla_outcomes::freeze(&txn, &after, &view.clocks, now).await?;
     txn.commit().await?;
     Ok(view)
@@ -1215,7 +1222,7 @@ pub async fn report_lateness(
         Some(&serde_json::json!({ "reason": reason, "expected_at": expected.map(|t| t.to_string()) })),
     )
     .await?;
-    let view = view(app, &txn, order, now, true).await?;
+    let view = view(app, &txn, order.id, now).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1235,8 +1242,11 @@ pub(crate) async fn find_visible(
 
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<OrderView, AppError> {
     actor.require(Permission::OrderRead)?;
-    let row = find_visible(&app.db, actor, id).await?;
-    view(app, &app.db, row, app.clock.now(), true).await
+    let read = Related::of_order(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.ensure_sees(read.row.org_unit_id, Some(read.row.customer_id))?;
+    detail_view(app, &app.db, read, app.clock.now()).await
 }
 
 fn ms_text(ms: Option<i64>) -> Option<String> {
@@ -1312,6 +1322,80 @@ impl Related {
         Ok(related)
     }
 
+    /// Order `id` with what its view shows of its customer, address, unit, product and
+    /// technician, in one query (an order view is the most frequent request).
+    async fn of_order(db: &impl ConnectionTrait, id: i64) -> Result<Option<OrderRead>, AppError> {
+        let query = service_order::Entity::find_by_id(id)
+            .join(
+                JoinType::LeftJoin,
+                parent::<service_order::Entity, customer::Entity>(
+                    service_order::Column::CustomerId,
+                    customer::Column::Id,
+                ),
+            )
+            .join(
+                JoinType::LeftJoin,
+                parent::<service_order::Entity, customer_address::Entity>(
+                    service_order::Column::AddressId,
+                    customer_address::Column::Id,
+                ),
+            )
+            .join(
+                JoinType::LeftJoin,
+                parent::<customer_address::Entity, district::Entity>(
+                    customer_address::Column::DistrictId,
+                    district::Column::Id,
+                ),
+            )
+            .join(
+                JoinType::LeftJoin,
+                parent::<service_order::Entity, unit::Entity>(
+                    service_order::Column::UnitId,
+                    unit::Column::Id,
+                ),
+            )
+            .join(
+                JoinType::LeftJoin,
+                parent::<service_order::Entity, product::Entity>(
+                    service_order::Column::ProductId,
+                    product::Column::Id,
+                ),
+            )
+            .join(
+                JoinType::LeftJoin,
+                parent::<service_order::Entity, user::Entity>(
+                    service_order::Column::TechnicianId,
+                    user::Column::Id,
+                ),
+            );
+        let query = columns_of::<customer::Entity, _>(query, JoinedOrder::CUSTOMER);
+        let query = columns_of::<customer_address::Entity, _>(query, JoinedOrder::ADDRESS);
+        let query = columns_of::<district::Entity, _>(query, JoinedOrder::DISTRICT);
+        let query = columns_of::<unit::Entity, _>(query, JoinedOrder::UNIT);
+        let query = columns_of::<product::Entity, _>(query, JoinedOrder::PRODUCT);
+        let query = columns_of::<user::Entity, _>(query, JoinedOrder::TECHNICIAN).column_as(
+            Expr::cust(format!("({})", crate::reference::VERSION_SQL)),
+            JoinedOrder::REFERENCE_VERSION,
+        );
+        let Some(joined) = query.into_model::<JoinedOrder>().one(db).await? else {
+            return Ok(None);
+        };
+        let related = Related {
+            customers: keyed(joined.customer, |c| (c.id, c.clone())),
+            addresses: keyed(joined.address, |a| {
+                (a.id, address_text(a, joined.district.as_ref()))
+            }),
+            serial_nos: keyed(joined.unit, |u| (u.id, u.serial_no.clone())),
+            products: keyed(joined.product, |p| (p.id, product_label(p))),
+            technicians: keyed(joined.technician, |t| (t.id, t.display_name.clone())),
+        };
+        Ok(Some(OrderRead {
+            row: joined.order,
+            related,
+            reference_version: joined.reference_version,
+        }))
+    }
+
     /// address id → (shown text, the district's zone) of `address_ids`.
     async fn addresses(
         db: &impl ConnectionTrait,
@@ -1334,6 +1418,62 @@ impl Related {
     }
 }
 
+/// The map of at most one row.
+fn keyed<M, V>(row: Option<M>, entry: impl Fn(&M) -> (i64, V)) -> HashMap<i64, V> {
+    row.iter().map(entry).collect()
+}
+
+/// One order as [`Related::of_order`] reads it for its detail view.
+struct OrderRead {
+    row: service_order::Model,
+    related: Related,
+    /// The reference data's counter, read with the row so the view needs no query for it.
+    reference_version: i64,
+}
+
+/// An order row with the rows of its view's parents, as [`Related::of_order`] reads them.
+struct JoinedOrder {
+    order: service_order::Model,
+    customer: Option<customer::Model>,
+    address: Option<customer_address::Model>,
+    district: Option<district::Model>,
+    unit: Option<unit::Model>,
+    product: Option<product::Model>,
+    technician: Option<user::Model>,
+    reference_version: i64,
+}
+
+impl JoinedOrder {
+    const CUSTOMER: &str = "c_";
+    const ADDRESS: &str = "a_";
+    const DISTRICT: &str = "d_";
+    const UNIT: &str = "u_";
+    const PRODUCT: &str = "p_";
+    const TECHNICIAN: &str = "t_";
+    const REFERENCE_VERSION: &str = "reference_version";
+}
+
+impl FromQueryResult for JoinedOrder {
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        fn parent<M: ModelTrait + FromQueryResult>(
+            row: &QueryResult,
+            prefix: &str,
+        ) -> Result<Option<M>, DbErr> {
+            M::from_query_result_optional(row, prefix)
+        }
+        Ok(JoinedOrder {
+            order: service_order::Model::from_query_result(row, "")?,
+            customer: parent(row, Self::CUSTOMER)?,
+            address: parent(row, Self::ADDRESS)?,
+            district: parent(row, Self::DISTRICT)?,
+            unit: parent(row, Self::UNIT)?,
+            product: parent(row, Self::PRODUCT)?,
+            technician: parent(row, Self::TECHNICIAN)?,
+            reference_version: row.try_get("", Self::REFERENCE_VERSION)?,
+        })
+    }
+}
+
 /// An address as shown (its district's name, then the detail) and its district's zone.
 fn address_text(
     address: &customer_address::Model,
@@ -1351,54 +1491,62 @@ fn product_label(product: &product::Model) -> String {
     format!("{} {}", product.model, product.name)
 }
 
-/// An order as the API and pages show it; `with_details` adds the timeline and the SLA
-/// clocks (the detail view), which lists leave out.
+/// Order `id` as its detail view shows it, on `db` (a step's transaction reads what it wrote).
 async fn view(
     app: &App,
     db: &impl ConnectionTrait,
-    row: service_order::Model,
+    id: i64,
     now: Timestamp,
-    with_details: bool,
 ) -> Result<OrderView, AppError> {
-    let related = Related::load(db, std::slice::from_ref(&row)).await?;
-    let (events, clocks) = if with_details {
-        // The clocks' context from what the view loads anyway: the customer, the address's
-        // zone and the timeline.
-        let reference = app.reference.snapshot(db).await?;
-        let (timeline, actors): (Vec<_>, Vec<_>) =
-            with_parent::<service_order_event::Entity, user::Entity>(
-                service_order_event::Entity::find()
-                    .filter(service_order_event::Column::OrderId.eq(row.id))
-                    .order_by_asc(service_order_event::Column::Id),
-                service_order_event::Column::ActorId,
-                user::Column::Id,
-            )
-            .all(db)
-            .await?
-            .into_iter()
-            .unzip();
-        let events = event_views(&timeline, &actors);
-        let customer = related.customers.get(&row.customer_id);
-        let zone = row
-            .address_id
-            .and_then(|id| related.addresses.get(&id))
-            .and_then(|(_, zone)| zone.clone());
-        let calendar = crate::calendars::calendar_of_codes(
-            db,
-            None,
-            customer.and_then(|c| c.calendar_code.as_deref()),
-            reference
-                .calendar_codes
-                .get(&row.org_unit_id)
-                .map(String::as_str),
+    let read = Related::of_order(db, id).await?.ok_or(AppError::NotFound)?;
+    detail_view(app, db, read, now).await
+}
+
+/// The detail view: what a list shows of the order, with its timeline and SLA clocks.
+async fn detail_view(
+    app: &App,
+    db: &impl ConnectionTrait,
+    read: OrderRead,
+    now: Timestamp,
+) -> Result<OrderView, AppError> {
+    let OrderRead {
+        row,
+        related,
+        reference_version,
+    } = read;
+    // The clocks' context from what the view loads anyway: the customer, the address's zone
+    // and the timeline.
+    let reference = app.reference.snapshot_at(db, reference_version).await?;
+    let (timeline, actors): (Vec<_>, Vec<_>) =
+        with_parent::<service_order_event::Entity, user::Entity>(
+            service_order_event::Entity::find()
+                .filter(service_order_event::Column::OrderId.eq(row.id))
+                .order_by_asc(service_order_event::Column::Id),
+            service_order_event::Column::ActorId,
+            user::Column::Id,
         )
-        .await?;
-        let context = crate::sla_clocks::context_from(&row, customer, zone, calendar, timeline)?;
-        let clocks = crate::sla_clocks::order_clocks(&row, &context, &reference.policies, now);
-        (events, clocks)
-    } else {
-        (Vec::new(), Vec::new())
-    };
+        .all(db)
+        .await?
+        .into_iter()
+        .unzip();
+    let events = event_views(&timeline, &actors);
+    let customer = related.customers.get(&row.customer_id);
+    let zone = row
+        .address_id
+        .and_then(|id| related.addresses.get(&id))
+        .and_then(|(_, zone)| zone.clone());
+    let calendar = crate::calendars::calendar_of_codes(
+        db,
+        None,
+        customer.and_then(|c| c.calendar_code.as_deref()),
+        reference
+            .calendar_codes
+            .get(&row.org_unit_id)
+            .map(String::as_str),
+    )
+    .await?;
+    let context = crate::sla_clocks::context_from(&row, customer, zone, calendar, timeline)?;
+    let clocks = crate::sla_clocks::order_clocks(&row, &context, &reference.policies, now);
     let mut view = assemble(row, &related, now)?;
     (view.events, view.clocks) = (events, clocks);
     Ok(view)

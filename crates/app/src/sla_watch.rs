@@ -149,6 +149,15 @@ fn clock_names(clock: &str) -> (&str, &str) {
 
 /// One pass over the open orders at `now_ms`; answers how many alerts were sent.
 pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppError> {
+    sweep_in_slices(db, now_ms, SWEEP_SLICE).await
+}
+
+/// [`sweep`], reading `slice` open orders per query (tests use small slices).
+pub async fn sweep_in_slices(
+    db: &impl ConnectionTrait,
+    now_ms: i64,
+    slice: u64,
+) -> Result<usize, AppError> {
     let now = Timestamp::from_millisecond(now_ms).map_err(|err| AppError::Internal(err.into()))?;
     let policies = Policies::load(db).await?;
     let step =
@@ -170,7 +179,7 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
             .filter(service_order::Column::Status.is_in(open_statuses()))
             .filter(service_order::Column::Id.gt(after))
             .order_by_asc(service_order::Column::Id)
-            .limit(SWEEP_SLICE)
+            .limit(slice)
             .all(db)
             .await?;
         let Some(last) = orders.last().map(|o| o.id) else {
@@ -178,7 +187,7 @@ pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppE
         };
         after = last;
         sent += sweep_slice(db, &orders, &policies, &levels, now).await?;
-        if (orders.len() as u64) < SWEEP_SLICE {
+        if (orders.len() as u64) < slice {
             break;
         }
     }

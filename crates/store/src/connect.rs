@@ -76,8 +76,15 @@ async fn open(
         }
         _ => url.to_string(),
     };
+    let sqlite = Backend::of_url(&url) == Some(Backend::Sqlite);
     let mut options = ConnectOptions::new(url);
     options
+        // dialect: sqlx pings a pooled connection before lending it out, and again when it
+        // comes back. A SQLite connection lives in this process and cannot break while idle,
+        // and each ping is a round trip to the connection's worker thread: one of the three
+        // hops every query made. A PostgreSQL connection can die with its server or the
+        // network while idle, so it keeps the check.
+        .test_before_acquire(!sqlite)
         .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))

@@ -1,7 +1,9 @@
 //! Joins between tables without declared relations: the entities declare none, so a query
 //! that joins builds the relation from the foreign key.
 
-use sea_orm::{EntityTrait, JoinType, QuerySelect, RelationDef, Select, SelectTwo};
+use sea_orm::{
+    EntityTrait, IdenStatic, Iterable, JoinType, QuerySelect, RelationDef, Select, SelectTwo,
+};
 
 /// The join from `Child` to the `Parent` row its `foreign_key` names (the parent's `key`):
 /// for a query on `Child` that brings in its parent (one row per child).
@@ -35,4 +37,13 @@ pub fn with_parent<Child: EntityTrait, Parent: EntityTrait>(
         JoinType::LeftJoin,
         parent::<Child, Parent>(foreign_key, key),
     )
+}
+
+/// Adds every column of `E` to `select`, named `{prefix}{column}`, so that
+/// `E::Model::from_query_result_optional(row, prefix)` reads the row back (None where a left
+/// join found none): for a query that joins more tables than `select_also` reads at once.
+pub fn columns_of<E: EntityTrait, S: QuerySelect>(select: S, prefix: &str) -> S {
+    E::Column::iter().fold(select, |select, column| {
+        select.column_as(column, format!("{prefix}{}", column.as_str()))
+    })
 }

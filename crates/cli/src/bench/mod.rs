@@ -63,7 +63,20 @@ struct Report {
     /// From ready until the SLA outcomes of the preloaded history were frozen.
     backfill_ms: f64,
     peak_rss_mb: f64,
+    /// The server's peak RSS as it stood after each phase (it only grows), so the phase that
+    /// raised it shows.
+    peak_rss_after: Vec<PhaseRss>,
     operations: Vec<OpStats>,
+}
+
+#[derive(Serialize)]
+struct PhaseRss {
+    phase: &'static str,
+    peak_rss_mb: f64,
+    /// What is resident at the end of the phase: the process's own memory (heap, stacks)…
+    rss_anon_mb: f64,
+    /// …and pages of mapped files: the binary's code and data, which the kernel can drop.
+    rss_file_mb: f64,
 }
 
 /// The URL of database `name` on the server of `admin_url`.
@@ -82,12 +95,17 @@ fn database_url(admin_url: &str, name: &str) -> String {
 
 /// The server's peak resident set (VmHWM), in MB.
 fn peak_rss_mb(pid: u32) -> anyhow::Result<f64> {
+    memory_mb(pid, "VmHWM")
+}
+
+/// One memory figure of `/proc/<pid>/status` (`VmHWM`, `RssAnon`, …), in MB.
+fn memory_mb(pid: u32, field: &str) -> anyhow::Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let kb: f64 = status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("no VmHWM in /proc/<pid>/status")?;
+        .with_context(|| format!("no {field} in /proc/<pid>/status"))?;
     Ok(kb / 1024.0)
 }
 
@@ -219,6 +237,17 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
     }
     let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
     println!("server ready after {ready_ms:.0} ms");
+    let mut peak_rss_after = Vec::new();
+    let mut phase_done = |phase: &'static str| -> anyhow::Result<()> {
+        peak_rss_after.push(PhaseRss {
+            phase,
+            peak_rss_mb: peak_rss_mb(server.id())?,
+            rss_anon_mb: memory_mb(server.id(), "RssAnon")?,
+            rss_file_mb: memory_mb(server.id(), "RssFile")?,
+        });
+        Ok(())
+    };
+    phase_done("ready")?;
     // The first SLA sweep after start looks at every open order (and alerts on the preloaded
     // breaches), and the preloaded history, written as an older system's would be, has its
     // SLA outcomes frozen by the backfill job; the figures are for the steady state after.
@@ -249,6 +278,7 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
     let sweep_ms = sweep_ms.unwrap_or_default();
     let backfill_ms = sweep_began.elapsed().as_secs_f64() * 1000.0;
     println!("first SLA sweep done {sweep_ms:.0} ms after ready, SLA outcomes of the history frozen after {backfill_ms:.0} ms");
+    phase_done("first sweep and outcome backfill")?;
 
     let zone = jiff::tz::TimeZone::get("Asia/Shanghai")?;
     let today = jiff::Zoned::now().with_time_zone(zone).date();
@@ -294,8 +324,22 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
             );
         }
         operations.push(stats);
+        phase_done(op.name())?;
     }
     let peak_rss_mb = peak_rss_mb(server.id())?;
+    let phases: Vec<String> = peak_rss_after
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {:.1} (now {:.1} own + {:.1} file)",
+                p.phase, p.peak_rss_mb, p.rss_anon_mb, p.rss_file_mb
+            )
+        })
+        .collect();
+    println!(
+        "server peak RSS after each phase (MB): {}",
+        phases.join(", ")
+    );
     println!("server peak RSS {peak_rss_mb:.1} MB (target <= 150 MB); /readyz after {ready_ms:.0} ms (target <= 1000 ms)");
     server.kill()?;
     server.wait()?;
@@ -310,6 +354,7 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
         first_sweep_ms: sweep_ms,
         backfill_ms,
         peak_rss_mb,
+        peak_rss_after,
         operations,
     })
 }

@@ -27,10 +27,8 @@ async fn sweep_at(app: &TestApp, instant: &str) {
     aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
 }
 
-#[tokio::test]
-async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once() {
-    let app = TestApp::spawn().await;
-    // Only the arrival clock here: the 24-hour answer clock would escalate on its own.
+/// Only the arrival clock runs: the 24-hour answer clock would escalate on its own.
+async fn only_the_arrival_clock(app: &TestApp) {
     app.put_json(
         "/settings/intake.answer_hours",
         Role::Admin,
@@ -38,17 +36,15 @@ async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once()
     )
     .await
     .assert_status(StatusCode::NO_CONTENT);
-    // Sunday 10:00 in Shanghai: the arrival clock counts from Monday 09:00 and ends at 16:00.
+}
+
+/// A new urban Beijing customer's call about a unit in warranty; answers the order number.
+async fn register_call(app: &TestApp, name: &str, phone: &str, serial_no: &str) -> String {
     let customer = app
-        .create_customer(customer_body(
-            "赵六",
-            "13700000099",
-            app.seed.bj,
-            app.seed.bj_urban,
-        ))
+        .create_customer(customer_body(name, phone, app.seed.bj, app.seed.bj_urban))
         .await;
     let unit = app
-        .create_unit(customer["id"].as_i64().unwrap(), "SN-SLA-1", "2026-06-01")
+        .create_unit(customer["id"].as_i64().unwrap(), serial_no, "2026-06-01")
         .await;
     let order = app
         .post_json(
@@ -58,7 +54,15 @@ async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once()
         )
         .await;
     order.assert_status(StatusCode::CREATED);
-    let number = order.body["number"].as_str().unwrap().to_string();
+    order.body["number"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once() {
+    let app = TestApp::spawn().await;
+    only_the_arrival_clock(&app).await;
+    // Sunday 10:00 in Shanghai: the arrival clock counts from Monday 09:00 and ends at 16:00.
+    let number = register_call(&app, "赵六", "13700000099", "SN-SLA-1").await;
 
     // Monday 14:40: 280 of 360 working minutes used (78 % ≥ 75 %): the supervisor is warned.
     sweep_at(&app, "2026-11-23T06:40:00Z").await;
@@ -126,6 +130,46 @@ async fn an_undispatched_call_warns_then_escalates_level_by_level_exactly_once()
         (Some(1), Some(0)),
         "{arrival}"
     );
+}
+
+/// The sweep reads open orders a slice at a time (2,000 in service); with slices of two,
+/// five open orders take three slices, the last one short, and no order is missed.
+#[tokio::test]
+async fn a_sweep_in_several_slices_warns_about_every_open_order() {
+    let app = TestApp::spawn().await;
+    only_the_arrival_clock(&app).await;
+    app.clock.set("2026-11-22T02:00:00Z".parse().unwrap());
+    let mut numbers = Vec::new();
+    for n in 0..5 {
+        numbers.push(
+            register_call(
+                &app,
+                &format!("分片{n}"),
+                &format!("1370000010{n}"),
+                &format!("SN-SLICE-{n}"),
+            )
+            .await,
+        );
+    }
+    // Monday 14:40: each arrival clock is at risk (78 % of its working time used).
+    let now = "2026-11-23T06:40:00Z".parse::<jiff::Timestamp>().unwrap();
+    let sent = aftersales_app::sla_watch::sweep_in_slices(&app.app.db, now.as_millisecond(), 2)
+        .await
+        .unwrap();
+    assert!(sent >= numbers.len(), "{sent} alerts for {numbers:?}");
+    let warned = titles(&app, Role::ServiceSupervisor).await;
+    for number in &numbers {
+        let warnings = warned
+            .iter()
+            .filter(|t| t.contains(number.as_str()) && t.contains("即将到期"))
+            .count();
+        assert!(warnings >= 1, "{number} not warned: {warned:?}");
+    }
+    // A second pass in slices finds every warning already sent.
+    let again = aftersales_app::sla_watch::sweep_in_slices(&app.app.db, now.as_millisecond(), 2)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
 }
 
 #[tokio::test]
