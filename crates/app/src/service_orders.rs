@@ -17,10 +17,10 @@ use aftersales_store::entity::{
     customer, customer_address, district, org_unit, product, qualification, service_order,
     service_order_event, unit, user,
 };
-use aftersales_store::relation::{columns_of, parent, with_parent};
+use aftersales_store::relation::{join_parent_columns, with_parent};
 use aftersales_store::sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Set,
+    FromQueryResult, ModelTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Set,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -1325,69 +1325,57 @@ impl Related {
     /// Order `id` with what its view shows of its customer, address, unit, product and
     /// technician, in one query (an order view is the most frequent request).
     async fn of_order(db: &impl ConnectionTrait, id: i64) -> Result<Option<OrderRead>, AppError> {
-        let query = service_order::Entity::find_by_id(id)
-            .join(
-                JoinType::LeftJoin,
-                parent::<service_order::Entity, customer::Entity>(
-                    service_order::Column::CustomerId,
-                    customer::Column::Id,
-                ),
-            )
-            .join(
-                JoinType::LeftJoin,
-                parent::<service_order::Entity, customer_address::Entity>(
-                    service_order::Column::AddressId,
-                    customer_address::Column::Id,
-                ),
-            )
-            .join(
-                JoinType::LeftJoin,
-                parent::<customer_address::Entity, district::Entity>(
-                    customer_address::Column::DistrictId,
-                    district::Column::Id,
-                ),
-            )
-            .join(
-                JoinType::LeftJoin,
-                parent::<service_order::Entity, unit::Entity>(
-                    service_order::Column::UnitId,
-                    unit::Column::Id,
-                ),
-            )
-            .join(
-                JoinType::LeftJoin,
-                parent::<service_order::Entity, product::Entity>(
-                    service_order::Column::ProductId,
-                    product::Column::Id,
-                ),
-            )
-            .join(
-                JoinType::LeftJoin,
-                parent::<service_order::Entity, user::Entity>(
-                    service_order::Column::TechnicianId,
-                    user::Column::Id,
-                ),
-            );
-        let query = columns_of::<customer::Entity, _>(query, JoinedOrder::CUSTOMER);
-        let query = columns_of::<customer_address::Entity, _>(query, JoinedOrder::ADDRESS);
-        let query = columns_of::<district::Entity, _>(query, JoinedOrder::DISTRICT);
-        let query = columns_of::<unit::Entity, _>(query, JoinedOrder::UNIT);
-        let query = columns_of::<product::Entity, _>(query, JoinedOrder::PRODUCT);
-        let query = columns_of::<user::Entity, _>(query, JoinedOrder::TECHNICIAN).column_as(
+        use service_order::Column as Order;
+        let query = service_order::Entity::find_by_id(id).column_as(
             Expr::cust(format!("({})", crate::reference::VERSION_SQL)),
             JoinedOrder::REFERENCE_VERSION,
+        );
+        let query = join_parent_columns::<service_order::Entity, customer::Entity, _>(
+            query,
+            Order::CustomerId,
+            customer::Column::Id,
+            JoinedOrder::CUSTOMER,
+        );
+        let query = join_parent_columns::<service_order::Entity, customer_address::Entity, _>(
+            query,
+            Order::AddressId,
+            customer_address::Column::Id,
+            JoinedOrder::ADDRESS,
+        );
+        let query = join_parent_columns::<customer_address::Entity, district::Entity, _>(
+            query,
+            customer_address::Column::DistrictId,
+            district::Column::Id,
+            JoinedOrder::DISTRICT,
+        );
+        let query = join_parent_columns::<service_order::Entity, unit::Entity, _>(
+            query,
+            Order::UnitId,
+            unit::Column::Id,
+            JoinedOrder::UNIT,
+        );
+        let query = join_parent_columns::<service_order::Entity, product::Entity, _>(
+            query,
+            Order::ProductId,
+            product::Column::Id,
+            JoinedOrder::PRODUCT,
+        );
+        let query = join_parent_columns::<service_order::Entity, user::Entity, _>(
+            query,
+            Order::TechnicianId,
+            user::Column::Id,
+            JoinedOrder::TECHNICIAN,
         );
         let Some(joined) = query.into_model::<JoinedOrder>().one(db).await? else {
             return Ok(None);
         };
+        let district = joined.district.as_ref();
         let related = Related {
-            customers: keyed(joined.customer, |c| (c.id, c.clone())),
-            addresses: keyed(joined.address, |a| {
-                (a.id, address_text(a, joined.district.as_ref()))
-            }),
-            serial_nos: keyed(joined.unit, |u| (u.id, u.serial_no.clone())),
-            products: keyed(joined.product, |p| (p.id, product_label(p))),
-            technicians: keyed(joined.technician, |t| (t.id, t.display_name.clone())),
+            customers: keyed(joined.customer, |c| (c.id, c)),
+            addresses: keyed(joined.address, |a| (a.id, address_text(&a, district))),
+            serial_nos: keyed(joined.unit, |u| (u.id, u.serial_no)),
+            products: keyed(joined.product, |p| (p.id, product_label(&p))),
+            technicians: keyed(joined.technician, |t| (t.id, t.display_name)),
         };
         Ok(Some(OrderRead {
             row: joined.order,
@@ -1419,8 +1407,8 @@ impl Related {
 }
 
 /// The map of at most one row.
-fn keyed<M, V>(row: Option<M>, entry: impl Fn(&M) -> (i64, V)) -> HashMap<i64, V> {
-    row.iter().map(entry).collect()
+fn keyed<M, V>(row: Option<M>, entry: impl FnOnce(M) -> (i64, V)) -> HashMap<i64, V> {
+    row.map(entry).into_iter().collect()
 }
 
 /// One order as [`Related::of_order`] reads it for its detail view.

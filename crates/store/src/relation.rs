@@ -39,11 +39,21 @@ pub fn with_parent<Child: EntityTrait, Parent: EntityTrait>(
     )
 }
 
-/// Adds every column of `E` to `select`, named `{prefix}{column}`, so that
-/// `E::Model::from_query_result_optional(row, prefix)` reads the row back (None where a left
-/// join found none): for a query that joins more tables than `select_also` reads at once.
-pub fn columns_of<E: EntityTrait, S: QuerySelect>(select: S, prefix: &str) -> S {
-    E::Column::iter().fold(select, |select, column| {
-        select.column_as(column, format!("{prefix}{}", column.as_str()))
-    })
+/// Left-joins to `select` the `Parent` row that the `foreign_key` of `Child` (the queried
+/// table or one joined before) names, and reads every column of it as `{prefix}{column}`, so
+/// that `Parent::Model::from_query_result_optional(row, prefix)` gives it back (None where
+/// there is none): for a query that brings in more parents than `select_also` reads at once.
+pub fn join_parent_columns<Child: EntityTrait, Parent: EntityTrait, S: QuerySelect>(
+    select: S,
+    foreign_key: Child::Column,
+    key: Parent::Column,
+    prefix: &str,
+) -> S {
+    Parent::Column::iter().fold(
+        select.join(
+            JoinType::LeftJoin,
+            parent::<Child, Parent>(foreign_key, key),
+        ),
+        |select, column| select.column_as(column, format!("{prefix}{}", column.as_str())),
+    )
 }
