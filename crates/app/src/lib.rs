@@ -89,6 +89,10 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Directory for attachment files (one file per content hash).
     pub files_dir: PathBuf,
+    /// How many long reports (the SLA breach report) this instance computes at once. Each
+    /// holds a slice of orders with their timelines in memory; more of them than there are
+    /// cores only share the CPU while multiplying that memory, so the rest wait their turn.
+    pub report_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -101,6 +105,9 @@ impl App {
             intake: Arc::default(),
             clock,
             files_dir,
+            report_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            )),
         }
     }
 

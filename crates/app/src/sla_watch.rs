@@ -418,6 +418,11 @@ pub async fn breach_report(
         Scope::Branch(own) => Some(own),
         Scope::Customer(_) | Scope::Nothing => return Err(AppError::Forbidden),
     };
+    let _slot = app
+        .report_slots
+        .acquire()
+        .await
+        .expect("the report slots are never closed");
     // One snapshot for every read below: an order that finishes while the report runs is
     // counted once, frozen or replayed. dialect: PostgreSQL needs a read-only REPEATABLE
     // READ transaction for that; a SQLite read transaction is a snapshot already (and takes

@@ -172,6 +172,48 @@ async fn a_sweep_in_several_slices_warns_about_every_open_order() {
     assert_eq!(again, 0);
 }
 
+/// An instance computes as many breach reports at once as it has report slots; another one
+/// waits for a free slot while other requests are served, and runs when one is released.
+#[tokio::test]
+async fn a_breach_report_waits_for_a_free_report_slot() {
+    let app = TestApp::spawn().await;
+    let number = register_call(&app, "排队", "13700000109", "SN-SLOT-1").await;
+    let slots = app.app.report_slots.clone();
+    let all = u32::try_from(slots.available_permits()).unwrap();
+    let held = slots.clone().acquire_many_owned(all).await.unwrap();
+    let report = app.get(
+        "/reports/sla-breaches?from=2026-11-22&to=2026-11-22",
+        Role::BranchManager,
+    );
+    tokio::pin!(report);
+    // Twenty requests of a few queries each, one after the other: far more work than the
+    // report's, which would finish first if it did not wait for a slot.
+    let others = async {
+        for _ in 0..20 {
+            app.get("/service-orders?status=registered", Role::ServiceAgent)
+                .await
+                .assert_status(StatusCode::OK);
+        }
+    };
+    tokio::select! {
+        biased;
+        done = &mut report => panic!("the report ran without a free slot: {}", done.body),
+        () = others => {}
+    }
+    drop(held);
+    let done = report.await;
+    done.assert_status(StatusCode::OK);
+    let running: u64 = done
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["running"].as_u64().unwrap())
+        .sum();
+    assert!(running >= 1, "{number}'s clocks: {}", done.body);
+    assert_eq!(slots.available_permits(), all as usize);
+}
+
 #[tokio::test]
 async fn an_sla_policy_matching_urgent_calls_replaces_the_default_clocks_and_is_audited() {
     let app = TestApp::spawn().await;
