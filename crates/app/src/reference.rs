@@ -1,6 +1,7 @@
 //! Reference data kept in memory between requests: the SLA policies with the default targets,
-//! and the branches' calendar codes. Every order view needs them and they change a few times a
-//! year, so reading them is one query for a counter instead of four for the data.
+//! the branches' calendar codes, the settings and the products' components. Every order view
+//! or registration needs some of them and they change a few times a year, so reading them is
+//! one query for a counter (or a column of another query) instead of several for the data.
 //!
 //! The counter (`reference_version`, migration 000150) is bumped by triggers on every write to
 //! the tables this data comes from, in the writing transaction, so a change made by any path
@@ -11,8 +12,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use aftersales_store::entity::org_unit;
-use aftersales_store::sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use aftersales_store::entity::{org_unit, product_component, setting};
+use aftersales_store::sea_orm::sea_query::Expr;
+use aftersales_store::sea_orm::{
+    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryOrder, QueryResult, QuerySelect,
+    Statement,
+};
 
 use crate::sla_clocks::Policies;
 use crate::AppError;
@@ -23,6 +28,25 @@ pub struct Snapshot {
     pub policies: Policies,
     /// org unit id → its calendar code.
     pub calendar_codes: HashMap<i64, String>,
+    /// The stored settings, key → value ([`Snapshot::settings`] adds the defaults).
+    settings: HashMap<String, String>,
+    /// product id → its components, in the order they were entered.
+    components: HashMap<i64, Vec<product_component::Model>>,
+}
+
+impl Snapshot {
+    /// The effective values of registered settings, in the order of `keys`.
+    pub fn settings<const N: usize>(
+        &self,
+        keys: [&'static str; N],
+    ) -> Result<[String; N], AppError> {
+        crate::settings::effective(&self.settings, keys)
+    }
+
+    /// A product's components with their own warranty periods.
+    pub fn components_of(&self, product_id: i64) -> &[product_component::Model] {
+        self.components.get(&product_id).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// One app instance's copy; every [`crate::App`] of a process on one database shares it.
@@ -59,6 +83,24 @@ impl ReferenceCache {
                 .into_iter()
                 .map(|unit| (unit.id, unit.calendar_code))
                 .collect(),
+            settings: setting::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|row| (row.key, row.value))
+                .collect(),
+            components: product_component::Entity::find()
+                .order_by_asc(product_component::Column::Id)
+                .all(db)
+                .await?
+                .into_iter()
+                .fold(HashMap::new(), |mut by_product, component| {
+                    by_product
+                        .entry(component.product_id)
+                        .or_insert_with(Vec::new)
+                        .push(component);
+                    by_product
+                }),
         });
         let mut current = self.current.lock().expect("reference cache");
         // A slower reader must not put back an older copy than a faster one stored.
@@ -74,7 +116,36 @@ impl ReferenceCache {
 }
 
 /// The counter's current value, as a query of its own or a scalar subquery in another.
-pub const VERSION_SQL: &str = "SELECT version FROM reference_version WHERE id = 1";
+const VERSION_SQL: &str = "SELECT version FROM reference_version WHERE id = 1";
+
+/// The column under which [`with_version`] reads the counter.
+const VERSION_COLUMN: &str = "reference_version";
+
+/// `select` reading the counter too, as column [`VERSION_COLUMN`]: the reference data a
+/// request needs then costs no query of its own ([`ReferenceCache::snapshot_at`]).
+pub fn with_version<S: QuerySelect>(select: S) -> S {
+    select.column_as(Expr::cust(format!("({VERSION_SQL})")), VERSION_COLUMN)
+}
+
+/// The counter as read by a query that [`with_version`] extended.
+pub fn version_in(row: &QueryResult) -> Result<i64, DbErr> {
+    row.try_get("", VERSION_COLUMN)
+}
+
+/// A row of a query that [`with_version`] extended, with the counter.
+pub struct Versioned<M> {
+    pub row: M,
+    pub version: i64,
+}
+
+impl<M: FromQueryResult> FromQueryResult for Versioned<M> {
+    fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        Ok(Versioned {
+            row: M::from_query_result(row, prefix)?,
+            version: version_in(row)?,
+        })
+    }
+}
 
 async fn version(db: &impl ConnectionTrait) -> Result<i64, AppError> {
     let backend = db.get_database_backend();

@@ -19,8 +19,8 @@ use aftersales_store::entity::{
 };
 use aftersales_store::relation::{join_parent_columns, with_parent};
 use aftersales_store::sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    FromQueryResult, ModelTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    ModelTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Set,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::org::versioned_update;
 use crate::page::{Page, PageRequest};
+use crate::reference::{self, Versioned};
 use crate::{audit, settings, Actor, App, AppError};
 
 /// Channels a call can come in by (INTAKE-1).
@@ -373,20 +374,30 @@ pub async fn register(
     // pool: writers queue for SQLite's one write lock, so the lock is held only for the
     // writes themselves. A stale read here is harmless: the warranty view and the repeat
     // check are proposals, and the foreign keys refuse a customer, unit or product that went.
-    let (customer, branch) = with_parent::<customer::Entity, org_unit::Entity>(
+    // The customer comes with its branch and the reference data's counter: the settings and
+    // the product's components below are then read from memory.
+    let (
+        Versioned {
+            row: customer,
+            version,
+        },
+        branch,
+    ) = reference::with_version(with_parent::<customer::Entity, org_unit::Entity>(
         customer::Entity::find_by_id(input.customer_id),
         customer::Column::OrgUnitId,
         org_unit::Column::Id,
-    )
+    ))
+    .into_model::<Versioned<customer::Model>, org_unit::Model>()
     .one(&app.db)
     .await?
     .and_then(|(customer, branch)| Some((customer, branch?)))
     .filter(|(customer, _)| {
         actor
-            .ensure_sees(customer.org_unit_id, Some(customer.id))
+            .ensure_sees(customer.row.org_unit_id, Some(customer.row.id))
             .is_ok()
     })
     .ok_or_else(|| AppError::invalid("customer_id", "not_found"))?;
+    let reference = app.reference.snapshot_at(&app.db, version).await?;
     let mut errors = ValidationErrors::new();
     let address = match input.address_id {
         Some(address_id) => {
@@ -436,8 +447,9 @@ pub async fn register(
     let call_day = received_at.to_zoned(crate::clock::default_zone()).date();
     let proposed = match (&unit, &product) {
         (Some(unit), Some(product)) => {
+            let components = reference.components_of(product.id);
             let (warranty, contract) =
-                crate::units::terms(&app.db, unit, product, call_day).await?;
+                crate::units::terms(&app.db, unit, product, components, call_day).await?;
             let component = valid
                 .component
                 .as_deref()
@@ -457,11 +469,8 @@ pub async fn register(
     let category = valid.requested_category.unwrap_or(proposed);
     check_category_override(proposed, category, valid.category_reason.as_deref())
         .map_err(|code| AppError::invalid("category_reason", code))?;
-    let [window, pattern] = settings::get_all(
-        &app.db,
-        ["repair.repeat_window_days", "service_order.number_pattern"],
-    )
-    .await?;
+    let [window, pattern] =
+        reference.settings(["repair.repeat_window_days", "service_order.number_pattern"])?;
     let repeat_of_id = match &unit {
         Some(unit) => {
             let window = settings::as_count("repair.repeat_window_days", &window)?;
@@ -1326,10 +1335,7 @@ impl Related {
     /// technician, in one query (an order view is the most frequent request).
     async fn of_order(db: &impl ConnectionTrait, id: i64) -> Result<Option<OrderRead>, AppError> {
         use service_order::Column as Order;
-        let query = service_order::Entity::find_by_id(id).column_as(
-            Expr::cust(format!("({})", crate::reference::VERSION_SQL)),
-            JoinedOrder::REFERENCE_VERSION,
-        );
+        let query = crate::reference::with_version(service_order::Entity::find_by_id(id));
         let query = join_parent_columns::<service_order::Entity, customer::Entity, _>(
             query,
             Order::CustomerId,
@@ -1438,7 +1444,6 @@ impl JoinedOrder {
     const UNIT: &str = "u_";
     const PRODUCT: &str = "p_";
     const TECHNICIAN: &str = "t_";
-    const REFERENCE_VERSION: &str = "reference_version";
 }
 
 impl FromQueryResult for JoinedOrder {
@@ -1457,7 +1462,7 @@ impl FromQueryResult for JoinedOrder {
             unit: parent(row, Self::UNIT)?,
             product: parent(row, Self::PRODUCT)?,
             technician: parent(row, Self::TECHNICIAN)?,
-            reference_version: row.try_get("", Self::REFERENCE_VERSION)?,
+            reference_version: crate::reference::version_in(row)?,
         })
     }
 }

@@ -2,6 +2,8 @@
 //! seed clause it comes from. Only values that differ from the default are stored; every
 //! change is audited.
 
+use std::collections::HashMap;
+
 use aftersales_domain::numbering::NumberPattern;
 use aftersales_domain::role::Permission;
 use aftersales_store::entity::setting;
@@ -568,6 +570,22 @@ pub async fn get_all<const N: usize>(
     db: &impl ConnectionTrait,
     keys: [&'static str; N],
 ) -> Result<[String; N], AppError> {
+    let stored: HashMap<String, String> = setting::Entity::find()
+        .filter(setting::Column::Key.is_in(keys))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.key, row.value))
+        .collect();
+    effective(&stored, keys)
+}
+
+/// The effective values of registered settings, in the order of `keys`, among the `stored`
+/// values (key → value): a key without a stored value has its default.
+pub fn effective<const N: usize>(
+    stored: &HashMap<String, String>,
+    keys: [&'static str; N],
+) -> Result<[String; N], AppError> {
     let defs = keys.map(definition);
     if let Some(unregistered) = defs.iter().position(Option::is_none) {
         let key = keys[unregistered];
@@ -576,13 +594,9 @@ pub async fn get_all<const N: usize>(
         )));
     }
     let mut values = defs.map(|def| def.map_or_else(String::new, |d| d.default.to_string()));
-    for row in setting::Entity::find()
-        .filter(setting::Column::Key.is_in(keys))
-        .all(db)
-        .await?
-    {
-        if let Some(position) = keys.iter().position(|key| *key == row.key) {
-            values[position] = row.value;
+    for (value, key) in values.iter_mut().zip(keys) {
+        if let Some(stored) = stored.get(key) {
+            value.clone_from(stored);
         }
     }
     Ok(values)

@@ -5,7 +5,7 @@ use aftersales_domain::role::Permission;
 use aftersales_domain::validation::{date, optional_text, required_text, ValidationErrors};
 use aftersales_domain::warranty::{unit_warranty, ComponentTerm, UnitWarranty};
 use aftersales_store::entity::{
-    contract, contract_unit, customer, customer_address, product, unit,
+    contract, contract_unit, customer, customer_address, product, product_component, unit,
 };
 use aftersales_store::relation::children;
 use aftersales_store::sea_orm::{
@@ -180,13 +180,13 @@ pub(crate) async fn terms(
     db: &impl ConnectionTrait,
     row: &unit::Model,
     product: &product::Model,
+    components: &[product_component::Model],
     on: Date,
 ) -> Result<(UnitWarranty, Option<CoverageView>), AppError> {
-    let components: Vec<ComponentTerm> = crate::products::components_of(db, product.id)
-        .await?
-        .into_iter()
+    let components: Vec<ComponentTerm> = components
+        .iter()
         .map(|c| ComponentTerm {
-            name: c.name,
+            name: c.name.clone(),
             warranty_months: c.warranty_months,
         })
         .collect();
@@ -220,7 +220,8 @@ pub(crate) async fn view(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (warranty, contract) = terms(db, &row, &product, on).await?;
+    let components = crate::products::components_of(db, product.id).await?;
+    let (warranty, contract) = terms(db, &row, &product, &components, on).await?;
     Ok(UnitView {
         id: row.id,
         serial_no: row.serial_no,

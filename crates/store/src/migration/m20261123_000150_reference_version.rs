@@ -38,62 +38,22 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         db.execute_unprepared("INSERT INTO reference_version (id, version) VALUES (1, 0)")
             .await?;
-        match db.get_database_backend() {
-            DatabaseBackend::Postgres => {
-                db.execute_unprepared(&format!(
-                    "CREATE FUNCTION bump_reference_version() RETURNS trigger AS $$ \
-                     BEGIN {BUMP}; RETURN NULL; END $$ LANGUAGE plpgsql"
-                ))
-                .await?;
-                for table in TABLES {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {table}_reference_version \
-                         AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} \
-                         FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version()"
-                    ))
-                    .await?;
-                }
-            }
-            _ => {
-                for table in TABLES {
-                    for event in EVENTS {
-                        db.execute_unprepared(&format!(
-                            "CREATE TRIGGER {table}_reference_version_{} AFTER {event} ON {table} \
-                             BEGIN {BUMP}; END",
-                            event.to_lowercase()
-                        ))
-                        .await?;
-                    }
-                }
-            }
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            db.execute_unprepared(&format!(
+                "CREATE FUNCTION bump_reference_version() RETURNS trigger AS $$ \
+                 BEGIN {BUMP}; RETURN NULL; END $$ LANGUAGE plpgsql"
+            ))
+            .await?;
         }
-        Ok(())
+        bump_on_change(db, TABLES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        match db.get_database_backend() {
-            DatabaseBackend::Postgres => {
-                for table in TABLES {
-                    db.execute_unprepared(&format!(
-                        "DROP TRIGGER IF EXISTS {table}_reference_version ON {table}"
-                    ))
-                    .await?;
-                }
-                db.execute_unprepared("DROP FUNCTION IF EXISTS bump_reference_version()")
-                    .await?;
-            }
-            _ => {
-                for table in TABLES {
-                    for event in EVENTS {
-                        db.execute_unprepared(&format!(
-                            "DROP TRIGGER IF EXISTS {table}_reference_version_{}",
-                            event.to_lowercase()
-                        ))
-                        .await?;
-                    }
-                }
-            }
+        stop_bumping(db, TABLES).await?;
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            db.execute_unprepared("DROP FUNCTION IF EXISTS bump_reference_version()")
+                .await?;
         }
         manager
             .drop_table(
@@ -103,4 +63,60 @@ impl MigrationTrait for Migration {
             )
             .await
     }
+}
+
+/// The triggers by which changes to `table` bump the counter: (name, definition).
+fn triggers(backend: DatabaseBackend, table: &str) -> Vec<(String, String)> {
+    match backend {
+        DatabaseBackend::Postgres => vec![(
+            format!("{table}_reference_version"),
+            format!(
+                "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version()"
+            ),
+        )],
+        _ => EVENTS
+            .iter()
+            .map(|event| {
+                (
+                    format!("{table}_reference_version_{}", event.to_lowercase()),
+                    format!("AFTER {event} ON {table} BEGIN {BUMP}; END"),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Creates the triggers by which every change to `tables` bumps the counter.
+pub(super) async fn bump_on_change(
+    db: &SchemaManagerConnection<'_>,
+    tables: &[&str],
+) -> Result<(), DbErr> {
+    for table in tables {
+        for (name, definition) in triggers(db.get_database_backend(), table) {
+            db.execute_unprepared(&format!("CREATE TRIGGER {name} {definition}"))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the triggers [`bump_on_change`] created on `tables`.
+pub(super) async fn stop_bumping(
+    db: &SchemaManagerConnection<'_>,
+    tables: &[&str],
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    for table in tables {
+        for (name, _) in triggers(backend, table) {
+            // dialect: a PostgreSQL trigger belongs to its table.
+            let on = match backend {
+                DatabaseBackend::Postgres => format!(" ON {table}"),
+                _ => String::new(),
+            };
+            db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name}{on}"))
+                .await?;
+        }
+    }
+    Ok(())
 }

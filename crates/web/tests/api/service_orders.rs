@@ -110,6 +110,26 @@ async fn a_call_for_a_unit_under_warranty_is_registered_as_free_service_with_a_b
     assert_eq!(arrival["target_minutes"], 360);
 }
 
+/// Registration reads the product's components from the instance's copy of the reference
+/// data; a change to them moves the counter, so the next call sees it.
+#[tokio::test]
+async fn a_call_on_a_component_follows_the_product_s_components_as_they_change() {
+    let app = TestApp::spawn().await;
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000012", "SN-B2", "2024-01-10").await;
+    let mut compressor = order_body(customer, unit, address);
+    compressor["component"] = json!("压缩机");
+    assert_eq!(register(&app, compressor.clone()).await["category"], "c");
+    let product = format!("/products/{}", app.seed.product);
+    let mut shorter = app.get(&product, Role::Admin).await.body;
+    shorter["components"] = json!([{"name": "压缩机", "warranty_months": 24}]);
+    app.put_json(&product, Role::Admin, shorter)
+        .await
+        .assert_status(StatusCode::OK);
+    // Bought in January 2024: 24 months of compressor warranty ended in January 2026.
+    assert_eq!(register(&app, compressor).await["category"], "a");
+}
+
 #[tokio::test]
 async fn the_category_falls_back_to_contract_then_paid_and_an_override_needs_a_reason() {
     let app = TestApp::spawn().await;
