@@ -36,12 +36,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     open(
         url,
         match backend {
-            Backend::Sqlite => 8,
+            Backend::Sqlite => sqlite_readers(),
             Backend::Postgres => 16,
         },
         SqliteSynchronous::Full,
     )
     .await
+}
+
+/// How many connections a SQLite pool reads with: twice the cores, from 4 to 16. A read
+/// finds its pages in memory and keeps its core busy, so more readers than that only wait
+/// their turn while each keeps a page cache and prepared statements of its own: on 2 cores,
+/// 4 readers served the benchmark as fast as 8 (within its run-to-run noise) with a peak
+/// RSS 27-33 MB lower; 2 readers registered a quarter slower.
+fn sqlite_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    u32::try_from(cores * 2).unwrap_or(u32::MAX).clamp(4, 16)
 }
 
 /// The pool for write transactions. dialect: SQLite lets one connection write at a time, so
