@@ -388,8 +388,10 @@ impl Tally<'_> {
     }
 }
 
-/// Orders of the breach report read at a time.
-const REPORT_SLICE: u64 = 2_000;
+/// Orders of the breach report read at a time. One report at 2,000 raised the server's peak
+/// RSS by 35 MB at full scale (the orders, their timelines and what the allocator keeps of
+/// them); a slice of 500 costs a few more queries a report.
+const REPORT_SLICE: u64 = 500;
 
 /// Clocks of the orders received in `[from, to]` (local dates), met and breached, by
 /// branch, technician, policy and clock; within the actor's scope.
