@@ -63,7 +63,7 @@ impl ReferenceCache {
     }
 
     /// The reference data as of `version`, a value of the counter the caller read on `db`
-    /// together with other rows ([`VERSION_SQL`] as a column): one query fewer.
+    /// together with other rows ([`with_version`]): one query fewer.
     pub async fn snapshot_at(
         &self,
         db: &impl ConnectionTrait,
@@ -121,8 +121,8 @@ const VERSION_SQL: &str = "SELECT version FROM reference_version WHERE id = 1";
 /// The column under which [`with_version`] reads the counter.
 const VERSION_COLUMN: &str = "reference_version";
 
-/// `select` reading the counter too, as column [`VERSION_COLUMN`]: the reference data a
-/// request needs then costs no query of its own ([`ReferenceCache::snapshot_at`]).
+/// `select` reading the counter too, as a column that [`version_in`] reads: the reference
+/// data a request needs then costs no query of its own ([`ReferenceCache::snapshot_at`]).
 pub fn with_version<S: QuerySelect>(select: S) -> S {
     select.column_as(Expr::cust(format!("({VERSION_SQL})")), VERSION_COLUMN)
 }

@@ -79,14 +79,13 @@ async fn open(
     max_connections: u32,
     synchronous: SqliteSynchronous,
 ) -> Result<DatabaseConnection, DbErr> {
-    let url = match Backend::of_url(url) {
-        Some(Backend::Sqlite) if !url.contains("mode=") => {
-            let separator = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{separator}mode=rwc")
-        }
-        _ => url.to_string(),
+    let sqlite = Backend::of_url(url) == Some(Backend::Sqlite);
+    let url = if sqlite && !url.contains("mode=") {
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}mode=rwc")
+    } else {
+        url.to_string()
     };
-    let sqlite = Backend::of_url(&url) == Some(Backend::Sqlite);
     let mut options = ConnectOptions::new(url);
     options
         // dialect: sqlx pings a pooled connection before lending it out, and again when it
