@@ -317,7 +317,6 @@ async fn traces(db: &DatabaseConnection, marker: &str) -> [i64; 3] {
 #[tokio::test]
 async fn a_database_that_cannot_write_answers_503_keeps_nothing_partial_and_recovers() {
     let test_db = TestDb::create().await;
-    test_db.connect().await.close().await.expect("close");
     let full = Arc::new(AtomicBool::new(false));
     let db = faulty_pool(&test_db, full.clone()).await;
     let app = TestApp::spawn_on(test_db, db.clone()).await;

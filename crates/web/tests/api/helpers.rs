@@ -175,7 +175,6 @@ impl TestApp {
     /// as the server opens it (for SQLite: the one-connection writer and group commit).
     pub async fn spawn() -> TestApp {
         let test_db = TestDb::create().await;
-        test_db.connect().await.close().await.expect("close");
         let clock = start_clock();
         let app = App::open(&test_db.url(), clock.clone(), test_db.files_dir())
             .await
