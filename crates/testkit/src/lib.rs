@@ -67,9 +67,10 @@ fn database_url(admin_url: &str, name: &str) -> String {
     }
 }
 
-/// Which test binary this is, and which build of it: (hash of its path, hash of its
-/// modification time). A rebuild, which any change to the migrations causes, gets a new
-/// template.
+/// Which test binary this is, and which build of it: (hash of its directory and name
+/// without cargo's `-<hash>` suffix, which changes with the dependencies and the profile;
+/// hash of its path and modification time). A rebuild, which any change to the migrations
+/// causes, gets a new template.
 fn binary_and_build() -> (u32, u32) {
     fn hash(value: impl Hash) -> u32 {
         let mut hasher = DefaultHasher::new();
@@ -77,10 +78,17 @@ fn binary_and_build() -> (u32, u32) {
         hasher.finish() as u32
     }
     let exe = std::env::current_exe().expect("the test binary's path");
+    let name = exe
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name
+        .rsplit_once('-')
+        .map_or(name.as_str(), |(stem, _)| stem);
     let modified = std::fs::metadata(&exe)
         .and_then(|m| m.modified())
         .expect("the test binary's modification time");
-    (hash(&exe), hash(modified))
+    (hash((exe.parent(), stem)), hash((&exe, modified)))
 }
 
 /// Applies the migrations to the database of `url` and closes it.
