@@ -5,8 +5,9 @@
 //! `aftersales_test_<pid>_<n>_<time>` so it is easy to find.
 //!
 //! Every test database starts as a copy of a migrated template: migrating from scratch took
-//! most of a second per test (a commit per migration, each fsync'd), a copy a few
-//! milliseconds. There is one template per build of a test binary, shared by its processes:
+//! most of a second per test (a commit per migration, each fsync'd); copying a SQLite file
+//! takes milliseconds, creating a PostgreSQL database from a template about half as long
+//! as migrating it. There is one template per build of a test binary, shared by its processes:
 //! a temporary file for SQLite, a database `aftersales_tpl_<binary>_<build>` for PostgreSQL.
 //! Building one replaces the templates of the binary's earlier builds.
 
@@ -67,11 +68,12 @@ fn database_url(admin_url: &str, name: &str) -> String {
     }
 }
 
-/// Which test binary this is, and which build of it: (hash of its directory and name
-/// without cargo's `-<hash>` suffix, which changes with the dependencies and the profile;
-/// hash of its path and modification time). A rebuild, which any change to the migrations
-/// causes, gets a new template.
-fn binary_and_build() -> (u32, u32) {
+/// The names of this test binary's templates (the prefix every build of it shares, and this
+/// build's full name): hashes of the binary's directory and name without cargo's `-<hash>`
+/// suffix (which changes with the dependencies and the profile), and of its path and
+/// modification time. A rebuild, which any change to the migrations causes, gets a new
+/// template.
+fn template_names() -> (String, String) {
     fn hash(value: impl Hash) -> u32 {
         let mut hasher = DefaultHasher::new();
         value.hash(&mut hasher);
@@ -88,7 +90,9 @@ fn binary_and_build() -> (u32, u32) {
     let modified = std::fs::metadata(&exe)
         .and_then(|m| m.modified())
         .expect("the test binary's modification time");
-    (hash((exe.parent(), stem)), hash((&exe, modified)))
+    let prefix = format!("aftersales_tpl_{:08x}_", hash((exe.parent(), stem)));
+    let name = format!("{prefix}{:08x}", hash((&exe, modified)));
+    (prefix, name)
 }
 
 /// Applies the migrations to the database of `url` and closes it.
@@ -113,10 +117,9 @@ async fn sqlite_template() -> &'static Path {
     static TEMPLATE: OnceCell<PathBuf> = OnceCell::const_new();
     TEMPLATE
         .get_or_init(|| async {
-            let (binary, build) = binary_and_build();
+            let (prefix, name) = template_names();
             let dir = std::env::temp_dir();
-            let prefix = format!("aftersales_tpl_{binary:08x}_");
-            let path = dir.join(format!("{prefix}{build:08x}.db"));
+            let path = dir.join(format!("{name}.db"));
             if !path.exists() {
                 let building = dir.join(format!("aftersales_tpl_building_{}", unique_suffix()));
                 migrate(&format!("sqlite://{}", building.display())).await;
@@ -160,9 +163,7 @@ async fn postgres_template(admin: &DatabaseConnection, admin_url: &str) -> &'sta
     static TEMPLATE: OnceCell<String> = OnceCell::const_new();
     TEMPLATE
         .get_or_init(|| async {
-            let (binary, build) = binary_and_build();
-            let prefix = format!("aftersales_tpl_{binary:08x}_");
-            let name = format!("{prefix}{build:08x}");
+            let (prefix, name) = template_names();
             let databases = |condition: &str, value: &str| {
                 Statement::from_sql_and_values(
                     DatabaseBackend::Postgres,
