@@ -1139,7 +1139,7 @@ pub async fn step(
     )
     .await?;
     let view = view(app, &txn, after.id, app.clock.now()).await?;
-    crate::sla_outcomes::freeze(&txn, &after, &view.clocks, now).await?;
+    crate::sla_outcomes::freeze(&txn, &[(&after, &view.clocks)]).await?;
     txn.commit().await?;
     Ok(view)
 }

@@ -524,6 +524,7 @@ mod tests {
             quote_accepted_at: None,
             conduct_exceptions: None,
             requested_arrival_at: None,
+            sla_frozen: false,
             version: 1,
             created_at: 0,
             updated_at: 0,

@@ -1,21 +1,25 @@
 //! The frozen SLA outcomes of finished orders. Once an order's work is done (completed on
 //! site, returned, or closed) and each of its clocks is met or breached, nothing in its own
-//! timeline can change those verdicts any more, so they are written to `sla_outcomes` beside
-//! the order's branch, technician and call time. The breach report reads a period's frozen
-//! outcomes with one `GROUP BY` and replays the timelines only of the orders that have none
-//! (still open, or finished with a clock left running).
+//! timeline can change those verdicts any more, so the transaction that finds them so marks
+//! the order `sla_frozen` and adds its clocks to the counts of its call's local day
+//! (`sla_outcome_days`, by branch, technician, policy, clock and verdict). The breach report
+//! sums a period's days and replays the timelines only of the orders without the mark
+//! (still open, or finished with a clock left running), found through a partial index.
 //!
 //! A calendar or policy edited later does not re-judge an order whose outcomes are frozen:
 //! like a closed accounting period, a finished order keeps the verdict of the rules it was
-//! served under (design decision). Orders finished before this table existed are frozen by
-//! a backfill job that walks them by id, one slice per firing.
+//! served under (design decision). Orders finished before this existed are frozen by a
+//! backfill job that walks them by id, one slice per firing.
+
+use std::collections::{HashMap, HashSet};
 
 use aftersales_domain::service_order::OrderStatus;
-use aftersales_store::entity::{service_order, sla_outcome, timer};
-use aftersales_store::sea_orm::sea_query::OnConflict;
+use aftersales_store::entity::{service_order, sla_outcome_day, timer};
+use aftersales_store::sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use aftersales_store::sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use jiff::civil::Date;
 use jiff::Timestamp;
 
 use crate::sla_clocks::{contexts_of, order_clocks, ClockView, Policies};
@@ -28,42 +32,176 @@ pub const BACKFILL: &str = "sla_outcome_backfill";
 /// Orders frozen per backfill firing: a short hold of SQLite's write lock each time.
 const SLICE: u64 = 1_000;
 
-/// Freezes `clocks`, the clocks of `order` as just computed, when the order is finished and
-/// every clock is met or breached; otherwise leaves them to be computed when read. Freezing
-/// twice keeps the first verdicts.
+/// Count rows written per statement (eight parameters each, well within both databases'
+/// limits).
+const COUNT_ROWS_PER_INSERT: usize = 1_000;
+
+/// A day's key in `sla_outcome_days`: the local date as yyyymmdd.
+pub fn day_key(date: Date) -> i64 {
+    i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day())
+}
+
+/// The local day (in the reports' zone) of the call received at `received_at`.
+fn call_day(received_at: i64) -> Result<i64, AppError> {
+    let at =
+        Timestamp::from_millisecond(received_at).map_err(|err| AppError::Internal(err.into()))?;
+    Ok(day_key(at.to_zoned(crate::clock::default_zone()).date()))
+}
+
+/// Whether `clocks`, an order's clocks as just computed, are its final verdicts: the work is
+/// done and every clock is met or breached.
+fn is_final(order: &service_order::Model, clocks: &[ClockView]) -> bool {
+    OrderStatus::parse(&order.status).is_some_and(OrderStatus::is_work_done)
+        && !clocks.is_empty()
+        && clocks
+            .iter()
+            .all(|clock| matches!(clock.status.as_str(), "met" | "breached"))
+}
+
+/// (day, branch, technician or 0, policy or empty, clock, verdict): what one count row
+/// counts.
+type CountKey = (i64, i64, i64, String, String, String);
+
+/// Freezes each order whose clocks (as just computed) are final and which is not frozen yet;
+/// leaves the others to be computed when read. Only the transaction that marks an order
+/// counts its clocks, so an order frozen twice at once (two instances, or the backfill and
+/// the order's own last step) is counted once.
 pub async fn freeze(
     db: &impl ConnectionTrait,
-    order: &service_order::Model,
-    clocks: &[ClockView],
-    now_ms: i64,
+    orders: &[(&service_order::Model, &[ClockView])],
 ) -> Result<(), AppError> {
-    let finished = OrderStatus::parse(&order.status).is_some_and(OrderStatus::is_work_done);
-    let decided = clocks
+    let candidates: Vec<i64> = orders
         .iter()
-        .all(|clock| matches!(clock.status.as_str(), "met" | "breached"));
-    if !finished || !decided || clocks.is_empty() {
+        .filter(|(order, clocks)| !order.sla_frozen && is_final(order, clocks))
+        .map(|(order, _)| order.id)
+        .collect();
+    if candidates.is_empty() {
         return Ok(());
     }
-    let rows = clocks.iter().map(|clock| sla_outcome::ActiveModel {
-        order_id: Set(order.id),
-        clock: Set(clock.name.clone()),
-        policy: Set(clock.policy.clone()),
-        status: Set(clock.status.clone()),
-        org_unit_id: Set(order.org_unit_id),
-        technician_id: Set(order.technician_id),
-        received_at: Set(order.received_at),
-        created_at: Set(now_ms),
-        ..Default::default()
-    });
-    sla_outcome::Entity::insert_many(rows)
+    let mark = Query::update()
+        .table(service_order::Entity)
+        .value(service_order::Column::SlaFrozen, true)
+        .and_where(service_order::Column::Id.is_in(candidates))
+        .and_where(Expr::col(service_order::Column::SlaFrozen).not())
+        .returning_col(service_order::Column::Id)
+        .to_owned();
+    let marked: HashSet<i64> = db
+        .query_all(db.get_database_backend().build(&mark))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    let mut counts: HashMap<CountKey, i64> = HashMap::new();
+    for (order, clocks) in orders.iter().filter(|(o, _)| marked.contains(&o.id)) {
+        let day = call_day(order.received_at)?;
+        for clock in clocks.iter() {
+            let key = (
+                day,
+                order.org_unit_id,
+                order.technician_id.unwrap_or(0),
+                clock.policy.clone().unwrap_or_default(),
+                clock.name.clone(),
+                clock.status.clone(),
+            );
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let counts: Vec<(CountKey, i64)> = counts.into_iter().collect();
+    for chunk in counts.chunks(COUNT_ROWS_PER_INSERT) {
+        add_counts(db, chunk).await?;
+    }
+    Ok(())
+}
+
+/// Adds `counts` to their days' rows, creating the rows missing.
+async fn add_counts(db: &impl ConnectionTrait, counts: &[(CountKey, i64)]) -> Result<(), AppError> {
+    use sla_outcome_day::Column;
+    let rows = counts.iter().map(
+        |((day, org_unit_id, technician_id, policy, clock, status), outcomes)| {
+            sla_outcome_day::ActiveModel {
+                day: Set(*day),
+                org_unit_id: Set(*org_unit_id),
+                technician_id: Set(*technician_id),
+                policy: Set(policy.clone()),
+                clock: Set(clock.clone()),
+                status: Set(status.clone()),
+                outcomes: Set(*outcomes),
+                ..Default::default()
+            }
+        },
+    );
+    sla_outcome_day::Entity::insert_many(rows)
         .on_conflict(
-            OnConflict::columns([sla_outcome::Column::OrderId, sla_outcome::Column::Clock])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns([
+                Column::Day,
+                Column::OrgUnitId,
+                Column::TechnicianId,
+                Column::Policy,
+                Column::Clock,
+                Column::Status,
+            ])
+            // `excluded` is the row the insert would have added (both databases call it so).
+            .value(
+                Column::Outcomes,
+                Expr::cust(r#""sla_outcome_days"."outcomes" + "excluded"."outcomes""#),
+            )
+            .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// A count of frozen outcomes: (branch, technician, policy, clock, verdict, clocks).
+pub type FrozenCount = (i64, Option<i64>, Option<String>, String, String, i64);
+
+/// The frozen outcomes of the calls received from `from` to `to` (local dates), counted by
+/// branch, technician, policy, clock and verdict; of one branch, or of all.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    from: Date,
+    to: Date,
+    branch: Option<i64>,
+) -> Result<Vec<FrozenCount>, AppError> {
+    use sla_outcome_day::Column;
+    let mut query = sla_outcome_day::Entity::find()
+        .select_only()
+        .column(Column::OrgUnitId)
+        .column(Column::TechnicianId)
+        .column(Column::Policy)
+        .column(Column::Clock)
+        .column(Column::Status)
+        // dialect: PostgreSQL sums bigints as numeric; cast back for one decoding on both.
+        .column_as(
+            Expr::expr(Column::Outcomes.sum()).cast_as(Alias::new("BIGINT")),
+            "outcomes",
+        )
+        .filter(Column::Day.between(day_key(from), day_key(to)));
+    if let Some(branch) = branch {
+        query = query.filter(Column::OrgUnitId.eq(branch));
+    }
+    let rows: Vec<(i64, i64, String, String, String, i64)> = query
+        .group_by(Column::OrgUnitId)
+        .group_by(Column::TechnicianId)
+        .group_by(Column::Policy)
+        .group_by(Column::Clock)
+        .group_by(Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(branch, technician, policy, clock, status, outcomes)| {
+            (
+                branch,
+                (technician != 0).then_some(technician),
+                (!policy.is_empty()).then_some(policy),
+                clock,
+                status,
+                outcomes,
+            )
+        })
+        .collect())
 }
 
 /// Freezes the outcomes of up to one slice of finished orders with ids above `after`, as
@@ -87,18 +225,19 @@ pub async fn backfill_slice(
     };
     let policies = Policies::load(db).await?;
     let contexts = contexts_of(db, &orders).await?;
-    for (order, context) in orders.iter().zip(&contexts) {
-        freeze(
-            db,
-            order,
-            &order_clocks(order, context, &policies, now),
-            now_ms,
-        )
-        .await?;
-    }
+    let clocks: Vec<Vec<ClockView>> = orders
+        .iter()
+        .zip(&contexts)
+        .map(|(order, context)| order_clocks(order, context, &policies, now))
+        .collect();
+    let judged: Vec<(&service_order::Model, &[ClockView])> = orders
+        .iter()
+        .zip(&clocks)
+        .map(|(order, clocks)| (order, clocks.as_slice()))
+        .collect();
+    freeze(db, &judged).await?;
     Ok((orders.len() as u64 == SLICE).then_some(last))
 }
-
 fn backfill_key(after: i64) -> String {
     format!("{BACKFILL}:{after}")
 }

@@ -12,7 +12,7 @@ use aftersales_domain::service_order::OrderStatus;
 use aftersales_domain::sla::customer_time::is_absenteeism;
 use aftersales_domain::sla::{escalation_step, EscalationLevel};
 use aftersales_domain::staff_conduct::IncidentKind;
-use aftersales_store::entity::{org_unit, service_order, sla_alert, sla_outcome, user};
+use aftersales_store::entity::{org_unit, service_order, sla_alert, user};
 use aftersales_store::sea_orm::sea_query::{Expr, OnConflict, Query};
 use aftersales_store::sea_orm::{
     AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
@@ -355,9 +355,6 @@ pub struct BreachRow {
 /// (branch, technician, policy, clock): what a breach report row counts.
 type BreachKey = (i64, Option<i64>, Option<String>, String);
 
-/// A count of frozen outcomes: (branch, technician, policy, clock, status, clocks).
-type FrozenCount = (i64, Option<i64>, Option<String>, String, String, i64);
-
 /// The breach report's rows as they are counted.
 struct Tally<'a> {
     rows: HashMap<BreachKey, BreachRow>,
@@ -459,30 +456,10 @@ pub async fn breach_report(
         branches: &branches,
         people: &people,
     };
-    // Finished orders: their frozen outcomes, counted by the database.
-    let mut frozen = sla_outcome::Entity::find()
-        .select_only()
-        .column(sla_outcome::Column::OrgUnitId)
-        .column(sla_outcome::Column::TechnicianId)
-        .column(sla_outcome::Column::Policy)
-        .column(sla_outcome::Column::Clock)
-        .column(sla_outcome::Column::Status)
-        .column_as(sla_outcome::Column::Id.count(), "outcomes")
-        .filter(sla_outcome::Column::ReceivedAt.gte(start))
-        .filter(sla_outcome::Column::ReceivedAt.lt(end));
-    if let Some(own) = own_branch {
-        frozen = frozen.filter(sla_outcome::Column::OrgUnitId.eq(own));
-    }
-    let frozen: Vec<FrozenCount> = frozen
-        .group_by(sla_outcome::Column::OrgUnitId)
-        .group_by(sla_outcome::Column::TechnicianId)
-        .group_by(sla_outcome::Column::Policy)
-        .group_by(sla_outcome::Column::Clock)
-        .group_by(sla_outcome::Column::Status)
-        .into_tuple()
-        .all(&snapshot)
-        .await?;
-    for (org_unit_id, technician_id, policy, clock, status, outcomes) in frozen {
+    // Finished orders: their frozen outcomes, counted by day as they were frozen.
+    for (org_unit_id, technician_id, policy, clock, status, outcomes) in
+        crate::sla_outcomes::counts(&snapshot, from, to, own_branch).await?
+    {
         tally.add(
             (org_unit_id, technician_id, policy, clock),
             &status,
@@ -497,20 +474,9 @@ pub async fn breach_report(
         let mut query = service_order::Entity::find()
             .filter(service_order::Column::ReceivedAt.gte(start))
             .filter(service_order::Column::ReceivedAt.lt(end))
-            .filter(service_order::Column::CancelledAt.is_null())
-            .filter(
-                Expr::exists(
-                    Query::select()
-                        .expr(Expr::val(1))
-                        .from(sla_outcome::Entity)
-                        .and_where(
-                            Expr::col((sla_outcome::Entity, sla_outcome::Column::OrderId))
-                                .equals((service_order::Entity, service_order::Column::Id)),
-                        )
-                        .to_owned(),
-                )
-                .not(),
-            );
+            // Written as the partial index `ix_orders_unfrozen` is, so both databases use it.
+            .filter(Expr::col((service_order::Entity, service_order::Column::SlaFrozen)).not())
+            .filter(service_order::Column::CancelledAt.is_null());
         if let Some(own) = own_branch {
             query = query.filter(service_order::Column::OrgUnitId.eq(own));
         }

@@ -69,7 +69,7 @@ pub mod session;
 pub mod setting;
 pub mod sign_in_failure;
 pub mod sla_alert;
-pub mod sla_outcome;
+pub mod sla_outcome_day;
 pub mod sla_policy;
 pub mod sla_policy_clock;
 pub mod staff_evaluation;

@@ -60,6 +60,9 @@ pub struct Model {
     pub conduct_exceptions: Option<String>,
     /// The arrival time the customer set at intake (DISPATCH-4).
     pub requested_arrival_at: Option<i64>,
+    /// The order is finished and its SLA verdicts are counted in `sla_outcome_days`; the
+    /// breach report replays only the orders without this mark.
+    pub sla_frozen: bool,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,

@@ -38,6 +38,7 @@ mod m20261122_000130_sla_outcomes;
 mod m20261122_000140_sqlite_search;
 mod m20261123_000150_reference_version;
 mod m20261207_000160_component_reference;
+mod m20261207_000170_sla_outcome_days;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000140_sqlite_search::Migration),
             Box::new(m20261123_000150_reference_version::Migration),
             Box::new(m20261207_000160_component_reference::Migration),
+            Box::new(m20261207_000170_sla_outcome_days::Migration),
         ]
     }
 }

@@ -1322,19 +1322,47 @@ async fn the_search_finds_text_anywhere_in_the_number_fault_customer_name_or_pho
     assert!(search(&app, "欧阳娜").await.is_empty());
 }
 
-/// The frozen outcomes of one order: (clock, status), by clock name.
-async fn frozen_outcomes(app: &TestApp, order_id: i64) -> Vec<(String, String)> {
-    use aftersales_store::entity::sla_outcome;
-    use aftersales_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    sla_outcome::Entity::find()
-        .filter(sla_outcome::Column::OrderId.eq(order_id))
-        .order_by_asc(sla_outcome::Column::Clock)
+/// Whether the order's SLA verdicts are frozen.
+async fn is_frozen(app: &TestApp, order_id: i64) -> bool {
+    use aftersales_store::entity::service_order;
+    use aftersales_store::sea_orm::EntityTrait;
+    service_order::Entity::find_by_id(order_id)
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .sla_frozen
+}
+
+/// The frozen outcomes counted so far: (day, clock, verdict, clocks), all branches.
+async fn day_counts(app: &TestApp) -> Vec<(i64, String, String, i64)> {
+    use aftersales_store::entity::sla_outcome_day;
+    use aftersales_store::sea_orm::{EntityTrait, QueryOrder};
+    sla_outcome_day::Entity::find()
+        .order_by_asc(sla_outcome_day::Column::Day)
+        .order_by_asc(sla_outcome_day::Column::Clock)
         .all(&app.app.db)
         .await
         .unwrap()
         .into_iter()
-        .map(|o| (o.clock, o.status))
+        .map(|c| (c.day, c.clock, c.status, c.outcomes))
         .collect()
+}
+
+/// Forgets every frozen verdict, as migration 000170 left finished orders.
+async fn unfreeze_all(app: &TestApp) {
+    use aftersales_store::entity::{service_order, sla_outcome_day};
+    use aftersales_store::sea_orm::sea_query::Expr;
+    use aftersales_store::sea_orm::EntityTrait;
+    sla_outcome_day::Entity::delete_many()
+        .exec(&app.app.db)
+        .await
+        .unwrap();
+    service_order::Entity::update_many()
+        .col_expr(service_order::Column::SlaFrozen, Expr::value(false))
+        .exec(&app.app.db)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -1357,9 +1385,7 @@ async fn a_finished_order_s_clocks_are_frozen_and_the_breach_report_counts_them_
     ] {
         done = step(&app, role, &done, event, extra).await.body;
         // Work in progress is computed when read, not frozen.
-        assert!(frozen_outcomes(&app, done["id"].as_i64().unwrap())
-            .await
-            .is_empty());
+        assert!(!is_frozen(&app, done["id"].as_i64().unwrap()).await);
     }
     let completed = step(
         &app,
@@ -1385,10 +1411,15 @@ async fn a_finished_order_s_clocks_are_frozen_and_the_breach_report_counts_them_
     shown.sort();
     assert!(shown.len() >= 3, "{shown:?}");
     assert!(shown.iter().all(|(_, status)| status == "met"), "{shown:?}");
-    assert_eq!(frozen_outcomes(&app, done_id).await, shown);
-    assert!(frozen_outcomes(&app, open["id"].as_i64().unwrap())
-        .await
-        .is_empty());
+    assert!(is_frozen(&app, done_id).await);
+    assert!(!is_frozen(&app, open["id"].as_i64().unwrap()).await);
+    // Counted on the call's local day (2026-11-22 in Beijing), once per clock.
+    let counted = day_counts(&app).await;
+    let expected: Vec<(i64, String, String, i64)> = shown
+        .iter()
+        .map(|(clock, status)| (20261122, clock.clone(), status.clone(), 1))
+        .collect();
+    assert_eq!(counted, expected);
 
     let report = || async {
         let response = app
@@ -1416,31 +1447,63 @@ async fn a_finished_order_s_clocks_are_frozen_and_the_breach_report_counts_them_
     assert_eq!(met, shown.len() as u64, "{with_frozen}");
     assert!(running >= 2, "the open order's clocks: {with_frozen}");
 
-    // History from before the table: the report replays it to the same figures, and the
-    // backfill job freezes it again.
-    use aftersales_store::entity::sla_outcome;
-    use aftersales_store::sea_orm::EntityTrait;
-    sla_outcome::Entity::delete_many()
-        .exec(&app.app.db)
+    // The day before and the day after count nothing of it.
+    let other_days = app
+        .get(
+            "/reports/sla-breaches?from=2026-11-21&to=2026-11-21",
+            Role::BranchManager,
+        )
+        .await;
+    assert_eq!(other_days.body, json!([]));
+
+    // Freezing it again (another instance, or the backfill, with the order read before the
+    // mark) counts nothing twice.
+    {
+        use aftersales_store::entity::service_order;
+        use aftersales_store::sea_orm::EntityTrait;
+        let mut stale = service_order::Entity::find_by_id(done_id)
+            .one(&app.app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        stale.sla_frozen = false;
+        let policies = aftersales_app::sla_clocks::Policies::load(&app.app.db)
+            .await
+            .unwrap();
+        let clocks = aftersales_app::sla_clocks::clocks_of(
+            &app.app.db,
+            &stale,
+            &policies,
+            app.app.clock.now(),
+        )
         .await
         .unwrap();
+        aftersales_app::sla_outcomes::freeze(&app.app.db, &[(&stale, &clocks)])
+            .await
+            .unwrap();
+    }
+    assert_eq!(day_counts(&app).await, expected);
+    assert_eq!(report().await, with_frozen);
+
+    // History from before the counts: the report replays it to the same figures, and the
+    // backfill job freezes it again.
+    unfreeze_all(&app).await;
     assert_eq!(report().await, with_frozen);
     aftersales_app::sla_outcomes::ensure_backfill(&app.app)
         .await
         .unwrap();
     aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
-    assert_eq!(frozen_outcomes(&app, done_id).await, shown);
+    assert!(is_frozen(&app, done_id).await);
+    assert_eq!(day_counts(&app).await, expected);
     assert_eq!(report().await, with_frozen);
     // It ran once: starting again does not schedule it again.
     aftersales_app::sla_outcomes::ensure_backfill(&app.app)
         .await
         .unwrap();
-    sla_outcome::Entity::delete_many()
-        .exec(&app.app.db)
-        .await
-        .unwrap();
+    unfreeze_all(&app).await;
     aftersales_app::timers::run_due(&app.app, 10).await.unwrap();
-    assert!(frozen_outcomes(&app, done_id).await.is_empty());
+    assert!(!is_frozen(&app, done_id).await);
+    assert!(day_counts(&app).await.is_empty());
 }
 
 #[tokio::test]
