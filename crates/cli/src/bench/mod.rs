@@ -289,10 +289,12 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    db.close().await?;
     let sweep_ms = sweep_ms.unwrap_or_default();
     let backfill_ms = sweep_began.elapsed().as_secs_f64() * 1000.0;
     println!("first SLA sweep done {sweep_ms:.0} ms after ready, SLA outcomes of the history frozen after {backfill_ms:.0} ms");
+    // The backfill updated every finished order (its frozen mark).
+    preload::settle(&db).await?;
+    db.close().await?;
     phase_done("first sweep and outcome backfill")?;
 
     let zone = jiff::tz::TimeZone::get("Asia/Shanghai")?;

@@ -324,14 +324,7 @@ pub async fn load(app: &App, sizes: Sizes) -> anyhow::Result<Loaded> {
         },
     )
     .await?;
-    // Fresh statistics, so both planners choose the indexes the workload needs. dialect:
-    // PostgreSQL also gets the vacuum that autovacuum gives a database in service: until the
-    // visibility map is set, every index-only scan (the lists' counts) visits the heap too.
-    let settle = match app.db.get_database_backend() {
-        DatabaseBackend::Postgres => "VACUUM ANALYZE",
-        _ => "ANALYZE",
-    };
-    app.db.execute_unprepared(settle).await?;
+    settle(&app.db).await?;
     Ok(Loaded {
         branches,
         technicians,
@@ -345,6 +338,20 @@ pub async fn load(app: &App, sizes: Sizes) -> anyhow::Result<Loaded> {
 }
 
 /// The customer and branch slot of a preloaded unit (the same rule as above).
+/// Fresh statistics, so both planners choose the indexes the workload needs, after a bulk
+/// write (the preload, the backfill that marks each finished order frozen). dialect:
+/// PostgreSQL also gets the vacuum that autovacuum gives a database in service after such a
+/// write: until the visibility map is set again, every index-only scan (the lists' counts)
+/// visits the heap too.
+pub async fn settle(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    let settle = match db.get_database_backend() {
+        DatabaseBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(settle).await?;
+    Ok(())
+}
+
 pub fn unit_owner(loaded: &Loaded, u: usize) -> (i64, usize) {
     let c = u % loaded.customers;
     (loaded.first_customer + c as i64, c % 2)
