@@ -11,7 +11,7 @@
 //! served under (design decision). Orders finished before this existed are frozen by a
 //! backfill job that walks them by id, one slice per firing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use aftersales_domain::service_order::OrderStatus;
 use aftersales_store::entity::{service_order, sla_outcome_day, timer};
@@ -106,7 +106,9 @@ pub async fn freeze(
         .iter()
         .map(|row| row.try_get::<i64>("", "id"))
         .collect::<Result<_, _>>()?;
-    let mut counts: HashMap<CountKey, i64> = HashMap::new();
+    // Written in key order: two transactions adding to the same rows lock them in the same
+    // order, so they wait for each other instead of deadlocking (PostgreSQL locks each row).
+    let mut counts: BTreeMap<CountKey, i64> = BTreeMap::new();
     for (order, clocks) in orders.iter().filter(|(o, _)| marked.contains(&o.id)) {
         let day = call_day(order.received_at)?;
         for clock in clocks.iter() {

@@ -1506,6 +1506,69 @@ async fn a_finished_order_s_clocks_are_frozen_and_the_breach_report_counts_them_
     assert!(day_counts(&app).await.is_empty());
 }
 
+/// Orders of one technician finished at the same moment add to the same day's count rows:
+/// every completion succeeds (on PostgreSQL the rows are locked in one order, so two
+/// completions wait for each other instead of deadlocking) and each clock is counted once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn orders_finished_at_once_are_each_counted_once() {
+    const ORDERS: usize = 12;
+    let app = TestApp::spawn().await;
+    certify_technician(&app).await;
+    let technician = app.user(Role::Technician);
+    let (customer, unit, address) =
+        customer_with_unit(&app, "13700000073", "SN-FROZEN-2", "2026-06-01").await;
+    let mut on_site = Vec::new();
+    for _ in 0..ORDERS {
+        let mut order = register(&app, order_body(customer, unit, address)).await;
+        for (role, event, extra) in [
+            (
+                Role::ServiceSupervisor,
+                "dispatch",
+                json!({"technician_id": technician}),
+            ),
+            (Role::Technician, "record_contact", json!({})),
+            (Role::Technician, "check_in", json!({})),
+        ] {
+            order = step(&app, role, &order, event, extra).await.body;
+        }
+        on_site.push(order);
+    }
+    let app = std::sync::Arc::new(app);
+    let completions: Vec<_> = on_site
+        .into_iter()
+        .map(|order| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                step(
+                    &app,
+                    Role::Technician,
+                    &order,
+                    "complete_on_site",
+                    json!({"note": "更换电容，试机正常", "signature_png": SIGNATURE}),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut clocks_per_order = None;
+    for completion in completions {
+        let completed = completion.await.expect("task");
+        completed.assert_status(StatusCode::OK);
+        let clocks = completed.body["clocks"].as_array().unwrap().len();
+        assert_eq!(*clocks_per_order.get_or_insert(clocks), clocks);
+    }
+    let counted = day_counts(&app).await;
+    assert_eq!(counted.len(), clocks_per_order.unwrap(), "{counted:?}");
+    assert!(
+        counted
+            .iter()
+            .all(|(day, _, status, outcomes)| *day == 20261122
+                && status == "met"
+                && *outcomes == ORDERS as i64),
+        "{counted:?}"
+    );
+}
+
 #[tokio::test]
 async fn an_order_list_stops_counting_at_the_cap_and_says_so() {
     let app = TestApp::spawn().await;
