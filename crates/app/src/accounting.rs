@@ -453,13 +453,6 @@ fn done_at(order: &service_order::Model) -> Option<i64> {
     order.completed_at.or(order.returned_at)
 }
 
-fn local_date(ms: i64) -> jiff::civil::Date {
-    jiff::Timestamp::from_millisecond(ms)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned(crate::clock::default_zone())
-        .date()
-}
-
 /// Orders awaiting their invoice in the actor's branch: settled by invoice on site, or paid
 /// carry-in repairs returned to the customer; oldest first.
 pub async fn invoices_due(app: &App, actor: &Actor) -> Result<Vec<InvoiceDueView>, AppError> {
@@ -519,9 +512,12 @@ pub async fn invoices_due(app: &App, actor: &Actor) -> Result<Vec<InvoiceDueView
                 completed_at: crate::format_ms(done),
                 payable_fen,
                 payment_method: order.payment_method.clone(),
-                due: settlement::invoice_due(local_date(done), today)
-                    .as_str()
-                    .to_string(),
+                due: settlement::invoice_due(
+                    crate::clock::local_date(done).unwrap_or_default(),
+                    today,
+                )
+                .as_str()
+                .to_string(),
             },
         ));
     }
@@ -1065,7 +1061,7 @@ pub async fn export(
         vec![
             kind,
             branches.get(&branch).cloned().unwrap_or_default(),
-            local_date(at).to_string(),
+            crate::clock::local_date(at).unwrap_or_default().to_string(),
             order.map(|o| o.number.clone()).unwrap_or_default(),
             document,
             order

@@ -149,12 +149,6 @@ fn zone() -> jiff::tz::TimeZone {
     crate::clock::default_zone()
 }
 
-fn local_date(ms: i64) -> Option<Date> {
-    jiff::Timestamp::from_millisecond(ms)
-        .ok()
-        .map(|t| t.to_zoned(zone()).date())
-}
-
 fn day_start_ms(day: Date) -> Result<i64, AppError> {
     day.to_zoned(zone())
         .map(|z| z.timestamp().as_millisecond())
@@ -529,8 +523,8 @@ pub async fn list_workshop(app: &App, actor: &Actor) -> Result<Vec<WorkshopItem>
             .await?
             .map(|c| c.name)
             .unwrap_or_default();
-        let age_days =
-            local_date(row.issued_at).map_or(0, |day| i64::from((today - day).get_days()));
+        let age_days = crate::clock::local_date(row.issued_at)
+            .map_or(0, |day| i64::from((today - day).get_days()));
         let overdue = row
             .promised_date
             .parse::<Date>()

@@ -43,3 +43,11 @@ impl Clock for ManualClock {
 pub fn default_zone() -> TimeZone {
     TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::UTC)
 }
+
+/// The local date, in the default zone, of a stored instant (milliseconds since the epoch);
+/// None for a number outside the instants jiff can represent.
+pub fn local_date(ms: i64) -> Option<jiff::civil::Date> {
+    Timestamp::from_millisecond(ms)
+        .ok()
+        .map(|at| at.to_zoned(default_zone()).date())
+}

@@ -324,12 +324,6 @@ fn zone() -> jiff::tz::TimeZone {
     crate::clock::default_zone()
 }
 
-fn local_date(ms: i64) -> Date {
-    Timestamp::from_millisecond(ms)
-        .map(|t| t.to_zoned(zone()).date())
-        .unwrap_or_default()
-}
-
 /// The first instant of the day after `day` (local): when a due date has passed.
 fn end_of_day_ms(day: Date) -> Result<i64, AppError> {
     day.tomorrow()
@@ -1932,11 +1926,13 @@ async fn on_close(
             Some(TaskTiming {
                 department: DepartmentKind::parse(&t.department)?,
                 due: t.due_date.parse().ok()?,
-                done: t.done_at.map(local_date),
+                done: t.done_at.and_then(crate::clock::local_date),
             })
         })
         .collect();
-    for (department, days) in rules::overruns(&timings, local_date(now)) {
+    for (department, days) in
+        rules::overruns(&timings, crate::clock::local_date(now).unwrap_or_default())
+    {
         complaint_notice::ActiveModel {
             complaint_id: Set(row.id),
             kind: Set(FOLLOW_UP.to_string()),
@@ -1951,7 +1947,7 @@ async fn on_close(
         .insert(db)
         .await?;
     }
-    let closed_on = local_date(now);
+    let closed_on = crate::clock::local_date(now).unwrap_or_default();
     let month = closed_on.strftime("%Y-%m").to_string();
     timers::schedule(
         db,
@@ -2137,7 +2133,7 @@ async fn issue_reminder(
     let days_late = due
         .parse::<Date>()
         .ok()
-        .map(|d| (local_date(fire.now_ms) - d).get_days() as i64);
+        .map(|d| (crate::clock::local_date(fire.now_ms).unwrap_or_default() - d).get_days() as i64);
     complaint_notice::ActiveModel {
         complaint_id: Set(case.id),
         task_id: Set(task.map(|t| t.id)),

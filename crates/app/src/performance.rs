@@ -135,12 +135,6 @@ fn branch_filter(actor: &Actor, requested: Option<i64>) -> Result<Option<i64>, A
     }
 }
 
-fn local_day(ms: i64) -> Option<Date> {
-    jiff::Timestamp::from_millisecond(ms)
-        .ok()
-        .map(|t| t.to_zoned(crate::clock::default_zone()).date())
-}
-
 #[derive(Default)]
 struct Accumulator {
     orders: u32,
@@ -344,7 +338,7 @@ pub async fn departments(
         let (true, Ok(due)) = (in_branch(unit), task.due_date.parse::<Date>()) else {
             continue;
         };
-        let done = task.done_at.and_then(local_day);
+        let done = task.done_at.and_then(crate::clock::local_date);
         by_department
             .entry(task.department.clone())
             .or_default()

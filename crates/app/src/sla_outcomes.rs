@@ -56,9 +56,9 @@ pub fn day_key(date: Date) -> i64 {
 
 /// The local day (in the reports' zone) of the call received at `received_at`.
 fn call_day(received_at: i64) -> Result<i64, AppError> {
-    let at =
-        Timestamp::from_millisecond(received_at).map_err(|err| AppError::Internal(err.into()))?;
-    Ok(day_key(at.to_zoned(crate::clock::default_zone()).date()))
+    crate::clock::local_date(received_at)
+        .map(day_key)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored call time {received_at}")))
 }
 
 /// Whether `clocks`, an order's clocks as just computed, are its final verdicts: the work is

@@ -48,13 +48,6 @@ async fn user_name(db: &impl ConnectionTrait, id: i64) -> Result<String, AppErro
         .unwrap_or_default())
 }
 
-fn local_date(ms: i64) -> Date {
-    jiff::Timestamp::from_millisecond(ms)
-        .unwrap_or_default()
-        .to_zoned(crate::clock::default_zone())
-        .date()
-}
-
 // ----- staff evaluations (SUPERVISION-1) -----
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -563,7 +556,12 @@ async fn coverage_row(
     Ok(CoverageRow {
         customer_id: row.id,
         customer_number: row.number,
-        due: visit_due(last_visit, local_date(row.created_at), today, months),
+        due: visit_due(
+            last_visit,
+            crate::clock::local_date(row.created_at).unwrap_or_default(),
+            today,
+            months,
+        ),
         customer_name: row.name,
         abc_class: row.abc_class,
         owner_id: plan.map(|p| p.owner_id),
@@ -658,7 +656,12 @@ pub async fn ensure_visit_sweep(db: &impl ConnectionTrait, now_ms: i64) -> Resul
     if pending.is_some() {
         return Ok(false);
     }
-    schedule_sweep(db, local_date(now_ms), now_ms).await
+    schedule_sweep(
+        db,
+        crate::clock::local_date(now_ms).unwrap_or_default(),
+        now_ms,
+    )
+    .await
 }
 
 /// T24: opens a visit task for every key account not visited within the interval that has
@@ -677,10 +680,11 @@ pub async fn sweep_visits(
         if !view.due || view.open_task {
             continue;
         }
-        let since = view
-            .last_visit
-            .clone()
-            .unwrap_or_else(|| local_date(row.created_at).to_string());
+        let since = view.last_visit.clone().unwrap_or_else(|| {
+            crate::clock::local_date(row.created_at)
+                .unwrap_or_default()
+                .to_string()
+        });
         let task = visit_task::ActiveModel {
             customer_id: Set(row.id),
             org_unit_id: Set(row.org_unit_id),

@@ -1322,6 +1322,19 @@ async fn the_search_finds_text_anywhere_in_the_number_fault_customer_name_or_pho
     assert!(search(&app, "欧阳娜").await.is_empty());
 }
 
+/// The steps that take a registered order to the technician on site.
+fn steps_to_site(technician: i64) -> [(Role, &'static str, Value); 3] {
+    [
+        (
+            Role::ServiceSupervisor,
+            "dispatch",
+            json!({"technician_id": technician}),
+        ),
+        (Role::Technician, "record_contact", json!({})),
+        (Role::Technician, "check_in", json!({})),
+    ]
+}
+
 /// Whether the order's SLA verdicts are frozen.
 async fn is_frozen(app: &TestApp, order_id: i64) -> bool {
     use aftersales_store::entity::service_order;
@@ -1374,15 +1387,7 @@ async fn a_finished_order_s_clocks_are_frozen_and_the_breach_report_counts_them_
     let mut done = register(&app, order_body(customer, unit, address)).await;
     let open = register(&app, order_body(customer, unit, address)).await;
     let technician = app.user(Role::Technician);
-    for (role, event, extra) in [
-        (
-            Role::ServiceSupervisor,
-            "dispatch",
-            json!({"technician_id": technician}),
-        ),
-        (Role::Technician, "record_contact", json!({})),
-        (Role::Technician, "check_in", json!({})),
-    ] {
+    for (role, event, extra) in steps_to_site(technician) {
         done = step(&app, role, &done, event, extra).await.body;
         // Work in progress is computed when read, not frozen.
         assert!(!is_frozen(&app, done["id"].as_i64().unwrap()).await);
@@ -1520,15 +1525,7 @@ async fn orders_finished_at_once_are_each_counted_once() {
     let mut on_site = Vec::new();
     for _ in 0..ORDERS {
         let mut order = register(&app, order_body(customer, unit, address)).await;
-        for (role, event, extra) in [
-            (
-                Role::ServiceSupervisor,
-                "dispatch",
-                json!({"technician_id": technician}),
-            ),
-            (Role::Technician, "record_contact", json!({})),
-            (Role::Technician, "check_in", json!({})),
-        ] {
+        for (role, event, extra) in steps_to_site(technician) {
             order = step(&app, role, &order, event, extra).await.body;
         }
         on_site.push(order);
