@@ -50,7 +50,7 @@ fn statement_sizes(mut len: usize, most: usize) -> Vec<usize> {
 }
 
 /// A day's key in `sla_outcome_days`: the local date as yyyymmdd.
-pub fn day_key(date: Date) -> i64 {
+fn day_key(date: Date) -> i64 {
     i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day())
 }
 
