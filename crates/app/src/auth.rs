@@ -13,6 +13,7 @@ use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
+use aftersales_store::SqlText;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand_core::{OsRng, RngCore};
@@ -219,16 +220,38 @@ fn credential_users<E: EntityTrait>(user_id: E::Column) -> Select<user::Entity> 
     )
 }
 
-/// The session behind a cookie value, if it exists and has not expired.
-pub async fn session_actor(app: &App, token: &str) -> Result<Option<(Actor, String)>, AppError> {
-    let rows = credential_users::<session::Entity>(session::Column::UserId)
-        .column(session::Column::ExpiresAt)
-        .column(session::Column::CsrfToken)
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .into_model::<WithActor<SessionColumns>>()
+/// The credential whose stored hash is that of `token`, with its actor. `query` selects the
+/// credential's columns from [`credential_users`] for a hash. Every request asks, so each
+/// kind of credential builds its text once (`text`).
+async fn find_credential<C: FromQueryResult>(
+    app: &App,
+    text: &SqlText,
+    token: &str,
+    query: impl FnOnce(String) -> Select<user::Entity>,
+) -> Result<Option<(C, Actor)>, AppError> {
+    let hash = token_hash(token);
+    let statement = text.statement(
+        app.db.get_database_backend(),
+        vec![hash.clone().into()],
+        || query(hash),
+    );
+    let rows = WithActor::<C>::find_by_statement(statement)
         .all(&app.db)
         .await?;
-    Ok(Actor::from_joined(rows)
+    Ok(Actor::from_joined(rows))
+}
+
+/// The session behind a cookie value, if it exists and has not expired.
+pub async fn session_actor(app: &App, token: &str) -> Result<Option<(Actor, String)>, AppError> {
+    static SESSION_ACTOR: SqlText = SqlText::new();
+    let found = find_credential::<SessionColumns>(app, &SESSION_ACTOR, token, |hash| {
+        credential_users::<session::Entity>(session::Column::UserId)
+            .column(session::Column::ExpiresAt)
+            .column(session::Column::CsrfToken)
+            .filter(session::Column::TokenHash.eq(hash))
+    })
+    .await?;
+    Ok(found
         .filter(|(session, _)| session.expires_at > app.now_ms())
         .map(|(session, actor)| (actor, session.csrf_token)))
 }
@@ -366,15 +389,16 @@ pub async fn revoke_api_token(app: &App, actor: &Actor, token_id: i64) -> Result
 
 /// The actor behind a bearer token, if the token exists and is not revoked.
 pub async fn token_actor(app: &App, token: &str) -> Result<Option<Actor>, AppError> {
-    let rows = credential_users::<api_token::Entity>(api_token::Column::UserId)
-        .column_as(api_token::Column::Id, "token_id")
-        .column(api_token::Column::RevokedAt)
-        .column(api_token::Column::LastUsedAt)
-        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
-        .into_model::<WithActor<TokenColumns>>()
-        .all(&app.db)
-        .await?;
-    let Some((token, actor)) = Actor::from_joined(rows) else {
+    static TOKEN_ACTOR: SqlText = SqlText::new();
+    let found = find_credential::<TokenColumns>(app, &TOKEN_ACTOR, token, |hash| {
+        credential_users::<api_token::Entity>(api_token::Column::UserId)
+            .column_as(api_token::Column::Id, "token_id")
+            .column(api_token::Column::RevokedAt)
+            .column(api_token::Column::LastUsedAt)
+            .filter(api_token::Column::TokenHash.eq(hash))
+    })
+    .await?;
+    let Some((token, actor)) = found else {
         return Ok(None);
     };
     if token.revoked_at.is_some() {

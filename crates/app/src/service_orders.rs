@@ -17,11 +17,12 @@ use aftersales_store::entity::{
     customer, customer_address, district, org_unit, product, qualification, service_order,
     service_order_event, unit, user,
 };
-use aftersales_store::relation::{join_parent_columns, with_parent};
+use aftersales_store::relation::{join_parent_columns, with_parent, ChildWithParent};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    ModelTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Set,
+    ModelTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Select, Set,
 };
+use aftersales_store::SqlText;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -370,27 +371,36 @@ pub async fn register(
         }
         None => None,
     };
+    // The texts of the registration's reads are built once: it is the most frequent write.
+    static CUSTOMER: SqlText = SqlText::new();
+    static UNIT: SqlText = SqlText::new();
+    static EARLIER_REPAIRS: SqlText = SqlText::new();
+    let backend = app.db.get_database_backend();
     // Everything the registration reads is read before its write transaction, on the main
     // pool: writers queue for SQLite's one write lock, so the lock is held only for the
     // writes themselves. A stale read here is harmless: the warranty view and the repeat
     // check are proposals, and the foreign keys refuse a customer, unit or product that went.
     // The customer comes with its branch and the reference data's counter: the settings and
     // the product's components below are then read from memory.
+    let statement = CUSTOMER.statement(backend, vec![input.customer_id.into()], || {
+        reference::with_version(with_parent::<customer::Entity, org_unit::Entity>(
+            customer::Entity::find_by_id(input.customer_id),
+            customer::Column::OrgUnitId,
+            org_unit::Column::Id,
+        ))
+    });
     let (
         Versioned {
             row: customer,
             version,
         },
         branch,
-    ) = reference::with_version(with_parent::<customer::Entity, org_unit::Entity>(
-        customer::Entity::find_by_id(input.customer_id),
-        customer::Column::OrgUnitId,
-        org_unit::Column::Id,
-    ))
-    .into_model::<Versioned<customer::Model>, org_unit::Model>()
+    ) = ChildWithParent::<Versioned<customer::Model>, org_unit::Model>::find_by_statement(
+        statement,
+    )
     .one(&app.db)
     .await?
-    .and_then(|(customer, branch)| Some((customer, branch?)))
+    .and_then(|ChildWithParent(customer, branch)| Some((customer, branch?)))
     .filter(|(customer, _)| {
         actor
             .ensure_sees(customer.row.org_unit_id, Some(customer.row.id))
@@ -419,14 +429,18 @@ pub async fn register(
     // The unit comes with its model: one query for both.
     let unit = match input.unit_id {
         Some(unit_id) => {
-            let unit = with_parent::<unit::Entity, product::Entity>(
-                unit::Entity::find_by_id(unit_id),
-                unit::Column::ProductId,
-                product::Column::Id,
-            )
-            .one(&app.db)
-            .await?
-            .filter(|(u, _)| u.customer_id == customer.id);
+            let statement = UNIT.statement(backend, vec![unit_id.into()], || {
+                with_parent::<unit::Entity, product::Entity>(
+                    unit::Entity::find_by_id(unit_id),
+                    unit::Column::ProductId,
+                    product::Column::Id,
+                )
+            });
+            let unit = ChildWithParent::<unit::Model, product::Model>::find_by_statement(statement)
+                .one(&app.db)
+                .await?
+                .map(|ChildWithParent(unit, product)| (unit, product))
+                .filter(|(u, _)| u.customer_id == customer.id);
             if unit.is_none() {
                 errors.add("unit_id", "not_customers_unit");
             }
@@ -474,27 +488,26 @@ pub async fn register(
     let repeat_of_id = match &unit {
         Some(unit) => {
             let window = settings::as_count("repair.repeat_window_days", &window)?;
-            let earlier: Vec<EarlierRepair> = service_order::Entity::find()
-                .select_only()
-                .columns([
-                    service_order::Column::Id,
-                    service_order::Column::FaultClass,
-                    service_order::Column::CompletedAt,
-                ])
-                .filter(service_order::Column::UnitId.eq(unit.id))
-                .filter(service_order::Column::CompletedAt.is_not_null())
-                .into_tuple::<(i64, String, i64)>()
+            let statement = EARLIER_REPAIRS.statement(backend, vec![unit.id.into()], || {
+                service_order::Entity::find()
+                    .select_only()
+                    .columns([
+                        service_order::Column::Id,
+                        service_order::Column::FaultClass,
+                        service_order::Column::CompletedAt,
+                    ])
+                    .filter(service_order::Column::UnitId.eq(unit.id))
+                    .filter(service_order::Column::CompletedAt.is_not_null())
+            });
+            let earlier: Vec<EarlierRepair> = CompletedRepair::find_by_statement(statement)
                 .all(&app.db)
                 .await?
                 .into_iter()
-                .filter_map(|(order_id, fault_class, completed_at)| {
+                .filter_map(|repair| {
                     Some(EarlierRepair {
-                        order_id,
-                        fault_class: FaultClass::parse(&fault_class)?,
-                        completed_on: Timestamp::from_millisecond(completed_at)
-                            .ok()?
-                            .to_zoned(crate::clock::default_zone())
-                            .date(),
+                        order_id: repair.id,
+                        fault_class: FaultClass::parse(&repair.fault_class)?,
+                        completed_on: crate::clock::local_date(repair.completed_at)?,
                     })
                 })
                 .collect();
@@ -1334,6 +1347,30 @@ impl Related {
     /// Order `id` with what its view shows of its customer, address, unit, product and
     /// technician, in one query (an order view is the most frequent request).
     async fn of_order(db: &impl ConnectionTrait, id: i64) -> Result<Option<OrderRead>, AppError> {
+        static ORDER_VIEW: SqlText = SqlText::new();
+        let statement = ORDER_VIEW.statement(db.get_database_backend(), vec![id.into()], || {
+            Related::order_query(id)
+        });
+        let Some(joined) = JoinedOrder::find_by_statement(statement).one(db).await? else {
+            return Ok(None);
+        };
+        let district = joined.district.as_ref();
+        let related = Related {
+            customers: keyed(joined.customer, |c| (c.id, c)),
+            addresses: keyed(joined.address, |a| (a.id, address_text(&a, district))),
+            serial_nos: keyed(joined.unit, |u| (u.id, u.serial_no)),
+            products: keyed(joined.product, |p| (p.id, product_label(&p))),
+            technicians: keyed(joined.technician, |t| (t.id, t.display_name)),
+        };
+        Ok(Some(OrderRead {
+            row: joined.order,
+            related,
+            reference_version: joined.reference_version,
+        }))
+    }
+
+    /// The query of [`Related::of_order`].
+    fn order_query(id: i64) -> Select<service_order::Entity> {
         use service_order::Column as Order;
         let query = crate::reference::with_version(service_order::Entity::find_by_id(id));
         let query = join_parent_columns::<service_order::Entity, customer::Entity, _>(
@@ -1366,28 +1403,12 @@ impl Related {
             product::Column::Id,
             JoinedOrder::PRODUCT,
         );
-        let query = join_parent_columns::<service_order::Entity, user::Entity, _>(
+        join_parent_columns::<service_order::Entity, user::Entity, _>(
             query,
             Order::TechnicianId,
             user::Column::Id,
             JoinedOrder::TECHNICIAN,
-        );
-        let Some(joined) = query.into_model::<JoinedOrder>().one(db).await? else {
-            return Ok(None);
-        };
-        let district = joined.district.as_ref();
-        let related = Related {
-            customers: keyed(joined.customer, |c| (c.id, c)),
-            addresses: keyed(joined.address, |a| (a.id, address_text(&a, district))),
-            serial_nos: keyed(joined.unit, |u| (u.id, u.serial_no)),
-            products: keyed(joined.product, |p| (p.id, product_label(&p))),
-            technicians: keyed(joined.technician, |t| (t.id, t.display_name)),
-        };
-        Ok(Some(OrderRead {
-            row: joined.order,
-            related,
-            reference_version: joined.reference_version,
-        }))
+        )
     }
 
     /// address id → (shown text, the district's zone) of `address_ids`.
@@ -1423,6 +1444,14 @@ struct OrderRead {
     related: Related,
     /// The reference data's counter, read with the row so the view needs no query for it.
     reference_version: i64,
+}
+
+/// A completed order of the unit a call is about, for the repeat-repair check.
+#[derive(FromQueryResult)]
+struct CompletedRepair {
+    id: i64,
+    fault_class: String,
+    completed_at: i64,
 }
 
 /// An order row with the rows of its view's parents, as [`Related::of_order`] reads them.
@@ -1510,18 +1539,24 @@ async fn detail_view(
     // The clocks' context from what the view loads anyway: the customer, the address's zone
     // and the timeline.
     let reference = app.reference.snapshot_at(db, reference_version).await?;
-    let (timeline, actors): (Vec<_>, Vec<_>) =
+    static TIMELINE: SqlText = SqlText::new();
+    let order_id = row.id;
+    let statement = TIMELINE.statement(db.get_database_backend(), vec![order_id.into()], || {
         with_parent::<service_order_event::Entity, user::Entity>(
             service_order_event::Entity::find()
-                .filter(service_order_event::Column::OrderId.eq(row.id))
+                .filter(service_order_event::Column::OrderId.eq(order_id))
                 .order_by_asc(service_order_event::Column::Id),
             service_order_event::Column::ActorId,
             user::Column::Id,
         )
-        .all(db)
-        .await?
-        .into_iter()
-        .unzip();
+    });
+    let (timeline, actors): (Vec<_>, Vec<_>) =
+        ChildWithParent::<service_order_event::Model, user::Model>::find_by_statement(statement)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|ChildWithParent(event, actor)| (event, actor))
+            .unzip();
     let events = event_views(&timeline, &actors);
     let customer = related.customers.get(&row.customer_id);
     let zone = row

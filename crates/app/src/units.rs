@@ -9,9 +9,10 @@ use aftersales_store::entity::{
 };
 use aftersales_store::relation::children;
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use aftersales_store::SqlText;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -149,16 +150,21 @@ pub async fn coverage(
     unit_id: i64,
     on: Date,
 ) -> Result<Option<contract::Model>, AppError> {
-    let contracts = contract::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            children::<contract_unit::Entity, contract::Entity>(
-                contract_unit::Column::ContractId,
-                contract::Column::Id,
-            ),
-        )
-        .filter(contract_unit::Column::UnitId.eq(unit_id))
-        .order_by_desc(contract::Column::EndDate)
+    // Every registration of a known unit asks: the text is built once.
+    static COVERAGE: SqlText = SqlText::new();
+    let statement = COVERAGE.statement(db.get_database_backend(), vec![unit_id.into()], || {
+        contract::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                children::<contract_unit::Entity, contract::Entity>(
+                    contract_unit::Column::ContractId,
+                    contract::Column::Id,
+                ),
+            )
+            .filter(contract_unit::Column::UnitId.eq(unit_id))
+            .order_by_desc(contract::Column::EndDate)
+    });
+    let contracts = contract::Model::find_by_statement(statement)
         .all(db)
         .await?;
     Ok(contracts.into_iter().find(|c| {

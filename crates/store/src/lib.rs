@@ -15,7 +15,9 @@ pub mod entity;
 pub mod error;
 pub mod migration;
 pub mod relation;
+pub mod sql_text;
 
 pub use connect::{connect, connect_writer, sqlite_file, Backend};
 pub use error::StoreError;
 pub use sea_orm;
+pub use sql_text::SqlText;

@@ -2,7 +2,8 @@
 //! that joins builds the relation from the foreign key.
 
 use sea_orm::{
-    EntityTrait, IdenStatic, Iterable, JoinType, QuerySelect, RelationDef, Select, SelectTwo,
+    DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, JoinType, QueryResult, QuerySelect,
+    RelationDef, Select, SelectA, SelectB, SelectTwo,
 };
 
 /// The join from `Child` to the `Parent` row its `foreign_key` names (the parent's `key`):
@@ -37,6 +38,20 @@ pub fn with_parent<Child: EntityTrait, Parent: EntityTrait>(
         JoinType::LeftJoin,
         parent::<Child, Parent>(foreign_key, key),
     )
+}
+
+/// A row of a [`with_parent`] query run from its statement (such as one bound to a cached
+/// text, [`crate::SqlText`]) rather than through `SelectTwo`: the child and its parent, read
+/// as `SelectTwo` reads them.
+pub struct ChildWithParent<C, P>(pub C, pub Option<P>);
+
+impl<C: FromQueryResult, P: FromQueryResult> FromQueryResult for ChildWithParent<C, P> {
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        Ok(ChildWithParent(
+            C::from_query_result(row, SelectA.as_str())?,
+            P::from_query_result_optional(row, SelectB.as_str())?,
+        ))
+    }
 }
 
 /// Left-joins to `select` the `Parent` row that the `foreign_key` of `Child` (the queried
