@@ -439,7 +439,7 @@ pub async fn register(
             let unit = ChildWithParent::<unit::Model, product::Model>::find_by_statement(statement)
                 .one(&app.db)
                 .await?
-                .map(|ChildWithParent(unit, product)| (unit, product))
+                .map(Into::into)
                 .filter(|(u, _)| u.customer_id == customer.id);
             if unit.is_none() {
                 errors.add("unit_id", "not_customers_unit");
@@ -1555,7 +1555,7 @@ async fn detail_view(
             .all(db)
             .await?
             .into_iter()
-            .map(|ChildWithParent(event, actor)| (event, actor))
+            .map(Into::into)
             .unzip();
     let events = event_views(&timeline, &actors);
     let customer = related.customers.get(&row.customer_id);

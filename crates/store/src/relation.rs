@@ -54,6 +54,12 @@ impl<C: FromQueryResult, P: FromQueryResult> FromQueryResult for ChildWithParent
     }
 }
 
+impl<C, P> From<ChildWithParent<C, P>> for (C, Option<P>) {
+    fn from(ChildWithParent(child, parent): ChildWithParent<C, P>) -> Self {
+        (child, parent)
+    }
+}
+
 /// Left-joins to `select` the `Parent` row that the `foreign_key` of `Child` (the queried
 /// table or one joined before) names, and reads every column of it as `{prefix}{column}`, so
 /// that `Parent::Model::from_query_result_optional(row, prefix)` gives it back (None where

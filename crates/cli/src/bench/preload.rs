@@ -337,7 +337,6 @@ pub async fn load(app: &App, sizes: Sizes) -> anyhow::Result<Loaded> {
     })
 }
 
-/// The customer and branch slot of a preloaded unit (the same rule as above).
 /// Fresh statistics, so both planners choose the indexes the workload needs, after a bulk
 /// write (the preload, the backfill that marks each finished order frozen). dialect:
 /// PostgreSQL also gets the vacuum that autovacuum gives a database in service after such a
@@ -352,6 +351,7 @@ pub async fn settle(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The customer and branch slot of a preloaded unit (the rule `load` gives them by).
 pub fn unit_owner(loaded: &Loaded, u: usize) -> (i64, usize) {
     let c = u % loaded.customers;
     (loaded.first_customer + c as i64, c % 2)
