@@ -194,6 +194,15 @@ impl TestApp {
     }
 
     async fn spawn_app(test_db: TestDb, app: App, clock: Arc<ManualClock>) -> TestApp {
+        // Warnings (a 503's database error, a failed timer) go to the test's captured output,
+        // so a failing test shows why the server refused. The first test of the binary sets
+        // the subscriber; the others find it set.
+        tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_ansi(false)
+            .with_env_filter("warn")
+            .try_init()
+            .ok();
         let (seed, tokens) = seed(&app).await;
         let router = aftersales_web::router(AppState::new(app.clone(), false));
         TestApp {
