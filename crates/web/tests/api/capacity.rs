@@ -377,3 +377,26 @@ async fn a_database_that_cannot_write_answers_503_keeps_nothing_partial_and_reco
         assert_eq!(traces(&db, marker).await, [1, 1, 1], "{marker}");
     }
 }
+
+/// The server's PostgreSQL connections plan without parallel workers: starting them cost more
+/// than the indexed reads a request makes (ARCHITECTURE.md, the order search). SQLite has no
+/// parallel plans.
+#[tokio::test]
+async fn postgres_connections_run_without_parallel_workers() {
+    let app = TestApp::spawn().await;
+    let db = &app.app.db;
+    if db.get_database_backend() != aftersales_store::sea_orm::DatabaseBackend::Postgres {
+        return;
+    }
+    let setting = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SHOW max_parallel_workers_per_gather",
+        ))
+        .await
+        .expect("show")
+        .expect("row")
+        .try_get_by_index::<String>(0)
+        .expect("text");
+    assert_eq!(setting, "0");
+}
