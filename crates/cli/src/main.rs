@@ -5,6 +5,7 @@ mod bench;
 mod config;
 mod fault;
 mod sla;
+mod stop;
 mod test_clock;
 
 use aftersales_app::App;
@@ -288,10 +289,7 @@ async fn serve(
     );
     let state = aftersales_web::AppState::new(app, config.secure_cookies);
     let router = fault::install(aftersales_web::router(state))?;
-    let served = aftersales_web::serve(listener, router, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await;
+    let served = aftersales_web::serve(listener, router, stop::requested()).await;
     runner.abort();
     if let Some(mailer) = mailer {
         mailer.abort();

@@ -386,3 +386,19 @@ async fn a_retry_after_a_response_lost_between_commit_and_answer_creates_nothing
     );
     assert_consistent(&test_db, &setup.db).await;
 }
+
+/// SIGTERM (what `kill`, systemd and container runtimes send) stops the server the way Ctrl-C
+/// does: it finishes what it is doing and exits with success, instead of dying of the signal.
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly() {
+    let test_db = TestDb::create().await;
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let mut server = Server::start(&test_db, data_dir.path(), None).await;
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let exit = server.child.wait().expect("wait for the server");
+    assert!(exit.success(), "the server ended with {exit}");
+}

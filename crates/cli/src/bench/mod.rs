@@ -9,7 +9,7 @@ mod preload;
 mod workload;
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -108,6 +108,18 @@ fn database_url(admin_url: &str, name: &str) -> String {
     }
 }
 
+/// The `aftersales serve` process under measurement, killed when dropped: when the bench
+/// ends, fails or is stopped, so no server outlives it.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Already gone if it exited on its own; nothing else to do then.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The server's peak resident set (VmHWM), in MB.
 fn peak_rss_mb(pid: u32) -> anyhow::Result<f64> {
     memory_mb(pid, "VmHWM")
@@ -170,7 +182,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             None,
         ),
     };
-    let result = measure(&args, &url, dir.path()).await;
+    // A bench stopped by a signal or an error drops `measure`, and with it the server it
+    // started (`Server`); the database is dropped below either way.
+    let result = tokio::select! {
+        result = measure(&args, &url, dir.path()) => result,
+        () = crate::stop::requested() => Err(anyhow::anyhow!("stopped by a signal")),
+    };
     if let Some((admin_url, name)) = drop_database {
         let admin = Database::connect(&admin_url).await?;
         admin
@@ -235,30 +252,31 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
         .env_remove("AFTERSALES_FAULT_AFTER_COMMIT")
         .stdout(Stdio::null())
         .spawn()
+        .map(Server)
         .context("starting aftersales serve")?;
     let mut probe = http::Client::new(addr, "");
     loop {
         if matches!(probe.get("/readyz").await, Ok(r) if r.status == 200) {
             break;
         }
-        if let Some(status) = server.try_wait()? {
+        if let Some(status) = server.0.try_wait()? {
             bail!("the server exited before it was ready: {status}");
         }
         if started.elapsed() > Duration::from_secs(120) {
-            let _ = server.kill();
             bail!("the server was not ready within 120 s");
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
-    println!("server (pid {}) ready after {ready_ms:.0} ms", server.id());
+    let pid = server.0.id();
+    println!("server (pid {pid}) ready after {ready_ms:.0} ms");
     let mut peak_rss_after = Vec::new();
     let mut phase_done = |phase: &'static str| -> anyhow::Result<()> {
         peak_rss_after.push(PhaseRss {
             phase,
-            peak_rss_mb: peak_rss_mb(server.id())?,
-            rss_anon_mb: memory_mb(server.id(), "RssAnon")?,
-            rss_file_mb: memory_mb(server.id(), "RssFile")?,
+            peak_rss_mb: peak_rss_mb(pid)?,
+            rss_anon_mb: memory_mb(pid, "RssAnon")?,
+            rss_file_mb: memory_mb(pid, "RssFile")?,
         });
         Ok(())
     };
@@ -346,7 +364,7 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
         operations.push(stats);
         phase_done(op.name())?;
     }
-    let peak_rss_mb = peak_rss_mb(server.id())?;
+    let peak_rss_mb = peak_rss_mb(pid)?;
     let phases: Vec<String> = peak_rss_after
         .iter()
         .map(|p| {
@@ -361,8 +379,7 @@ async fn measure(args: &BenchArgs, url: &str, dir: &std::path::Path) -> anyhow::
         phases.join(", ")
     );
     println!("server peak RSS {peak_rss_mb:.1} MB (target <= 150 MB); /readyz after {ready_ms:.0} ms (target <= 1000 ms)");
-    server.kill()?;
-    server.wait()?;
+    drop(server);
     Ok(Report {
         database,
         technicians: args.technicians,
