@@ -1,15 +1,12 @@
 //! Attachments on records (SYSTEM-5): real files under the data directory, named by their
 //! SHA-256 so identical uploads are stored once; metadata and audit in the database.
 
-use std::path::PathBuf;
-
 use aftersales_domain::role::Permission;
 use aftersales_store::entity::attachment;
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::{audit, Actor, App, AppError};
 
@@ -90,10 +87,6 @@ async fn ensure_record_visible(
     }
 }
 
-fn path_of(app: &App, sha256: &str) -> PathBuf {
-    app.files_dir.join(&sha256[..2]).join(sha256)
-}
-
 pub async fn upload(
     app: &App,
     actor: &Actor,
@@ -145,26 +138,7 @@ pub(crate) async fn store(
     if bytes.len() > MAX_BYTES {
         return Err(AppError::invalid("file", "file_too_large"));
     }
-    let sha256: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let path = path_of(app, &sha256);
-    // Write the file before the row: a crash in between leaves an unreferenced file (harmless),
-    // never a row without its file.
-    if tokio::fs::metadata(&path).await.is_err() {
-        let dir = path.parent().expect("hash path has a parent");
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(|err| AppError::Unavailable(err.to_string()))?;
-        let temporary = dir.join(format!("{sha256}.part"));
-        tokio::fs::write(&temporary, bytes)
-            .await
-            .map_err(|err| AppError::Unavailable(err.to_string()))?;
-        tokio::fs::rename(&temporary, &path)
-            .await
-            .map_err(|err| AppError::Unavailable(err.to_string()))?;
-    }
+    let sha256 = crate::files::write(&app.files_dir, bytes).await?;
     let now = app.now_ms();
     let row = attachment::ActiveModel {
         entity: Set(entity.to_string()),
@@ -224,13 +198,6 @@ pub async fn download(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure_record_visible(app, actor, &row.entity, row.entity_id).await?;
-    let bytes = tokio::fs::read(path_of(app, &row.sha256))
-        .await
-        .map_err(|err| {
-            AppError::Internal(anyhow::anyhow!(
-                "attachment file {} missing: {err}",
-                row.sha256
-            ))
-        })?;
+    let bytes = crate::files::read(&app.files_dir, &row.sha256).await?;
     Ok((row.into(), bytes))
 }

@@ -17,7 +17,6 @@ use aftersales_store::sea_orm::{
 };
 use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::idempotency::IdempotencyKey;
 use crate::service_orders::{self, OrderInput, OrderView};
@@ -383,7 +382,7 @@ pub async fn submit(
     // without its file.
     let mut stored = Vec::with_capacity(photos.len());
     for photo in photos {
-        stored.push(store_file(app, &photo.bytes).await?);
+        stored.push(crate::files::write(&app.files_dir, &photo.bytes).await?);
     }
     let txn = app.write_txn().await?;
     let row = fault_report::ActiveModel {
@@ -436,32 +435,6 @@ pub async fn submit(
     let view = view(&txn, row).await?;
     txn.commit().await?;
     Ok(view)
-}
-
-fn path_of(app: &App, sha256: &str) -> std::path::PathBuf {
-    app.files_dir.join(&sha256[..2]).join(sha256)
-}
-
-/// Stores bytes the attachments' way: under the data directory, named by their SHA-256.
-async fn store_file(app: &App, bytes: &[u8]) -> Result<String, AppError> {
-    let sha256: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let path = path_of(app, &sha256);
-    if tokio::fs::metadata(&path).await.is_err() {
-        let unavailable = |err: std::io::Error| AppError::Unavailable(err.to_string());
-        let dir = path.parent().expect("hash path has a parent");
-        tokio::fs::create_dir_all(dir).await.map_err(unavailable)?;
-        let temporary = dir.join(format!("{sha256}.part"));
-        tokio::fs::write(&temporary, bytes)
-            .await
-            .map_err(unavailable)?;
-        tokio::fs::rename(&temporary, &path)
-            .await
-            .map_err(unavailable)?;
-    }
-    Ok(sha256)
 }
 
 async fn view(db: &impl ConnectionTrait, row: fault_report::Model) -> Result<ReportView, AppError> {
@@ -559,14 +532,7 @@ pub async fn photo(app: &App, actor: &Actor, id: i64) -> Result<(PhotoView, Vec<
         .await?
         .ok_or(AppError::NotFound)?;
     find_visible(&app.db, actor, photo.report_id).await?;
-    let bytes = tokio::fs::read(path_of(app, &photo.sha256))
-        .await
-        .map_err(|err| {
-            AppError::Internal(anyhow::anyhow!(
-                "photo file {} missing: {err}",
-                photo.sha256
-            ))
-        })?;
+    let bytes = crate::files::read(&app.files_dir, &photo.sha256).await?;
     Ok((
         PhotoView {
             id: photo.id,

@@ -24,6 +24,7 @@ pub mod durable;
 pub mod ecom;
 pub mod error;
 pub mod fault_reports;
+mod files;
 pub mod idempotency;
 pub mod import_export;
 pub mod installations;

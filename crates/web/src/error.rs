@@ -106,7 +106,7 @@ fn pending(err: AppError, html: bool) -> Pending {
             );
         }
         AppError::Unavailable(message) => {
-            tracing::warn!(%message, "database unavailable");
+            tracing::warn!(%message, "storage unavailable (database or files)");
             (p.status, p.code) = (StatusCode::SERVICE_UNAVAILABLE, "unavailable");
         }
         AppError::Internal(err) => tracing::error!(error = ?err, "internal error"),
