@@ -22,10 +22,7 @@ fn path_of(files_dir: &Path, sha256: &str) -> PathBuf {
 /// bytes at once (the same signature on two orders) used to share one temporary name, and the
 /// second rename then found nothing to move.
 pub(crate) async fn write(files_dir: &Path, bytes: &[u8]) -> Result<String, AppError> {
-    let sha256: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::auth::hex(&Sha256::digest(bytes));
     let path = path_of(files_dir, &sha256);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(sha256);
