@@ -43,6 +43,7 @@ const CASH_SUBJECT: &str = "cash_collection";
 /// Records cash collected on site at completion and schedules its T6 timer; runs in the
 /// completing transaction.
 pub(crate) async fn record_cash(
+    app: &App,
     db: &impl ConnectionTrait,
     order: &service_order::Model,
     amount_fen: i64,
@@ -50,6 +51,7 @@ pub(crate) async fn record_cash(
 ) -> Result<(), AppError> {
     let calendar = crate::calendars::effective_calendar(
         db,
+        &*app.reference.snapshot(db).await?,
         Some(order.org_unit_id),
         Some(order.customer_id),
         None,

@@ -610,6 +610,7 @@ pub(crate) async fn check_quote(
 /// The billing checks and effects of completing on site, in the step's transaction:
 /// REPAIR-2 for paid orders, then the settlement of a payable total.
 pub(crate) async fn on_complete(
+    app: &App,
     db: &impl aftersales_store::sea_orm::ConnectionTrait,
     order: &service_order::Model,
     payment: Option<&str>,
@@ -633,7 +634,7 @@ pub(crate) async fn on_complete(
         if payable_fen > limit {
             return Err(AppError::invalid("payment", "over_cash_limit"));
         }
-        crate::accounting::record_cash(db, order, payable_fen, now).await?;
+        crate::accounting::record_cash(app, db, order, payable_fen, now).await?;
     } else {
         let accountants =
             notifications::users_with_role(db, Role::Accountant, Some(order.org_unit_id)).await?;

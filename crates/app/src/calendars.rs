@@ -2,15 +2,14 @@
 //! read-only, available without a database) and the ones administrators edit: time zone,
 //! working periods per weekday, public holidays and make-up workdays (调休), imported from
 //! .csv or .ics. Branches pick a calendar; a customer or a maintenance contract may carry its
-//! own. [`resolve`] and [`effective_calendar`] hand the SLA engine a ready [`Calendar`], cached
-//! per process because building one's index costs milliseconds.
+//! own. [`Calendars`], kept in the reference snapshot, and [`effective_calendar`] hand the SLA
+//! engine a ready [`Calendar`] without reading the calendar's rows on each request.
 //!
 //! Clocks always run in the calendar's own time zone, never the viewer's: instants in and out
 //! of [`deadline`] and [`elapsed`] are RFC 3339 with the calendar's offset.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use aftersales_domain::calendar::{
     self as cal, builtin, parse_holiday_csv, parse_holiday_ics, Calendar, CalendarError,
@@ -19,7 +18,7 @@ use aftersales_domain::calendar::{
 };
 use aftersales_domain::role::Permission;
 use aftersales_domain::validation::{required_text, ValidationErrors};
-use aftersales_store::entity::{calendar, calendar_day, contract, customer, org_unit};
+use aftersales_store::entity::{calendar, calendar_day, contract, customer};
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -27,6 +26,7 @@ use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::org::versioned_update;
+use crate::reference::Snapshot;
 use crate::{audit, Actor, App, AppError};
 
 /// The time zone of a new calendar when none is given.
@@ -505,32 +505,12 @@ pub(crate) async fn check_code(
 
 // ----- the calendar the engine uses -----
 
-struct Cached {
-    fingerprint: u64,
-    calendar: Arc<Calendar>,
-}
-
-/// Built calendars by (code, version). The value also keeps a fingerprint of the rows it was
-/// built from, so two databases in one process (tests) never share a stale entry.
-static CACHE: LazyLock<Mutex<HashMap<(String, i32), Cached>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-const CACHE_LIMIT: usize = 256;
-
 static BUILTINS: LazyLock<HashMap<&'static str, Arc<Calendar>>> = LazyLock::new(|| {
     BUILTIN_CODES
         .iter()
         .filter_map(|code| builtin(code).map(|c| (*code, Arc::new(c.clone()))))
         .collect()
 });
-
-fn fingerprint(row: &calendar::Model, days: &[calendar_day::Model]) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (row.id, &row.time_zone, &row.periods, row.updated_at).hash(&mut hasher);
-    for day in days {
-        (&day.date, &day.kind).hash(&mut hasher);
-    }
-    hasher.finish()
-}
 
 fn build_stored(row: &calendar::Model, days: &[calendar_day::Model]) -> Result<Calendar, AppError> {
     let corrupt =
@@ -566,33 +546,80 @@ fn build_stored(row: &calendar::Model, days: &[calendar_day::Model]) -> Result<C
         .map_err(|err| corrupt(err.to_string()))
 }
 
-/// The calendar with this code, built-in or stored, ready for arithmetic; 404 when unknown.
-pub async fn resolve(db: &impl ConnectionTrait, code: &str) -> Result<Arc<Calendar>, AppError> {
-    if let Some(calendar) = BUILTINS.get(code) {
-        return Ok(calendar.clone());
-    }
-    let row = find_row(db, code).await?.ok_or(AppError::NotFound)?;
-    let days = days_of(db, row.id).await?;
-    let key = (row.code.clone(), row.version);
-    let print = fingerprint(&row, &days);
-    if let Some(cached) = CACHE.lock().expect("calendar cache").get(&key) {
-        if cached.fingerprint == print {
-            return Ok(cached.calendar.clone());
+/// A stored calendar's rows, built into a [`Calendar`] when first asked for (building one's
+/// index costs milliseconds, and most views use one or two calendars).
+struct Stored {
+    row: calendar::Model,
+    days: Vec<calendar_day::Model>,
+    built: OnceLock<Arc<Calendar>>,
+}
+
+/// Every calendar the engine can use, as the reference snapshot keeps them
+/// ([`crate::reference`]): the built-in ones and the stored ones by code. Looking one up
+/// reads nothing; the snapshot is reloaded when a calendar or one of its days changes.
+#[derive(Default)]
+pub struct Calendars {
+    stored: HashMap<String, Stored>,
+}
+
+impl Calendars {
+    /// The stored calendars with their special days, in two queries.
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Calendars, AppError> {
+        let mut days: HashMap<i64, Vec<calendar_day::Model>> = HashMap::new();
+        for day in calendar_day::Entity::find()
+            .order_by_asc(calendar_day::Column::Date)
+            .all(db)
+            .await?
+        {
+            days.entry(day.calendar_id).or_default().push(day);
         }
+        let stored = calendar::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let stored = Stored {
+                    days: days.remove(&row.id).unwrap_or_default(),
+                    row,
+                    built: OnceLock::new(),
+                };
+                (stored.row.code.clone(), stored)
+            })
+            .collect();
+        Ok(Calendars { stored })
     }
-    let calendar = Arc::new(build_stored(&row, &days)?);
-    let mut cache = CACHE.lock().expect("calendar cache");
-    if cache.len() >= CACHE_LIMIT {
-        cache.clear();
+
+    /// The calendar with this code, built-in or stored, ready for arithmetic; 404 when unknown.
+    pub fn resolve(&self, code: &str) -> Result<Arc<Calendar>, AppError> {
+        if let Some(calendar) = BUILTINS.get(code) {
+            return Ok(calendar.clone());
+        }
+        let stored = self.stored.get(code).ok_or(AppError::NotFound)?;
+        if let Some(calendar) = stored.built.get() {
+            return Ok(calendar.clone());
+        }
+        let calendar = Arc::new(build_stored(&stored.row, &stored.days)?);
+        // Two first readers may both build it; either copy serves.
+        Ok(stored.built.get_or_init(|| calendar).clone())
     }
-    cache.insert(
-        key,
-        Cached {
-            fingerprint: print,
-            calendar: calendar.clone(),
-        },
-    );
-    Ok(calendar)
+
+    /// The calendar of a clock: the maintenance contract's, else the customer's, else the
+    /// branch's, else cn-standard. A code that no longer resolves is skipped.
+    pub fn of_codes(
+        &self,
+        contract: Option<&str>,
+        customer: Option<&str>,
+        branch: Option<&str>,
+    ) -> Result<Arc<Calendar>, AppError> {
+        for code in precedence(contract, customer, branch) {
+            match self.resolve(code) {
+                Ok(calendar) => return Ok(calendar),
+                Err(AppError::NotFound) => continue,
+                Err(err) => return Err(err),
+            }
+        }
+        self.resolve(CN_STANDARD)
+    }
 }
 
 /// The calendar codes to try, most specific first: the contract's, the customer's, the
@@ -609,10 +636,11 @@ pub fn precedence<'a>(
         .collect()
 }
 
-/// The calendar of a clock: the maintenance contract's, else the customer's, else the
-/// branch's, else cn-standard. A code that no longer resolves is skipped.
+/// [`Calendars::of_codes`] for a clock of branch `org_unit_id` (if any), of a customer and of
+/// a maintenance contract, reading the customer's and the contract's codes.
 pub async fn effective_calendar(
     db: &impl ConnectionTrait,
+    reference: &Snapshot,
     org_unit_id: Option<i64>,
     customer_id: Option<i64>,
     contract_id: Option<i64>,
@@ -631,38 +659,11 @@ pub async fn effective_calendar(
             .and_then(|c| c.calendar_code),
         None => None,
     };
-    let branch_code = match org_unit_id {
-        Some(id) => org_unit::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|u| u.calendar_code),
-        None => None,
-    };
-    calendar_of_codes(
-        db,
+    reference.calendar_of(
         contract_code.as_deref(),
         customer_code.as_deref(),
-        branch_code.as_deref(),
+        org_unit_id,
     )
-    .await
-}
-
-/// [`effective_calendar`] once the contract's, customer's and branch's codes are known
-/// (callers that evaluate many orders load the codes in bulk).
-pub async fn calendar_of_codes(
-    db: &impl ConnectionTrait,
-    contract: Option<&str>,
-    customer: Option<&str>,
-    branch: Option<&str>,
-) -> Result<Arc<Calendar>, AppError> {
-    for code in precedence(contract, customer, branch) {
-        match resolve(db, code).await {
-            Ok(calendar) => return Ok(calendar),
-            Err(AppError::NotFound) => continue,
-            Err(err) => return Err(err),
-        }
-    }
-    resolve(db, CN_STANDARD).await
 }
 
 // ----- writing -----
@@ -968,6 +969,20 @@ fn instant_of(calendar: &Calendar, field: &str, text: &str) -> Result<jiff::Time
         .map_err(|_| AppError::invalid(field, "invalid_instant"))
 }
 
+/// The calendar that [`deadline`] and [`elapsed`] count on, for anyone who may read calendars.
+async fn calendar_for_arithmetic(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+) -> Result<Arc<Calendar>, AppError> {
+    actor.require(Permission::OrgRead)?;
+    app.reference
+        .snapshot(&app.db)
+        .await?
+        .calendars
+        .resolve(code)
+}
+
 /// When `duration` of working time has passed from `start` on this calendar. `start` is RFC
 /// 3339 (or a local date-time in the calendar's zone); `duration` like `6h`, `90m`, `1h30m`.
 pub async fn deadline(
@@ -977,8 +992,7 @@ pub async fn deadline(
     start: &str,
     duration: &str,
 ) -> Result<DeadlineView, AppError> {
-    actor.require(Permission::OrgRead)?;
-    let calendar = resolve(&app.db, code).await?;
+    let calendar = calendar_for_arithmetic(app, actor, code).await?;
     let start_at = instant_of(&calendar, "start", start);
     let length = cal::parse_duration(duration).map_err(|err| {
         AppError::invalid(
@@ -1014,8 +1028,7 @@ pub async fn elapsed(
     from: &str,
     to: &str,
 ) -> Result<ElapsedView, AppError> {
-    actor.require(Permission::OrgRead)?;
-    let calendar = resolve(&app.db, code).await?;
+    let calendar = calendar_for_arithmetic(app, actor, code).await?;
     let from_at = instant_of(&calendar, "from", from)?;
     let to_at = instant_of(&calendar, "to", to)?;
     let elapsed = calendar.elapsed(from_at, to_at);

@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::notifications::{self, Message};
 use crate::org::versioned_update;
+use crate::reference::Snapshot;
 use crate::sla_clocks::ClockView;
 use crate::timers::{self, Fire, Job};
 use crate::{audit, format_ms, numbering, settings, Actor, App, AppError};
@@ -439,33 +440,40 @@ async fn find_visible(
 }
 
 /// The reply clock's policy in force.
-async fn reply_policy(db: &impl ConnectionTrait) -> Result<ClockPolicy, AppError> {
-    let hours = settings::get_count(db, "complaint.reply_hours").await?;
-    let working = settings::get_count(db, "complaint.reply_working_time").await? == 1;
+fn reply_policy(reference: &Snapshot) -> Result<ClockPolicy, AppError> {
+    const KEYS: [&str; 3] = [
+        "complaint.reply_hours",
+        "complaint.reply_working_time",
+        "sla.warn_ratio",
+    ];
+    let [hours, working, warn_ratio] = reference.settings(KEYS)?;
     Ok(ClockPolicy {
-        kind: if working {
+        kind: if settings::as_count(KEYS[1], &working)? == 1 {
             ClockKind::WorkingTime
         } else {
             ClockKind::ElapsedTime
         },
-        target: SignedDuration::from_hours(hours),
-        warn_ratio: settings::get(db, "sla.warn_ratio")
-            .await?
-            .parse()
-            .unwrap_or(0.75),
+        target: SignedDuration::from_hours(settings::as_count(KEYS[0], &hours)?),
+        warn_ratio: warn_ratio.parse().unwrap_or(0.75),
     })
 }
 
 /// The reply clock of a complaint at `now`: from acceptance to the first reply.
 async fn reply_clock(
     db: &impl ConnectionTrait,
+    reference: &Snapshot,
     row: &complaint::Model,
     now: Timestamp,
 ) -> Result<(ClockView, bool), AppError> {
-    let policy = reply_policy(db).await?;
-    let calendar =
-        crate::calendars::effective_calendar(db, Some(row.org_unit_id), row.customer_id, None)
-            .await?;
+    let policy = reply_policy(reference)?;
+    let calendar = crate::calendars::effective_calendar(
+        db,
+        reference,
+        Some(row.org_unit_id),
+        row.customer_id,
+        None,
+    )
+    .await?;
     let start = Timestamp::from_millisecond(row.accepted_at)
         .map_err(|err| AppError::Internal(anyhow::anyhow!("{err}")))?;
     let stop = row
@@ -526,8 +534,8 @@ pub async fn register(
     input: &RegisterInput,
 ) -> Result<ComplaintView, AppError> {
     let txn = app.write_txn().await?;
-    let row = register_in(&txn, actor, input, app.clock.now()).await?;
-    let view = view(&txn, row, app.clock.now()).await?;
+    let row = register_in(app, &txn, actor, input, app.clock.now()).await?;
+    let view = view(app, &txn, row, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -535,6 +543,7 @@ pub async fn register(
 /// [`register`] in the caller's transaction, for areas that raise a complaint as part of
 /// their own change (a conduct rule the customer did not confirm on completion, REPAIR-6).
 pub(crate) async fn register_in(
+    app: &App,
     txn: &impl ConnectionTrait,
     actor: &Actor,
     input: &RegisterInput,
@@ -717,7 +726,8 @@ pub(crate) async fn register_in(
     .insert(txn)
     .await?;
     // T10: escalate when the reply clock runs out without a reply.
-    let (clock, _) = reply_clock(txn, &row, clock_now).await?;
+    let reference = app.reference.snapshot(txn).await?;
+    let (clock, _) = reply_clock(txn, &reference, &row, clock_now).await?;
     if let Some(deadline) = clock
         .deadline
         .as_deref()
@@ -793,12 +803,13 @@ pub async fn list(
     }
     let rows = query.all(&app.db).await?;
     let now = app.clock.now();
+    let reference = app.reference.snapshot(&app.db).await?;
     let mut out = Vec::new();
     for row in rows {
         if !actor.sees(row.org_unit_id, row.customer_id) {
             continue;
         }
-        let (clock, _) = reply_clock(&app.db, &row, now).await?;
+        let (clock, _) = reply_clock(&app.db, &reference, &row, now).await?;
         let case = facts(&row);
         out.push(ComplaintSummary {
             id: row.id,
@@ -822,7 +833,7 @@ pub async fn list(
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<ComplaintView, AppError> {
     actor.require(Permission::ComplaintRead)?;
     let row = find_visible(&app.db, actor, id).await?;
-    view(&app.db, row, app.clock.now()).await
+    view(app, &app.db, row, app.clock.now()).await
 }
 
 fn task_view(
@@ -893,6 +904,7 @@ fn finding_of(row: &complaint::Model, people: &HashMap<i64, String>) -> Option<D
 }
 
 async fn view(
+    app: &App,
     db: &impl ConnectionTrait,
     row: complaint::Model,
     now: Timestamp,
@@ -931,7 +943,8 @@ async fn view(
     )
     .await?;
     let name = |id: Option<i64>| id.and_then(|id| people.get(&id).cloned());
-    let (reply_clock, reply_working_time) = reply_clock(db, &row, now).await?;
+    let reference = app.reference.snapshot(db).await?;
+    let (reply_clock, reply_working_time) = reply_clock(db, &reference, &row, now).await?;
     let today = now.to_zoned(zone()).date();
     let case = facts(&row);
     let visit_logged = visit_logged(&row, &logs);
@@ -1166,7 +1179,7 @@ pub async fn set_handling(
         &after,
     )
     .await?;
-    let view = view(&txn, after, app.clock.now()).await?;
+    let view = view(app, &txn, after, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1286,7 +1299,7 @@ pub async fn route(
         Some(&serde_json::json!({ "status": after.status, "departments": department_names, "due_date": due.to_string() })),
     )
     .await?;
-    let view = view(&txn, after, app.clock.now()).await?;
+    let view = view(app, &txn, after, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1552,7 +1565,7 @@ pub async fn log(
         Some(&entry),
     )
     .await?;
-    let view = view(&txn, after, app.clock.now()).await?;
+    let view = view(app, &txn, after, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1602,7 +1615,7 @@ pub async fn executive_review(
         &after,
     )
     .await?;
-    let view = view(&txn, after, app.clock.now()).await?;
+    let view = view(app, &txn, after, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -1889,7 +1902,7 @@ pub async fn step(
         &after,
     )
     .await?;
-    let view = view(&txn, after, app.clock.now()).await?;
+    let view = view(app, &txn, after, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -2473,7 +2486,7 @@ pub async fn review(
     active.reviewed_by = Set(Some(actor.user_id));
     let after = save(&txn, &before, active, input.version, now).await?;
     audit_change(&txn, now, Some(actor), "review", Some(&before), &after).await?;
-    let view = view(&txn, after, app.clock.now()).await?;
+    let view = view(app, &txn, after, app.clock.now()).await?;
     txn.commit().await?;
     Ok(view)
 }

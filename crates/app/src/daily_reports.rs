@@ -1172,7 +1172,11 @@ impl crate::timers::Job for ReminderJob {
             return Ok(());
         };
         let calendar =
-            crate::calendars::effective_calendar(fire.txn, Some(unit.id), None, None).await?;
+            fire.app
+                .reference
+                .snapshot(fire.txn)
+                .await?
+                .calendar_of(None, None, Some(unit.id))?;
         if calendar.is_always_working() || !calendar.periods_on(day).is_empty() {
             remind(fire.txn, &unit, &calendar, day, fire.now_ms).await?;
         }

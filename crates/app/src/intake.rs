@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use aftersales_domain::numbering::NumberPattern;
-use aftersales_domain::service_order::{OrderStatus, SoftwareClass, SoftwarePriority};
+use aftersales_domain::service_order::OrderStatus;
 use aftersales_store::entity::{audit_record, service_order, service_order_event};
 use aftersales_store::sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use jiff::civil::Date;
@@ -38,7 +38,8 @@ pub(crate) struct Registration {
     pub branch_code: String,
     pub actor: Actor,
     pub key: Option<IdempotencyKey>,
-    pub software: Option<(SoftwareClass, SoftwarePriority)>,
+    /// SOFTWARE-4: an urgent software issue out of hours pages the development leads.
+    pub page_development_leads: bool,
     pub now: Timestamp,
 }
 
@@ -174,13 +175,9 @@ async fn write_batch(
     .exec_without_returning(&txn)
     .await?;
     for (registration, order) in written() {
-        service_orders::page_if_urgent_out_of_hours(
-            &txn,
-            order,
-            registration.software,
-            registration.now,
-        )
-        .await?;
+        if registration.page_development_leads {
+            service_orders::page_development_leads(&txn, order, registration.now).await?;
+        }
     }
     // Collected first: a borrowing iterator held across the await would not be `Send`.
     let keys: Vec<_> = written()

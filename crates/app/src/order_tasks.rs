@@ -165,6 +165,7 @@ pub async fn open(
         TaskOwner::DevelopmentLead => {
             let calendar = crate::calendars::effective_calendar(
                 &txn,
+                &*app.reference.snapshot(&txn).await?,
                 Some(order.org_unit_id),
                 Some(order.customer_id),
                 None,

@@ -21,7 +21,7 @@ use aftersales_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::sla_clocks::{clocks_of, Policies};
+use crate::sla_clocks::{contexts_of, order_clocks};
 use crate::surveys::{ratings_of, AspectAverage};
 use crate::{notifications, Actor, App, AppError};
 
@@ -187,13 +187,15 @@ pub async fn technicians(
             .add(ratings, card.remark.is_some());
     }
 
-    let policies = Policies::load(db).await?;
+    let reference = app.reference.snapshot(db).await?;
     let now = app.clock.now();
-    for order in orders.all(db).await? {
+    let orders = orders.all(db).await?;
+    let contexts = contexts_of(db, &reference, &orders).await?;
+    for (order, context) in orders.iter().zip(&contexts) {
         if let Some(technician) = order.technician_id {
             let score = scores.entry(technician).or_default();
             score.orders += 1;
-            for clock in clocks_of(db, &order, &policies, now).await? {
+            for clock in order_clocks(order, context, &reference.policies, now) {
                 score.clocks.add(&clock.status);
             }
         }

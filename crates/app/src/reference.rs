@@ -1,5 +1,5 @@
 //! Reference data kept in memory between requests: the SLA policies with the default targets,
-//! the branches' calendar codes, the settings and the products' components. Every order view
+//! the calendars and the branches' calendar codes, the settings and the products' components. Every order view
 //! or registration needs some of them and they change a few times a year, so reading them is
 //! one query for a counter (or a column of another query) instead of several for the data.
 //!
@@ -19,6 +19,9 @@ use aftersales_store::sea_orm::{
     Statement,
 };
 
+use aftersales_domain::calendar::Calendar;
+
+use crate::calendars::Calendars;
 use crate::sla_clocks::Policies;
 use crate::AppError;
 
@@ -26,8 +29,10 @@ use crate::AppError;
 pub struct Snapshot {
     version: i64,
     pub policies: Policies,
+    /// The built-in and stored calendars.
+    pub calendars: Calendars,
     /// org unit id → its calendar code.
-    pub calendar_codes: HashMap<i64, String>,
+    calendar_codes: HashMap<i64, String>,
     /// The stored settings, key → value ([`Snapshot::settings`] adds the defaults).
     settings: HashMap<String, String>,
     /// product id → its components, in the order they were entered.
@@ -41,6 +46,20 @@ impl Snapshot {
         keys: [&'static str; N],
     ) -> Result<[String; N], AppError> {
         crate::settings::effective(&self.settings, keys)
+    }
+
+    /// The calendar of a clock of branch `org_unit_id`: the contract's (code given), else the
+    /// customer's, else the branch's, else cn-standard ([`Calendars::of_codes`]).
+    pub fn calendar_of(
+        &self,
+        contract: Option<&str>,
+        customer: Option<&str>,
+        org_unit_id: Option<i64>,
+    ) -> Result<Arc<Calendar>, AppError> {
+        let branch = org_unit_id
+            .and_then(|id| self.calendar_codes.get(&id))
+            .map(String::as_str);
+        self.calendars.of_codes(contract, customer, branch)
     }
 
     /// A product's components with their own warranty periods.
@@ -77,6 +96,7 @@ impl ReferenceCache {
         let snapshot = Arc::new(Snapshot {
             version,
             policies: Policies::load(db).await?,
+            calendars: Calendars::load(db).await?,
             calendar_codes: org_unit::Entity::find()
                 .all(db)
                 .await?

@@ -516,6 +516,14 @@ pub async fn register(
         None => None,
     };
     let pattern = settings::as_pattern("service_order.number_pattern", &pattern)?;
+    let page_development_leads = is_urgent_software(valid.software, &valid.urgency)
+        && !reference
+            .calendar_of(
+                None,
+                customer.calendar_code.as_deref(),
+                Some(customer.org_unit_id),
+            )?
+            .is_working(now);
     let now_ms = now.as_millisecond();
     let order = service_order::ActiveModel {
         org_unit_id: Set(customer.org_unit_id),
@@ -560,7 +568,7 @@ pub async fn register(
             branch_code: branch.code,
             actor: actor.clone(),
             key: key.cloned(),
-            software: valid.software,
+            page_development_leads,
             now,
         })
         .await?;
@@ -643,29 +651,19 @@ pub(crate) fn event_row(
 
 /// SOFTWARE-4: outside working hours consultations are still answered, and for an urgent
 /// software issue (P1, or an urgent call) the contact is logged with the call and the
-/// development leads are paged at once rather than at the next working day.
-pub(crate) async fn page_if_urgent_out_of_hours(
+/// development leads are paged at once rather than at the next working day
+/// ([`page_development_leads`]). Whether a call is such an issue.
+fn is_urgent_software(software: Option<(SoftwareClass, SoftwarePriority)>, urgency: &str) -> bool {
+    software.is_some_and(|(_, priority)| priority == SoftwarePriority::P1 || urgency == "urgent")
+}
+
+/// Pages the development leads about an urgent software issue registered outside the working
+/// hours of its calendar ([`is_urgent_software`]), and logs it on the call's timeline.
+pub(crate) async fn page_development_leads(
     db: &impl ConnectionTrait,
     order: &service_order::Model,
-    software: Option<(SoftwareClass, SoftwarePriority)>,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let Some((_, priority)) = software else {
-        return Ok(());
-    };
-    if priority != SoftwarePriority::P1 && order.urgency != "urgent" {
-        return Ok(());
-    }
-    let calendar = crate::calendars::effective_calendar(
-        db,
-        Some(order.org_unit_id),
-        Some(order.customer_id),
-        None,
-    )
-    .await?;
-    if calendar.is_working(now) {
-        return Ok(());
-    }
     let leads = crate::notifications::users_with_role(db, Role::DevelopmentLead, None).await?;
     let message = crate::notifications::Message {
         kind: "software_urgent_page",
@@ -739,6 +737,7 @@ fn position_of(order: &service_order::Model) -> Result<Position, AppError> {
 /// complaint against the order and its technician, and the supervisors and the customer
 /// department are told.
 async fn report_completion(
+    app: &App,
     db: &impl ConnectionTrait,
     actor: &Actor,
     at: Timestamp,
@@ -805,7 +804,7 @@ async fn report_completion(
         ),
         ..Default::default()
     };
-    crate::complaints::register_in(db, actor, &complaint, at).await?;
+    crate::complaints::register_in(app, db, actor, &complaint, at).await?;
     Ok(())
 }
 
@@ -1002,8 +1001,15 @@ pub async fn step(
                 (None, Some(reason)) => Some(Signature::Refused(reason)),
                 (None, None) => return Err(AppError::invalid("signature_png", "required")),
             };
-            crate::billing::on_complete(&txn, &order, input.payment.as_deref(), now, &mut active)
-                .await?;
+            crate::billing::on_complete(
+                app,
+                &txn,
+                &order,
+                input.payment.as_deref(),
+                now,
+                &mut active,
+            )
+            .await?;
             active.conduct_exceptions =
                 Set(conduct_exceptions(input.conduct_exceptions.as_deref())?);
             active.completed_at = Set(Some(now));
@@ -1121,6 +1127,7 @@ pub async fn step(
     };
     if event == OrderEvent::CompleteOnSite {
         report_completion(
+            app,
             &txn,
             actor,
             app.clock.now(),
@@ -1563,16 +1570,11 @@ async fn detail_view(
         .address_id
         .and_then(|id| related.addresses.get(&id))
         .and_then(|(_, zone)| zone.clone());
-    let calendar = crate::calendars::calendar_of_codes(
-        db,
+    let calendar = reference.calendar_of(
         None,
         customer.and_then(|c| c.calendar_code.as_deref()),
-        reference
-            .calendar_codes
-            .get(&row.org_unit_id)
-            .map(String::as_str),
-    )
-    .await?;
+        Some(row.org_unit_id),
+    )?;
     let context = crate::sla_clocks::context_from(&row, customer, zone, calendar, timeline)?;
     let clocks = crate::sla_clocks::order_clocks(&row, &context, &reference.policies, now);
     let mut view = assemble(row, &related, now)?;

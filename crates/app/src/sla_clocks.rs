@@ -19,7 +19,7 @@ use aftersales_domain::sla::{
     ClockEvent, ClockHistory, ClockKind, ClockPolicy, ClockState, ClockStatus,
 };
 use aftersales_store::entity::{
-    customer, customer_address, district, org_unit, service_order, service_order_event, sla_policy,
+    customer, customer_address, district, service_order, service_order_event, sla_policy,
     sla_policy_clock,
 };
 use aftersales_store::sea_orm::{
@@ -28,6 +28,7 @@ use aftersales_store::sea_orm::{
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::reference::Snapshot;
 use crate::{settings, AppError};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -330,24 +331,16 @@ pub(crate) fn measure(
     view_of(name, None, policy, history.state(policy, calendar, now))
 }
 
-/// Loads what [`order_clocks`] needs for one order: its zone and customer class, its
-/// effective calendar and its timeline.
-pub async fn context_of(
-    db: &impl ConnectionTrait,
-    order: &service_order::Model,
-) -> Result<OrderContext, AppError> {
-    let mut contexts = contexts_of(db, std::slice::from_ref(order)).await?;
-    Ok(contexts.pop().expect("one context per order"))
-}
-
 /// Rows per `IN (…)` list, well below both databases' parameter limits.
 const CHUNK: usize = 500;
 
-/// [`context_of`] for many orders (the SLA sweep, the breach report) in a few queries:
-/// addresses, customers and timelines in `IN (…)` chunks, each calendar resolved once.
-/// Answers one context per order, in the orders' order.
+/// What [`order_clocks`] needs for each of some orders (the SLA sweep, the breach report):
+/// its zone and customer class, its effective calendar and its timeline, in a few queries
+/// (addresses, customers and timelines in `IN (…)` chunks). Answers one context per order,
+/// in the orders' order.
 pub async fn contexts_of(
     db: &impl ConnectionTrait,
+    reference: &Snapshot,
     orders: &[service_order::Model],
 ) -> Result<Vec<OrderContext>, AppError> {
     let zones: HashMap<i64, String> = district::Entity::find()
@@ -355,12 +348,6 @@ pub async fn contexts_of(
         .await?
         .into_iter()
         .map(|d| (d.id, d.zone))
-        .collect();
-    let branch_calendars: HashMap<i64, String> = org_unit::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.calendar_code))
         .collect();
     let mut address_zone: HashMap<i64, String> = HashMap::new();
     let mut customers: HashMap<i64, customer::Model> = HashMap::new();
@@ -395,28 +382,14 @@ pub async fn contexts_of(
             timelines.entry(event.order_id).or_default().push(event);
         }
     }
-    let mut calendars: HashMap<(Option<String>, Option<String>), Arc<Calendar>> = HashMap::new();
     let mut contexts = Vec::with_capacity(orders.len());
     for order in orders {
         let customer = customers.get(&order.customer_id);
-        let codes = (
-            customer.and_then(|c| c.calendar_code.clone()),
-            branch_calendars.get(&order.org_unit_id).cloned(),
-        );
-        let calendar = match calendars.get(&codes) {
-            Some(calendar) => calendar.clone(),
-            None => {
-                let calendar = crate::calendars::calendar_of_codes(
-                    db,
-                    None,
-                    codes.0.as_deref(),
-                    codes.1.as_deref(),
-                )
-                .await?;
-                calendars.insert(codes, calendar.clone());
-                calendar
-            }
-        };
+        let calendar = reference.calendar_of(
+            None,
+            customer.and_then(|c| c.calendar_code.as_deref()),
+            Some(order.org_unit_id),
+        )?;
         let zone = order
             .address_id
             .and_then(|id| address_zone.get(&id).cloned());
@@ -462,17 +435,6 @@ pub fn context_from(
         calendar,
         timeline,
     })
-}
-
-/// The clocks of one order at `now`, loading what they need.
-pub async fn clocks_of(
-    db: &impl ConnectionTrait,
-    order: &service_order::Model,
-    policies: &Policies,
-    now: Timestamp,
-) -> Result<Vec<ClockView>, AppError> {
-    let context = context_of(db, order).await?;
-    Ok(order_clocks(order, &context, policies, now))
 }
 
 #[cfg(test)]

@@ -22,7 +22,8 @@ use aftersales_store::sea_orm::{
 use jiff::civil::Date;
 use jiff::Timestamp;
 
-use crate::sla_clocks::{contexts_of, order_clocks, ClockView, Policies};
+use crate::reference::Snapshot;
+use crate::sla_clocks::{contexts_of, order_clocks, ClockView};
 use crate::timers::{self, Fire, Job};
 use crate::{App, AppError};
 
@@ -228,6 +229,7 @@ pub async fn counts(
 /// judged at `now_ms`; answers the last id read while more may follow.
 pub async fn backfill_slice(
     db: &impl ConnectionTrait,
+    reference: &Snapshot,
     after: i64,
     now_ms: i64,
 ) -> Result<Option<i64>, AppError> {
@@ -243,12 +245,11 @@ pub async fn backfill_slice(
     let Some(last) = orders.last().map(|o| o.id) else {
         return Ok(None);
     };
-    let policies = Policies::load(db).await?;
-    let contexts = contexts_of(db, &orders).await?;
+    let contexts = contexts_of(db, reference, &orders).await?;
     let clocks: Vec<Vec<ClockView>> = orders
         .iter()
         .zip(&contexts)
-        .map(|(order, context)| order_clocks(order, context, &policies, now))
+        .map(|(order, context)| order_clocks(order, context, &reference.policies, now))
         .collect();
     let judged: Vec<(&service_order::Model, &[ClockView])> = orders
         .iter()
@@ -297,7 +298,8 @@ impl Job for BackfillJob {
     }
     async fn run(&self, fire: &Fire<'_>) -> Result<(), AppError> {
         let after = fire.payload()["after"].as_i64().unwrap_or(0);
-        if let Some(last) = backfill_slice(fire.txn, after, fire.now_ms).await? {
+        let reference = fire.app.reference.snapshot(fire.txn).await?;
+        if let Some(last) = backfill_slice(fire.txn, &reference, after, fire.now_ms).await? {
             let payload = serde_json::json!({ "after": last });
             timers::schedule(
                 fire.txn,

@@ -22,7 +22,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::notifications::{self, Message};
-use crate::sla_clocks::{contexts_of, order_clocks, OrderContext, Policies, ARRIVAL};
+use crate::reference::Snapshot;
+use crate::sla_clocks::{contexts_of, order_clocks, OrderContext, ARRIVAL};
 use crate::timers::{self, Fire, Job};
 use crate::{settings, Actor, App, AppError};
 
@@ -81,7 +82,7 @@ impl Job for SweepJob {
         SWEEP
     }
     async fn run(&self, fire: &Fire<'_>) -> Result<(), AppError> {
-        sweep(fire.txn, fire.now_ms).await?;
+        sweep(fire.app, fire.txn, fire.now_ms).await?;
         let every = settings::get_count(fire.txn, "sla.sweep_minutes")
             .await?
             .max(1)
@@ -148,20 +149,22 @@ fn clock_names(clock: &str) -> (&str, &str) {
 }
 
 /// One pass over the open orders at `now_ms`; answers how many alerts were sent.
-pub async fn sweep(db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppError> {
-    sweep_in_slices(db, now_ms, SWEEP_SLICE).await
+pub async fn sweep(app: &App, db: &impl ConnectionTrait, now_ms: i64) -> Result<usize, AppError> {
+    sweep_in_slices(app, db, now_ms, SWEEP_SLICE).await
 }
 
 /// [`sweep`], reading `slice` open orders per query (tests use small slices).
 pub async fn sweep_in_slices(
+    app: &App,
     db: &impl ConnectionTrait,
     now_ms: i64,
     slice: u64,
 ) -> Result<usize, AppError> {
     let now = Timestamp::from_millisecond(now_ms).map_err(|err| AppError::Internal(err.into()))?;
-    let policies = Policies::load(db).await?;
-    let step =
-        SignedDuration::from_hours(settings::get_count(db, "sla.escalation_step_hours").await?);
+    let reference = app.reference.snapshot(db).await?;
+    const STEP: &str = "sla.escalation_step_hours";
+    let [step] = reference.settings([STEP])?;
+    let step = SignedDuration::from_hours(settings::as_count(STEP, &step)?);
     let levels: Vec<EscalationLevel> = CHAIN
         .iter()
         .enumerate()
@@ -186,7 +189,7 @@ pub async fn sweep_in_slices(
             break;
         };
         after = last;
-        sent += sweep_slice(db, &orders, &policies, &levels, now).await?;
+        sent += sweep_slice(db, &reference, &orders, &levels, now).await?;
         if (orders.len() as u64) < slice {
             break;
         }
@@ -200,16 +203,16 @@ const SWEEP_SLICE: u64 = 2_000;
 /// The sweep of some open orders; answers how many alerts were sent.
 async fn sweep_slice(
     db: &impl ConnectionTrait,
+    reference: &Snapshot,
     orders: &[service_order::Model],
-    policies: &Policies,
     levels: &[EscalationLevel],
     now: Timestamp,
 ) -> Result<usize, AppError> {
     let now_ms = now.as_millisecond();
-    let contexts = contexts_of(db, orders).await?;
+    let contexts = contexts_of(db, reference, orders).await?;
     let mut sent = 0;
     for (order, context) in orders.iter().zip(&contexts) {
-        for clock in order_clocks(order, context, policies, now) {
+        for clock in order_clocks(order, context, &reference.policies, now) {
             let (zh, en) = clock_names(&clock.name);
             let link = Some(format!("/service-orders/{}", order.id));
             if clock.status == "running"
@@ -437,7 +440,7 @@ pub async fn breach_report(
         }
         _ => app.db.begin().await?,
     };
-    let policies = Policies::load(&snapshot).await?;
+    let reference = app.reference.snapshot(&snapshot).await?;
     let now = app.clock.now();
     let branches: HashMap<i64, String> = org_unit::Entity::find()
         .all(&snapshot)
@@ -499,9 +502,9 @@ pub async fn breach_report(
             .await?;
         let Some(last) = orders.last() else { break };
         after = Some((last.received_at, last.id));
-        let contexts = contexts_of(&snapshot, &orders).await?;
+        let contexts = contexts_of(&snapshot, &reference, &orders).await?;
         for (order, context) in orders.iter().zip(&contexts) {
-            for clock in order_clocks(order, context, &policies, now) {
+            for clock in order_clocks(order, context, &reference.policies, now) {
                 tally.add(
                     (
                         order.org_unit_id,

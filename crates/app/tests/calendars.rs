@@ -525,9 +525,10 @@ async fn the_contract_calendar_wins_then_the_customer_then_the_branch() {
             .expect("copy");
     }
     let effective = |org: Option<i64>, customer: Option<i64>, contract: Option<i64>| {
-        let db = f.app.db.clone();
+        let app = f.app.clone();
         async move {
-            calendars::effective_calendar(&db, org, customer, contract)
+            let reference = app.reference.snapshot(&app.db).await.expect("reference");
+            calendars::effective_calendar(&app.db, &reference, org, customer, contract)
                 .await
                 .expect("effective")
                 .code()

@@ -19,6 +19,19 @@ async fn count(db: &DatabaseConnection, sql: &str) -> Result<i64, String> {
         .map_err(|err| err.to_string())
 }
 
+/// How many migrations `down` undoes to undo `name`: it and every later one.
+fn steps_to_undo(name: &str) -> u32 {
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_string())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == name)
+        .expect("a known migration");
+    u32::try_from(names.len() - at).expect("a few migrations")
+}
+
 const BACKFILL_TIMERS: &str = "SELECT COUNT(*) FROM timers WHERE kind = 'sla_outcome_backfill'";
 
 /// Migration 000170 drops the per-clock outcomes for per-day counts and starts the backfill
@@ -27,7 +40,12 @@ const BACKFILL_TIMERS: &str = "SELECT COUNT(*) FROM timers WHERE kind = 'sla_out
 async fn the_per_day_counts_replace_the_per_clock_outcomes_and_the_backfill_starts_again() {
     let test_db = TestDb::create().await;
     let db = test_db.connect().await;
-    Migrator::down(&db, Some(1)).await.expect("down");
+    Migrator::down(
+        &db,
+        Some(steps_to_undo("m20261207_000170_sla_outcome_days")),
+    )
+    .await
+    .expect("down");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM sla_outcomes").await, Ok(0));
     assert!(count(&db, "SELECT COUNT(*) FROM sla_outcome_days")
         .await

@@ -1,9 +1,12 @@
 //! The history the benchmark runs against, written straight through the store layer: the
 //! demo company (branches, products, staff) through the use cases, then technicians,
 //! customers, units and service orders in every state as multi-row INSERTs in large
-//! transactions, which is what a migration from an older system would do.
+//! transactions, which is what a migration from an older system would do. The second branch
+//! works on a calendar of its own, as a company that edits its calendars would, so half the
+//! orders' clocks run on a stored calendar.
 
-use aftersales_app::App;
+use aftersales_app::calendars::{self, CalendarInput};
+use aftersales_app::{Actor, App};
 use aftersales_store::sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 use anyhow::Context;
 
@@ -134,6 +137,7 @@ pub async fn load(app: &App, sizes: Sizes) -> anyhow::Result<Loaded> {
         .context("admin")?
         .try_get_by_index(0)?;
     let registrar = scalar(db, "SELECT id FROM users WHERE username = 'kefu'").await?;
+    own_calendar(app, branches[1]).await?;
 
     // Technicians up to the wanted number, alternating between the branches, each certified
     // for every product category.
@@ -335,6 +339,27 @@ pub async fn load(app: &App, sizes: Sizes) -> anyhow::Result<Loaded> {
         first_order,
         orders: sizes.orders,
     })
+}
+
+/// Gives `branch` a stored calendar: cn-standard's hours and holidays, copied.
+async fn own_calendar(app: &App, branch: i64) -> anyhow::Result<()> {
+    let admin_id = scalar(&app.db, "SELECT id FROM users WHERE username = 'admin'").await?;
+    let admin = Actor::load(&app.db, admin_id)
+        .await?
+        .context("the admin actor")?;
+    let input = CalendarInput {
+        code: "branch-hours".into(),
+        name: "分公司工作日历".into(),
+        copy_from: Some("cn-standard".into()),
+        ..CalendarInput::default()
+    };
+    calendars::create(app, &admin, &input).await?;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE org_units SET calendar_code = 'branch-hours' WHERE id = {branch}"
+        ))
+        .await?;
+    Ok(())
 }
 
 /// Fresh statistics, so both planners choose the indexes the workload needs, after a bulk

@@ -39,6 +39,7 @@ mod m20261122_000140_sqlite_search;
 mod m20261123_000150_reference_version;
 mod m20261207_000160_component_reference;
 mod m20261207_000170_sla_outcome_days;
+mod m20261207_000180_calendar_reference;
 
 pub struct Migrator;
 
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000150_reference_version::Migration),
             Box::new(m20261207_000160_component_reference::Migration),
             Box::new(m20261207_000170_sla_outcome_days::Migration),
+            Box::new(m20261207_000180_calendar_reference::Migration),
         ]
     }
 }

@@ -304,8 +304,15 @@ async fn customers_and_contracts_carry_their_own_calendar() {
         .await;
     contract.assert_status(StatusCode::CREATED);
     assert_eq!(contract.body["calendar_code"], "cn-standard");
+    let reference = app
+        .app
+        .reference
+        .snapshot(&app.app.db)
+        .await
+        .expect("reference");
     let effective = aftersales_app::calendars::effective_calendar(
         &app.app.db,
+        &reference,
         Some(app.seed.bj),
         customer["id"].as_i64(),
         Some(contract.id()),
@@ -315,6 +322,7 @@ async fn customers_and_contracts_carry_their_own_calendar() {
     assert_eq!(effective.code(), "cn-standard");
     let effective = aftersales_app::calendars::effective_calendar(
         &app.app.db,
+        &reference,
         Some(app.seed.bj),
         customer["id"].as_i64(),
         None,

@@ -374,10 +374,10 @@ async fn a_missed_arrival_without_notice_is_absenteeism_and_with_notice_it_is_no
         .any(|n| n["kind"] == "order_lateness"));
     // Past the deadline the watch records both breaches; only the silent one is absenteeism.
     app.clock.set("2026-11-23T09:00:00Z".parse().unwrap());
-    aftersales_app::sla_watch::sweep(&app.app.db, app.app.now_ms())
+    aftersales_app::sla_watch::sweep(&app.app, &app.app.db, app.app.now_ms())
         .await
         .unwrap();
-    aftersales_app::sla_watch::sweep(&app.app.db, app.app.now_ms())
+    aftersales_app::sla_watch::sweep(&app.app, &app.app.db, app.app.now_ms())
         .await
         .unwrap();
     let incidents = app

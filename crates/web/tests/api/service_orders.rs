@@ -1472,17 +1472,20 @@ async fn a_finished_order_s_clocks_are_frozen_and_the_breach_report_counts_them_
             .unwrap()
             .unwrap();
         stale.sla_frozen = false;
-        let policies = aftersales_app::sla_clocks::Policies::load(&app.app.db)
-            .await
-            .unwrap();
-        let clocks = aftersales_app::sla_clocks::clocks_of(
+        let reference = app.app.reference.snapshot(&app.app.db).await.unwrap();
+        let contexts = aftersales_app::sla_clocks::contexts_of(
             &app.app.db,
-            &stale,
-            &policies,
-            app.app.clock.now(),
+            &reference,
+            std::slice::from_ref(&stale),
         )
         .await
         .unwrap();
+        let clocks = aftersales_app::sla_clocks::order_clocks(
+            &stale,
+            &contexts[0],
+            &reference.policies,
+            app.app.clock.now(),
+        );
         aftersales_app::sla_outcomes::freeze(&app.app.db, &[(&stale, &clocks)])
             .await
             .unwrap();

@@ -153,9 +153,10 @@ async fn a_sweep_in_several_slices_warns_about_every_open_order() {
     }
     // Monday 14:40: each arrival clock is at risk (78 % of its working time used).
     let now = "2026-11-23T06:40:00Z".parse::<jiff::Timestamp>().unwrap();
-    let sent = aftersales_app::sla_watch::sweep_in_slices(&app.app.db, now.as_millisecond(), 2)
-        .await
-        .unwrap();
+    let sent =
+        aftersales_app::sla_watch::sweep_in_slices(&app.app, &app.app.db, now.as_millisecond(), 2)
+            .await
+            .unwrap();
     assert!(sent >= numbers.len(), "{sent} alerts for {numbers:?}");
     let warned = titles(&app, Role::ServiceSupervisor).await;
     for number in &numbers {
@@ -166,9 +167,10 @@ async fn a_sweep_in_several_slices_warns_about_every_open_order() {
         assert!(warnings >= 1, "{number} not warned: {warned:?}");
     }
     // A second pass in slices finds every warning already sent.
-    let again = aftersales_app::sla_watch::sweep_in_slices(&app.app.db, now.as_millisecond(), 2)
-        .await
-        .unwrap();
+    let again =
+        aftersales_app::sla_watch::sweep_in_slices(&app.app, &app.app.db, now.as_millisecond(), 2)
+            .await
+            .unwrap();
     assert_eq!(again, 0);
 }
 
