@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 
+use aftersales_domain::calendar::Calendar;
 use aftersales_domain::complaint::{
     self as rules, CaseFacts, Channel, CloseFacts, ComplaintEvent, ComplaintStatus, ComplaintType,
     DecideFacts, Sanction, Severity, StaffFault, Subject, TargetLevel, TaskTiming, ToldChannel,
@@ -465,7 +466,6 @@ async fn reply_clock(
     row: &complaint::Model,
     now: Timestamp,
 ) -> Result<(ClockView, bool), AppError> {
-    let policy = reply_policy(reference)?;
     let calendar = crate::calendars::effective_calendar(
         db,
         reference,
@@ -474,13 +474,24 @@ async fn reply_clock(
         None,
     )
     .await?;
+    reply_clock_on(reference, row, &calendar, now)
+}
+
+/// [`reply_clock`] on the complaint's calendar, once known.
+fn reply_clock_on(
+    reference: &Snapshot,
+    row: &complaint::Model,
+    calendar: &Calendar,
+    now: Timestamp,
+) -> Result<(ClockView, bool), AppError> {
+    let policy = reply_policy(reference)?;
     let start = Timestamp::from_millisecond(row.accepted_at)
         .map_err(|err| AppError::Internal(anyhow::anyhow!("{err}")))?;
     let stop = row
         .first_reply_at
         .and_then(|ms| Timestamp::from_millisecond(ms).ok());
     Ok((
-        crate::sla_clocks::measure("reply", start, stop, &policy, &calendar, now),
+        crate::sla_clocks::measure("reply", start, stop, &policy, calendar, now),
         policy.kind == ClockKind::WorkingTime,
     ))
 }
@@ -801,15 +812,39 @@ pub async fn list(
     if filter.open_only == Some(true) {
         query = query.filter(complaint::Column::ClosedAt.is_null());
     }
+    let query = actor.scoped(
+        query,
+        complaint::Column::OrgUnitId,
+        complaint::Column::CustomerId,
+    )?;
     let rows = query.all(&app.db).await?;
     let now = app.clock.now();
     let reference = app.reference.snapshot(&app.db).await?;
-    let mut out = Vec::new();
-    for row in rows {
-        if !actor.sees(row.org_unit_id, row.customer_id) {
-            continue;
+    // The customers' own calendars, for the reply clocks, in a few queries for the whole list.
+    let mut customer_ids: Vec<i64> = rows.iter().filter_map(|row| row.customer_id).collect();
+    customer_ids.sort_unstable();
+    customer_ids.dedup();
+    let mut customer_calendars: HashMap<i64, String> = HashMap::new();
+    for chunk in customer_ids.chunks(500) {
+        for customer in customer::Entity::find()
+            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
+            .filter(customer::Column::CalendarCode.is_not_null())
+            .all(&app.db)
+            .await?
+        {
+            customer_calendars.extend(customer.calendar_code.map(|code| (customer.id, code)));
         }
-        let (clock, _) = reply_clock(&app.db, &reference, &row, now).await?;
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let calendar = reference.calendar_of(
+            None,
+            row.customer_id
+                .and_then(|id| customer_calendars.get(&id))
+                .map(String::as_str),
+            Some(row.org_unit_id),
+        )?;
+        let (clock, _) = reply_clock_on(&reference, &row, &calendar, now)?;
         let case = facts(&row);
         out.push(ComplaintSummary {
             id: row.id,

@@ -8,7 +8,7 @@ use aftersales_domain::role::Role;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{customer_body, TestApp};
 
 async fn titles(app: &TestApp, role: Role) -> Vec<String> {
     let inbox = app.get("/notifications?per_page=100", role).await;
@@ -87,6 +87,56 @@ fn reminders(complaint: &Value) -> Vec<(String, i64)> {
         .collect();
     out.sort();
     out
+}
+
+/// With replies due in working time, each complaint's clock runs on its customer's calendar:
+/// the list, which reads the calendars of all its rows at once, agrees with each view.
+#[tokio::test]
+async fn the_reply_clock_runs_on_the_customers_calendar_in_the_list_as_in_the_view() {
+    let app = TestApp::spawn().await;
+    app.put_json(
+        "/settings/complaint.reply_working_time",
+        Role::Admin,
+        json!({"value": "1"}),
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
+    let mut body = customer_body("王五", "13900000077", app.seed.bj, app.seed.bj_urban);
+    body["calendar_code"] = json!("24x7");
+    let customer = app.post_json("/customers", Role::Admin, body).await;
+    customer.assert_status(StatusCode::CREATED);
+    let mut body = quality_complaint();
+    body["customer_id"] = customer.body["id"].clone();
+    let round_the_clock = register(&app, Role::ServiceAgent, body).await;
+    let standard = register(&app, Role::ServiceAgent, quality_complaint()).await;
+    // Registered on Sunday 22 November, 10:00 in Shanghai: 24 working hours end a day later
+    // on 24x7, and on Wednesday evening on cn-standard.
+    assert_eq!(round_the_clock["reply_working_time"], true);
+    assert_eq!(
+        round_the_clock["reply_clock"]["deadline"],
+        "2026-11-23T02:00:00Z"
+    );
+    assert_eq!(standard["reply_clock"]["deadline"], "2026-11-25T10:00:00Z");
+
+    app.clock.advance(jiff::SignedDuration::from_hours(25));
+    let listed = app.get("/complaints", Role::ServiceAgent).await;
+    listed.assert_status(StatusCode::OK);
+    let reply_status = |complaint: &Value| {
+        listed
+            .body
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|c| c["id"] == complaint["id"])
+            .expect("listed")["reply_status"]
+            .clone()
+    };
+    assert_eq!(reply_status(&round_the_clock), "breached");
+    assert_eq!(reply_status(&standard), "running");
+    for (complaint, status) in [(&round_the_clock, "breached"), (&standard, "running")] {
+        let id = complaint["id"].as_i64().expect("id");
+        assert_eq!(current(&app, id).await["reply_clock"]["status"], status);
+    }
 }
 
 #[tokio::test]
