@@ -86,7 +86,7 @@ async fn likely_parts(app: &App, order: &service_order::Model) -> Result<Vec<Car
         .map(|o| o.id)
         .collect();
     let mut uses: HashMap<i64, std::collections::HashSet<i64>> = HashMap::new();
-    for chunk in similar.chunks(500) {
+    for chunk in similar.chunks(crate::IN_LIST_CHUNK) {
         for movement in stock_movement::Entity::find()
             .filter(stock_movement::Column::Kind.eq("issue"))
             .filter(stock_movement::Column::OrderId.is_in(chunk.iter().copied()))

@@ -825,7 +825,7 @@ pub async fn list(
     customer_ids.sort_unstable();
     customer_ids.dedup();
     let mut customer_calendars: HashMap<i64, String> = HashMap::new();
-    for chunk in customer_ids.chunks(500) {
+    for chunk in customer_ids.chunks(crate::IN_LIST_CHUNK) {
         for customer in customer::Entity::find()
             .filter(customer::Column::Id.is_in(chunk.iter().copied()))
             .filter(customer::Column::CalendarCode.is_not_null())

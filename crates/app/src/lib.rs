@@ -69,6 +69,10 @@ use aftersales_store::sea_orm::{
     TransactionTrait,
 };
 
+/// Ids per `IN (…)` list when reading the rows of many ids, well below both databases'
+/// limits on bound parameters.
+pub(crate) const IN_LIST_CHUNK: usize = 500;
+
 pub use actor::Actor;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;

@@ -1,7 +1,8 @@
 //! Reference data kept in memory between requests: the SLA policies with the default targets,
-//! the calendars and the branches' calendar codes, the settings and the products' components. Every order view
-//! or registration needs some of them and they change a few times a year, so reading them is
-//! one query for a counter (or a column of another query) instead of several for the data.
+//! the calendars and the branches' calendar codes, the settings and the products' components.
+//! Every order view or registration needs some of them and they change a few times a year, so
+//! reading them is one query for a counter (or a column of another query) instead of several
+//! for the data.
 //!
 //! The counter (`reference_version`, migration 000150) is bumped by triggers on every write to
 //! the tables this data comes from, in the writing transaction, so a change made by any path
@@ -12,14 +13,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use aftersales_domain::calendar::Calendar;
 use aftersales_store::entity::{org_unit, product_component, setting};
 use aftersales_store::sea_orm::sea_query::Expr;
 use aftersales_store::sea_orm::{
     ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryOrder, QueryResult, QuerySelect,
     Statement,
 };
-
-use aftersales_domain::calendar::Calendar;
 
 use crate::calendars::Calendars;
 use crate::sla_clocks::Policies;

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::service_order::{
     accepts_lateness_notice, check_category_override, check_dispatch, needs_priority, next_status,
-    propose_category, quote_allowed, repeat_of, software_queue_key, CategoryFacts, EarlierRepair,
-    FaultClass, OrderEvent, OrderStatus, Position, ServiceCategory, SoftwareClass,
-    SoftwarePriority, TechnicianFacts, CONDUCT_ITEMS,
+    pages_development_leads, propose_category, quote_allowed, repeat_of, software_queue_key,
+    CategoryFacts, EarlierRepair, FaultClass, OrderEvent, OrderStatus, Position, ServiceCategory,
+    SoftwareClass, SoftwarePriority, TechnicianFacts, CONDUCT_ITEMS,
 };
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
@@ -516,14 +516,14 @@ pub async fn register(
         None => None,
     };
     let pattern = settings::as_pattern("service_order.number_pattern", &pattern)?;
-    let page_development_leads = is_urgent_software(valid.software, &valid.urgency)
-        && !reference
-            .calendar_of(
-                None,
-                customer.calendar_code.as_deref(),
-                Some(customer.org_unit_id),
-            )?
-            .is_working(now);
+    let calendar = reference.calendar_of(
+        None,
+        customer.calendar_code.as_deref(),
+        Some(customer.org_unit_id),
+    )?;
+    let page_development_leads = valid.software.is_some_and(|(_, priority)| {
+        pages_development_leads(priority, &valid.urgency, calendar.is_working(now))
+    });
     let now_ms = now.as_millisecond();
     let order = service_order::ActiveModel {
         org_unit_id: Set(customer.org_unit_id),
@@ -649,16 +649,9 @@ pub(crate) fn event_row(
     }
 }
 
-/// SOFTWARE-4: outside working hours consultations are still answered, and for an urgent
-/// software issue (P1, or an urgent call) the contact is logged with the call and the
-/// development leads are paged at once rather than at the next working day
-/// ([`page_development_leads`]). Whether a call is such an issue.
-fn is_urgent_software(software: Option<(SoftwareClass, SoftwarePriority)>, urgency: &str) -> bool {
-    software.is_some_and(|(_, priority)| priority == SoftwarePriority::P1 || urgency == "urgent")
-}
-
 /// Pages the development leads about an urgent software issue registered outside the working
-/// hours of its calendar ([`is_urgent_software`]), and logs it on the call's timeline.
+/// hours of its calendar (SOFTWARE-4, [`pages_development_leads`]), and logs the contact on
+/// the call's timeline.
 pub(crate) async fn page_development_leads(
     db: &impl ConnectionTrait,
     order: &service_order::Model,

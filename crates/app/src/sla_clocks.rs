@@ -331,9 +331,6 @@ pub(crate) fn measure(
     view_of(name, None, policy, history.state(policy, calendar, now))
 }
 
-/// Rows per `IN (…)` list, well below both databases' parameter limits.
-const CHUNK: usize = 500;
-
 /// What [`order_clocks`] needs for each of some orders (the SLA sweep, the breach report):
 /// its zone and customer class, its effective calendar and its timeline, in a few queries
 /// (addresses, customers and timelines in `IN (…)` chunks). Answers one context per order,
@@ -352,7 +349,7 @@ pub async fn contexts_of(
     let mut address_zone: HashMap<i64, String> = HashMap::new();
     let mut customers: HashMap<i64, customer::Model> = HashMap::new();
     let mut timelines: HashMap<i64, Vec<service_order_event::Model>> = HashMap::new();
-    for chunk in orders.chunks(CHUNK) {
+    for chunk in orders.chunks(crate::IN_LIST_CHUNK) {
         let address_ids: Vec<i64> = chunk.iter().filter_map(|o| o.address_id).collect();
         if !address_ids.is_empty() {
             for address in customer_address::Entity::find()

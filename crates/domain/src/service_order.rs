@@ -431,12 +431,59 @@ pub fn needs_priority(received_on: Date, today: Date, status: OrderStatus) -> bo
     status == OrderStatus::Registered && today > received_on
 }
 
+/// SOFTWARE-4: outside working hours consultations are still answered, and for an urgent
+/// software issue (P1, or a call registered as urgent) the development leads are paged at once
+/// rather than at the next working day.
+pub fn pages_development_leads(
+    priority: SoftwarePriority,
+    urgency: &str,
+    in_working_hours: bool,
+) -> bool {
+    (priority == SoftwarePriority::P1 || urgency == "urgent") && !in_working_hours
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
     use OrderEvent as E;
     use OrderStatus as S;
+
+    #[test]
+    fn only_urgent_software_issues_out_of_hours_page_the_development_leads() {
+        for priority in SoftwarePriority::ALL {
+            for urgency in ["urgent", "normal"] {
+                for in_working_hours in [true, false] {
+                    let urgent = *priority == SoftwarePriority::P1 || urgency == "urgent";
+                    assert_eq!(
+                        pages_development_leads(*priority, urgency, in_working_hours),
+                        urgent && !in_working_hours,
+                        "{priority:?} {urgency} working={in_working_hours}"
+                    );
+                }
+            }
+        }
+        assert!(pages_development_leads(
+            SoftwarePriority::P1,
+            "normal",
+            false
+        ));
+        assert!(pages_development_leads(
+            SoftwarePriority::P4,
+            "urgent",
+            false
+        ));
+        assert!(!pages_development_leads(
+            SoftwarePriority::P2,
+            "normal",
+            false
+        ));
+        assert!(!pages_development_leads(
+            SoftwarePriority::P1,
+            "urgent",
+            true
+        ));
+    }
 
     /// Every allowed transition from a position that is not waiting; anything not listed
     /// must be refused.
