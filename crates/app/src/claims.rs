@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::notifications::{self, Message};
 use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
 use crate::timers::{self, Fire, Job};
 use crate::{audit, format_ms, numbering, settings, Actor, App, AppError};
 
@@ -335,24 +336,29 @@ pub struct ClaimFilter {
     pub status: Option<String>,
 }
 
+/// Claims in the actor's scope, newest first, a page at a time.
 pub async fn list(
     app: &App,
     actor: &Actor,
     filter: &ClaimFilter,
-) -> Result<Vec<ClaimView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<ClaimView>, AppError> {
     actor.require(Permission::ClaimRead)?;
-    let mut query = claim::Entity::find().order_by_desc(claim::Column::Id);
+    let mut query = actor.scoped(
+        claim::Entity::find().order_by_desc(claim::Column::Id),
+        claim::Column::OrgUnitId,
+        claim::Column::CustomerId,
+    )?;
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(claim::Column::Status.eq(status));
     }
+    let mut page = crate::page::fetch(&app.db, query, request).await?;
     let today = app.today();
-    let mut out = Vec::new();
-    for row in query.all(&app.db).await? {
-        if actor.sees(row.org_unit_id, row.customer_id) {
-            out.push(view(&app.db, row, today).await?);
-        }
+    let mut out = Vec::with_capacity(page.items.len());
+    for row in std::mem::take(&mut page.items) {
+        out.push(view(&app.db, row, today).await?);
     }
-    Ok(out)
+    Ok(page.with_items(out))
 }
 
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<ClaimView, AppError> {

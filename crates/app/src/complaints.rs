@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::notifications::{self, Message};
 use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
 use crate::reference::Snapshot;
 use crate::sla_clocks::ClockView;
 use crate::timers::{self, Fire, Job};
@@ -799,11 +800,13 @@ pub(crate) async fn register_in(
 
 // ----- reading -----
 
+/// Complaints in the actor's scope, newest first, a page at a time.
 pub async fn list(
     app: &App,
     actor: &Actor,
     filter: &ComplaintFilter,
-) -> Result<Vec<ComplaintSummary>, AppError> {
+    request: PageRequest,
+) -> Result<Page<ComplaintSummary>, AppError> {
     actor.require(Permission::ComplaintRead)?;
     let mut query = complaint::Entity::find().order_by_desc(complaint::Column::Id);
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
@@ -817,24 +820,19 @@ pub async fn list(
         complaint::Column::OrgUnitId,
         complaint::Column::CustomerId,
     )?;
-    let rows = query.all(&app.db).await?;
+    let mut page = crate::page::fetch(&app.db, query, request).await?;
+    let rows = std::mem::take(&mut page.items);
     let now = app.clock.now();
     let reference = app.reference.snapshot(&app.db).await?;
-    // The customers' own calendars, for the reply clocks, in a few queries for the whole list.
-    let mut customer_ids: Vec<i64> = rows.iter().filter_map(|row| row.customer_id).collect();
-    customer_ids.sort_unstable();
-    customer_ids.dedup();
-    let mut customer_calendars: HashMap<i64, String> = HashMap::new();
-    for chunk in customer_ids.chunks(crate::IN_LIST_CHUNK) {
-        for customer in customer::Entity::find()
-            .filter(customer::Column::Id.is_in(chunk.iter().copied()))
-            .filter(customer::Column::CalendarCode.is_not_null())
-            .all(&app.db)
-            .await?
-        {
-            customer_calendars.extend(customer.calendar_code.map(|code| (customer.id, code)));
-        }
-    }
+    // The customers' own calendars, for the reply clocks, in one query for the page.
+    let customer_calendars: HashMap<i64, String> = customer::Entity::find()
+        .filter(customer::Column::Id.is_in(rows.iter().filter_map(|row| row.customer_id)))
+        .filter(customer::Column::CalendarCode.is_not_null())
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter_map(|customer| customer.calendar_code.map(|code| (customer.id, code)))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let calendar = reference.calendar_of(
@@ -862,7 +860,7 @@ pub async fn list(
             reply_status: clock.status,
         });
     }
-    Ok(out)
+    Ok(page.with_items(out))
 }
 
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<ComplaintView, AppError> {

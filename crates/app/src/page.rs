@@ -9,7 +9,7 @@ use crate::AppError;
 pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 200;
 
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
 pub struct PageRequest {
     /// 1-based page number.
     pub page: Option<u64>,
@@ -51,9 +51,14 @@ impl<T> Page<T> {
     pub fn has_next(&self) -> bool {
         self.page < self.pages() || (self.total_capped && self.items.len() as u64 == self.per_page)
     }
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+    pub fn map<U>(mut self, f: impl FnMut(T) -> U) -> Page<U> {
+        let items = std::mem::take(&mut self.items).into_iter().map(f).collect();
+        self.with_items(items)
+    }
+    /// The same page of other items: this page's rows turned into views.
+    pub fn with_items<U>(&self, items: Vec<U>) -> Page<U> {
         Page {
-            items: self.items.into_iter().map(f).collect(),
+            items,
             total: self.total,
             page: self.page,
             per_page: self.per_page,
@@ -72,11 +77,14 @@ pub async fn count_capped<E: EntityTrait>(
     let cap = crate::settings::get_count(db, "lists.count_cap")
         .await?
         .max(1) as u64;
-    let matches = query
+    let mut matches = query
         .select_only()
         .expr(Expr::val(1))
         .limit(cap + 1)
         .into_query();
+    // A list's order does not change its count, and sorting first could lead the planner to
+    // walk the sort's index instead of the filter's.
+    matches.clear_order_by();
     let count = Query::select()
         .expr(Expr::cust("COUNT(*)"))
         .from_subquery(matches, Alias::new("matches"))
@@ -113,6 +121,31 @@ pub async fn count_for_page<E: EntityTrait>(
         Some(total) => Ok((total, false)),
         None => count_capped(db, query).await,
     }
+}
+
+/// The page `request` of `query`, in the query's order, with its count as
+/// [`count_for_page`] gives it.
+pub async fn fetch<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    request: PageRequest,
+) -> Result<Page<E::Model>, AppError> {
+    let offset = request.index() * request.per_page();
+    let items = query
+        .clone()
+        .offset(offset)
+        .limit(request.per_page())
+        .all(db)
+        .await?;
+    let (total, total_capped) =
+        count_for_page(db, query, offset, request.per_page(), items.len()).await?;
+    Ok(Page {
+        items,
+        total,
+        page: request.page(),
+        per_page: request.per_page(),
+        total_capped,
+    })
 }
 
 #[cfg(test)]

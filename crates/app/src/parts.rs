@@ -12,6 +12,8 @@
 //! issues from it to their own orders and hands parts back. Everyone who reads orders sees
 //! where a part is available, so a shortfall can be resolved from the order page.
 
+use std::collections::HashMap;
+
 use aftersales_domain::parts::{self as rules, AbcClass, AbcThresholds, MovementKind};
 use aftersales_domain::role::{Permission, Role};
 use aftersales_domain::service_order::{OrderStatus, ServiceCategory};
@@ -27,6 +29,7 @@ use aftersales_store::sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
 use crate::{audit, Actor, App, AppError};
 
 pub const LOCATION_KINDS: &[&str] = &["central", "branch", "van"];
@@ -1626,8 +1629,9 @@ pub struct CountLineView {
     pub difference: Option<i64>,
 }
 
+/// A stock count sheet as the list shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CountView {
+pub struct CountSummary {
     pub id: i64,
     pub location_id: i64,
     pub location_name: String,
@@ -1636,8 +1640,28 @@ pub struct CountView {
     pub status: String,
     pub reason: Option<String>,
     pub created_at: String,
-    pub lines: Vec<CountLineView>,
     pub version: i32,
+}
+
+/// A stock count sheet with its lines.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CountView {
+    #[serde(flatten)]
+    pub sheet: CountSummary,
+    pub lines: Vec<CountLineView>,
+}
+
+fn count_summary(count: stock_count::Model, location_name: String) -> CountSummary {
+    CountSummary {
+        id: count.id,
+        location_id: count.location_id,
+        location_name,
+        scope: count.scope,
+        status: count.status,
+        reason: count.reason,
+        created_at: crate::format_ms(count.created_at),
+        version: count.version,
+    }
 }
 
 async fn count_view(
@@ -1657,14 +1681,7 @@ async fn count_view(
         .one(db)
         .await?;
     Ok(CountView {
-        id: count.id,
-        location_id: count.location_id,
-        location_name: location.map(|l| l.name).unwrap_or_default(),
-        scope: count.scope,
-        status: count.status,
-        reason: count.reason,
-        created_at: crate::format_ms(count.created_at),
-        version: count.version,
+        sheet: count_summary(count, location.map(|l| l.name).unwrap_or_default()),
         lines: lines
             .into_iter()
             .map(|l| {
@@ -1683,17 +1700,33 @@ async fn count_view(
     })
 }
 
-pub async fn list_counts(app: &App, actor: &Actor) -> Result<Vec<CountView>, AppError> {
+/// The count sheets, newest first, a page at a time, without their lines.
+pub async fn list_counts(
+    app: &App,
+    actor: &Actor,
+    request: PageRequest,
+) -> Result<Page<CountSummary>, AppError> {
     actor.require(Permission::PartsRead)?;
-    let mut views = Vec::new();
-    for count in stock_count::Entity::find()
-        .order_by_desc(stock_count::Column::Id)
+    let mut page = crate::page::fetch(
+        &app.db,
+        stock_count::Entity::find().order_by_desc(stock_count::Column::Id),
+        request,
+    )
+    .await?;
+    let locations: HashMap<i64, String> = stock_location::Entity::find()
         .all(&app.db)
         .await?
-    {
-        views.push(count_view(&app.db, count).await?);
-    }
-    Ok(views)
+        .into_iter()
+        .map(|location| (location.id, location.name))
+        .collect();
+    let items = std::mem::take(&mut page.items)
+        .into_iter()
+        .map(|count| {
+            let name = locations.get(&count.location_id).cloned();
+            count_summary(count, name.unwrap_or_default())
+        })
+        .collect();
+    Ok(page.with_items(items))
 }
 
 pub async fn get_count(app: &App, actor: &Actor, id: i64) -> Result<CountView, AppError> {

@@ -25,12 +25,14 @@ use aftersales_store::entity::{
 };
 use aftersales_store::sea_orm::sea_query::OnConflict;
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+    Set,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::notifications::{self, Message};
 use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
 use crate::parts::{find_location, find_part, keeps, optional_reason};
 use crate::{audit, Actor, App, AppError};
 
@@ -393,14 +395,52 @@ pub struct PurchaseRequestFilter {
     pub location_id: Option<i64>,
 }
 
-/// Purchase requests of the locations the actor manages, newest first.
+/// Purchase requests of the locations the actor manages, newest first, a page at a time.
 pub async fn list_requests(
     app: &App,
     actor: &Actor,
     filter: &PurchaseRequestFilter,
-) -> Result<Vec<PurchaseRequestView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<PurchaseRequestView>, AppError> {
+    let mut page =
+        crate::page::fetch(&app.db, requests_query(app, actor, filter).await?, request).await?;
+    let views = request_views(&app.db, std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(views))
+}
+
+/// Every open request of the locations the actor manages, newest first: the open-purchases
+/// report. Requests stay open only until their parts arrive, so these are few.
+pub async fn open_requests(app: &App, actor: &Actor) -> Result<Vec<PurchaseRequestView>, AppError> {
+    let filter = PurchaseRequestFilter {
+        open: Some(true),
+        location_id: None,
+    };
+    let rows = requests_query(app, actor, &filter)
+        .await?
+        .all(&app.db)
+        .await?;
+    request_views(&app.db, rows).await
+}
+
+/// The requests of `filter` at the locations the actor manages, newest first.
+async fn requests_query(
+    app: &App,
+    actor: &Actor,
+    filter: &PurchaseRequestFilter,
+) -> Result<Select<purchase_request::Entity>, AppError> {
     require_manager(actor)?;
-    let mut query = purchase_request::Entity::find().order_by_desc(purchase_request::Column::Id);
+    // Stock locations are few: which of them the actor manages is decided here, by the same
+    // rule as for one request, and the requests are then read for those only.
+    let managed: Vec<i64> = stock_location::Entity::find()
+        .all(&app.db)
+        .await?
+        .iter()
+        .filter(|location| manages(actor, location))
+        .map(|location| location.id)
+        .collect();
+    let mut query = purchase_request::Entity::find()
+        .filter(purchase_request::Column::LocationId.is_in(managed))
+        .order_by_desc(purchase_request::Column::Id);
     if filter.open == Some(true) {
         query = query.filter(purchase_request::Column::Status.is_in([
             PurchaseStatus::Requested.as_str(),
@@ -410,18 +450,7 @@ pub async fn list_requests(
     if let Some(location_id) = filter.location_id {
         query = query.filter(purchase_request::Column::LocationId.eq(location_id));
     }
-    let locations = stock_location::Entity::find().all(&app.db).await?;
-    let rows: Vec<purchase_request::Model> = query
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|r| {
-            locations
-                .iter()
-                .any(|l| l.id == r.location_id && manages(actor, l))
-        })
-        .collect();
-    request_views(&app.db, rows).await
+    Ok(query)
 }
 
 async fn find_request(

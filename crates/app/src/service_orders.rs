@@ -1761,27 +1761,18 @@ pub async fn list(
             q,
         ));
     }
-    let offset = page.index() * page.per_page();
-    let rows = query
-        .clone()
-        .order_by_desc(service_order::Column::ReceivedAt)
-        .order_by_desc(service_order::Column::Id)
-        .offset(offset)
-        .limit(page.per_page())
-        .all(&app.db)
-        .await?;
-    let (total, total_capped) =
-        crate::page::count_for_page(&app.db, query, offset, page.per_page(), rows.len()).await?;
-    let mut items = views(&app.db, rows, app.clock.now()).await?;
+    let mut rows = crate::page::fetch(
+        &app.db,
+        query
+            .order_by_desc(service_order::Column::ReceivedAt)
+            .order_by_desc(service_order::Column::Id),
+        page,
+    )
+    .await?;
+    let mut items = views(&app.db, std::mem::take(&mut rows.items), app.clock.now()).await?;
     // The dispatch board shows priority calls first (INTAKE-8); the sort is stable.
     items.sort_by_key(|o| !o.priority);
-    Ok(Page {
-        items,
-        total,
-        page: page.page(),
-        per_page: page.per_page(),
-        total_capped,
-    })
+    Ok(rows.with_items(items))
 }
 
 /// The statuses of orders whose work is over ([`OrderStatus::is_work_done`]), for queries.

@@ -27,11 +27,13 @@ use aftersales_store::entity::{
     tool, tool_compensation, tool_event, tool_purchase_quote, tool_purchase_request, user,
 };
 use aftersales_store::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select,
+    Set,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
 use crate::{audit, settings, Actor, App, AppError};
 
 const MAX_VALUE_FEN: i64 = 100_000_000;
@@ -686,13 +688,33 @@ pub struct ToolPurchaseFilter {
     pub open: Option<bool>,
 }
 
-/// Tool purchase requests of the units in scope, newest first (everyone with parts access:
-/// the service department, finance and the warehouse keeper each take a step).
+/// Tool purchase requests of the units in scope, newest first, a page at a time (everyone
+/// with parts access: the service department, finance and the warehouse keeper each take a
+/// step).
 pub async fn list_purchases(
     app: &App,
     actor: &Actor,
     filter: &ToolPurchaseFilter,
-) -> Result<Vec<ToolPurchaseView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<ToolPurchaseView>, AppError> {
+    let mut page = crate::page::fetch(&app.db, purchases_query(actor, filter)?, request).await?;
+    let views = purchase_views(&app.db, std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(views))
+}
+
+/// Every open tool purchase of the units the actor sees, newest first: the open-purchases
+/// report. A purchase stays open only until the tool is bought, so these are few.
+pub async fn open_purchases(app: &App, actor: &Actor) -> Result<Vec<ToolPurchaseView>, AppError> {
+    let rows = purchases_query(actor, &ToolPurchaseFilter { open: Some(true) })?
+        .all(&app.db)
+        .await?;
+    purchase_views(&app.db, rows).await
+}
+
+fn purchases_query(
+    actor: &Actor,
+    filter: &ToolPurchaseFilter,
+) -> Result<Select<tool_purchase_request::Entity>, AppError> {
     actor.require(Permission::PartsRead)?;
     let mut query = in_scope(
         actor,
@@ -706,8 +728,7 @@ pub async fn list_purchases(
             PurchaseStatus::Approved.as_str(),
         ]));
     }
-    let rows = query.all(&app.db).await?;
-    purchase_views(&app.db, rows).await
+    Ok(query)
 }
 
 /// The service department files a price enquiry with its quotes.

@@ -5,6 +5,7 @@ use aftersales_app::claims::{
     self, CauseGroup, ClaimActionInput, ClaimFilter, ClaimInput, ClaimTypeInput, ClaimTypeView,
     ClaimView,
 };
+use aftersales_app::page::{Page, PageRequest};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -72,13 +73,14 @@ async fn create_claim_type(
 }
 
 /// Claims in the actor's scope, newest first.
-#[utoipa::path(get, path = "/claims", tag = "claims", params(ClaimFilter), responses((status = 200, body = Vec<ClaimView>)))]
+#[utoipa::path(get, path = "/claims", tag = "claims", params(ClaimFilter, PageRequest), responses((status = 200, body = Page<ClaimView>)))]
 async fn list_claims(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<ClaimFilter>,
-) -> Result<Json<Vec<ClaimView>>, ApiError> {
-    Ok(Json(claims::list(&state.app, &actor, &filter).await?))
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<ClaimView>>, ApiError> {
+    Ok(Json(claims::list(&state.app, &actor, &filter, page).await?))
 }
 
 /// Records a claim, whatever the amount.

@@ -9,6 +9,7 @@ use aftersales_app::complaints::{
     ReviewInput, RewardPenaltyNoticeView, RouteInput, RoutingInput, RoutingRule, StepInput,
     TaskFilter, TaskInput, TaskView,
 };
+use aftersales_app::page::{Page, PageRequest};
 use aftersales_app::sla_clocks::ClockView;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -119,13 +120,16 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Complaints in the actor's scope, newest first.
-#[utoipa::path(get, path = "/complaints", tag = "complaints", params(ComplaintFilter), responses((status = 200, body = Vec<ComplaintSummary>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/complaints", tag = "complaints", params(ComplaintFilter, PageRequest), responses((status = 200, body = Page<ComplaintSummary>), (status = 404, body = ErrorBody)))]
 async fn list_complaints(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<ComplaintFilter>,
-) -> Result<Json<Vec<ComplaintSummary>>, ApiError> {
-    Ok(Json(complaints::list(&state.app, &actor, &filter).await?))
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<ComplaintSummary>>, ApiError> {
+    Ok(Json(
+        complaints::list(&state.app, &actor, &filter, page).await?,
+    ))
 }
 
 /// Registers a complaint or complaint tendency (客户抱怨处理表).

@@ -2,11 +2,12 @@
 //! scrap, parts on service orders, stock counts and loaner units.
 
 use aftersales_app::loaners::{self, LoanerEventView, LoanerInput, LoanerStepInput, LoanerView};
+use aftersales_app::page::{Page, PageRequest};
 use aftersales_app::parts::{
-    self, CountDecisionInput, CountEntryInput, CountInput, CountLineView, CountView, CountedLine,
-    LocationInput, LocationView, MovementFilter, MovementView, OrderPartInput, OrderPartLine,
-    OrderPartsView, PartFilter, PartInput, PartView, ReceiptInput, ScrapInput, StockFilter,
-    StockRow, TransferInput,
+    self, CountDecisionInput, CountEntryInput, CountInput, CountLineView, CountSummary, CountView,
+    CountedLine, LocationInput, LocationView, MovementFilter, MovementView, OrderPartInput,
+    OrderPartLine, OrderPartsView, PartFilter, PartInput, PartView, ReceiptInput, ScrapInput,
+    StockFilter, StockRow, TransferInput,
 };
 use aftersales_domain::parts::LoanerEvent;
 use axum::extract::{Path, State};
@@ -67,6 +68,7 @@ use crate::AppState;
         OrderPartsView,
         TransferToOrderInput,
         CountInput,
+        CountSummary,
         CountView,
         CountLineView,
         CountEntryInput,
@@ -350,12 +352,14 @@ async fn transfer_to_order(
     ))
 }
 
-#[utoipa::path(get, path = "/stock-counts", tag = "parts", responses((status = 200, body = Vec<CountView>)))]
+/// The count sheets, newest first, without their lines.
+#[utoipa::path(get, path = "/stock-counts", tag = "parts", params(PageRequest), responses((status = 200, body = Page<CountSummary>)))]
 async fn list_counts(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-) -> Result<Json<Vec<CountView>>, ApiError> {
-    Ok(Json(parts::list_counts(&state.app, &actor).await?))
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<CountSummary>>, ApiError> {
+    Ok(Json(parts::list_counts(&state.app, &actor, page).await?))
 }
 
 /// Draws up a count sheet (full, or a cycle count of one class).

@@ -1,6 +1,7 @@
 //! Replenishment (reorder points, the proposal), parts purchase requests and the parts
 //! reports with their .xlsx exports.
 
+use aftersales_app::page::{Page, PageRequest};
 use aftersales_app::parts_reports::{self, Report, ReportQuery};
 use aftersales_app::purchasing::{
     self, PurchaseRequestFilter, PurchaseRequestInput, PurchaseRequestView, ReorderInput,
@@ -83,15 +84,16 @@ async fn set_reorder(
     ))
 }
 
-#[utoipa::path(get, path = "/purchase-requests", tag = "parts", params(PurchaseRequestFilter),
-    responses((status = 200, body = Vec<PurchaseRequestView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/purchase-requests", tag = "parts", params(PurchaseRequestFilter, PageRequest),
+    responses((status = 200, body = Page<PurchaseRequestView>), (status = 403, body = ErrorBody)))]
 async fn list_requests(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<PurchaseRequestFilter>,
-) -> Result<Json<Vec<PurchaseRequestView>>, ApiError> {
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<PurchaseRequestView>>, ApiError> {
     Ok(Json(
-        purchasing::list_requests(&state.app, &actor, &filter).await?,
+        purchasing::list_requests(&state.app, &actor, &filter, page).await?,
     ))
 }
 

@@ -1,5 +1,6 @@
 //! Tools and test equipment: the register, custody steps, and tool purchase requests.
 
+use aftersales_app::page::{Page, PageRequest};
 use aftersales_app::tools::{
     self, CompensationView, QuoteInput, QuoteView, ToolEventView, ToolFilter, ToolInput,
     ToolPurchaseFilter, ToolPurchaseInput, ToolPurchaseStepInput, ToolPurchaseView, ToolStepInput,
@@ -101,15 +102,16 @@ async fn tool_step(
     ))
 }
 
-#[utoipa::path(get, path = "/tool-purchases", tag = "tools", params(ToolPurchaseFilter),
-    responses((status = 200, body = Vec<ToolPurchaseView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/tool-purchases", tag = "tools", params(ToolPurchaseFilter, PageRequest),
+    responses((status = 200, body = Page<ToolPurchaseView>), (status = 403, body = ErrorBody)))]
 async fn list_tool_purchases(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<ToolPurchaseFilter>,
-) -> Result<Json<Vec<ToolPurchaseView>>, ApiError> {
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<ToolPurchaseView>>, ApiError> {
     Ok(Json(
-        tools::list_purchases(&state.app, &actor, &filter).await?,
+        tools::list_purchases(&state.app, &actor, &filter, page).await?,
     ))
 }
 

@@ -7,10 +7,11 @@ use aftersales_app::claims::{
     self, CauseGroup, ClaimActionInput, ClaimFilter, ClaimInput, ClaimTypeInput, ClaimTypeView,
     ClaimView,
 };
+use aftersales_app::page::PageRequest;
 use aftersales_app::AppError;
 use aftersales_domain::claim::ClaimCause;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -19,7 +20,7 @@ use serde::Deserialize;
 
 use super::{
     form_outcome, is_form_error, redirect, render, render_with, CsrfForm, Ctx, FieldErrors,
-    PageError,
+    PageError, Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -71,6 +72,7 @@ struct TypeForm {
 struct ListPage {
     ctx: Ctx,
     claims: Vec<ClaimView>,
+    pager: Pager,
     types: Vec<ClaimTypeView>,
     form: ClaimForm,
     type_form: TypeForm,
@@ -90,11 +92,13 @@ impl ListPage {
 async fn list_page(
     state: &AppState,
     user: &PageUser,
+    page: PageRequest,
     form: ClaimForm,
     type_form: TypeForm,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
-    let claims = claims::list(&state.app, &user.actor, &ClaimFilter::default()).await?;
+    let page = claims::list(&state.app, &user.actor, &ClaimFilter::default(), page).await?;
+    let pager = Pager::new(&page, &[]);
     let types = claims::types(&state.app, &user.actor).await?;
     let (status, errors) = match &error {
         Some(err) => (
@@ -107,7 +111,8 @@ async fn list_page(
         status,
         &ListPage {
             ctx: Ctx::of(user, "claims"),
-            claims,
+            claims: page.items,
+            pager,
             types,
             form,
             type_form,
@@ -120,12 +125,16 @@ async fn list_page(
     )
 }
 
-async fn list_claims(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
+async fn list_claims(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(page): Query<PageRequest>,
+) -> Result<Response, PageError> {
     let form = ClaimForm {
         learned_on: state.app.today().to_string(),
         ..ClaimForm::default()
     };
-    list_page(&state, &user, form, TypeForm::default(), None).await
+    list_page(&state, &user, page, form, TypeForm::default(), None).await
 }
 
 async fn register_claim(
@@ -158,7 +167,16 @@ async fn register_claim(
     form_outcome(
         result,
         |claim| format!("/claims/{}", claim.id),
-        |err| list_page(&state, &user, form, TypeForm::default(), Some(err)),
+        |err| {
+            list_page(
+                &state,
+                &user,
+                PageRequest::default(),
+                form,
+                TypeForm::default(),
+                Some(err),
+            )
+        },
     )
     .await
 }
@@ -177,7 +195,16 @@ async fn create_type(
     form_outcome(
         result,
         |_| "/claims",
-        |err| list_page(&state, &user, ClaimForm::default(), form, Some(err)),
+        |err| {
+            list_page(
+                &state,
+                &user,
+                PageRequest::default(),
+                ClaimForm::default(),
+                form,
+                Some(err),
+            )
+        },
     )
     .await
 }

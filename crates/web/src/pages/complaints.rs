@@ -29,6 +29,7 @@ use serde::Deserialize;
 
 use super::{
     form_outcome, optional_id, render, render_with, ticked, CsrfForm, Ctx, FieldErrors, PageError,
+    Pager,
 };
 use crate::i18n::Lang;
 use crate::session::PageUser;
@@ -123,6 +124,7 @@ fn problems(err: &AppError, lang: Lang) -> Vec<(String, String)> {
 struct ListPage {
     ctx: Ctx,
     complaints: Vec<ComplaintSummary>,
+    pager: Pager,
     statuses: &'static [ComplaintStatus],
     filter: ComplaintFilter,
 }
@@ -137,11 +139,20 @@ async fn list_complaints(
     State(state): State<AppState>,
     user: PageUser,
     Query(filter): Query<ComplaintFilter>,
+    Query(page): Query<PageRequest>,
 ) -> Result<Response, PageError> {
-    let complaints = complaints::list(&state.app, &user.actor, &filter).await?;
+    let page = complaints::list(&state.app, &user.actor, &filter, page).await?;
+    let pager = Pager::new(
+        &page,
+        &[
+            ("status", filter.status.clone()),
+            ("open_only", filter.open_only.map(|open| open.to_string())),
+        ],
+    );
     render(&ListPage {
         ctx: Ctx::of(&user, "complaints"),
-        complaints,
+        complaints: page.items,
+        pager,
         statuses: ComplaintStatus::ALL,
         filter,
     })

@@ -5,10 +5,11 @@
 //! page itself needs one include line.
 
 use aftersales_app::loaners::{self, LoanerInput, LoanerStepInput, LoanerView};
+use aftersales_app::page::PageRequest;
 use aftersales_app::parts::{
-    self, CountDecisionInput, CountEntryInput, CountInput, CountView, CountedLine, LocationView,
-    MovementFilter, MovementView, OrderPartInput, OrderPartsView, PartFilter, PartInput, PartView,
-    ReceiptInput, ScrapInput, StockFilter, StockRow, TransferInput,
+    self, CountDecisionInput, CountEntryInput, CountInput, CountSummary, CountView, CountedLine,
+    LocationView, MovementFilter, MovementView, OrderPartInput, OrderPartsView, PartFilter,
+    PartInput, PartView, ReceiptInput, ScrapInput, StockFilter, StockRow, TransferInput,
 };
 use aftersales_app::AppError;
 use aftersales_domain::parts::LoanerEvent;
@@ -22,7 +23,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    form_outcome, optional_id, redirect, render, render_with, CsrfForm, Ctx, FieldErrors, PageError,
+    form_outcome, optional_id, redirect, render, render_with, CsrfForm, Ctx, FieldErrors,
+    PageError, Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -416,7 +418,8 @@ async fn scrap(
 #[template(path = "parts/counts.html")]
 struct CountsPage {
     ctx: Ctx,
-    counts: Vec<CountView>,
+    counts: Vec<CountSummary>,
+    pager: Pager,
     locations: Vec<LocationView>,
     scopes: &'static [&'static str],
     errors: FieldErrors,
@@ -425,16 +428,18 @@ struct CountsPage {
 async fn counts_page(
     state: &AppState,
     user: &PageUser,
+    page: PageRequest,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
-    let counts = parts::list_counts(&state.app, &user.actor).await?;
+    let page = parts::list_counts(&state.app, &user.actor, page).await?;
     let locations = parts::list_locations(&state.app, &user.actor).await?;
     let (status, errors) = messages(&error, user);
     render_with(
         status,
         &CountsPage {
             ctx: Ctx::of(user, "stock_counts"),
-            counts,
+            pager: Pager::new(&page, &[]),
+            counts: page.items,
             locations,
             scopes: parts::COUNT_SCOPES,
             errors,
@@ -442,8 +447,12 @@ async fn counts_page(
     )
 }
 
-async fn counts(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    counts_page(&state, &user, None).await
+async fn counts(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(page): Query<PageRequest>,
+) -> Result<Response, PageError> {
+    counts_page(&state, &user, page, None).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -466,8 +475,8 @@ async fn create_count(
     let result = parts::create_count(&state.app, &user.actor, &input).await;
     form_outcome(
         result,
-        |count| format!("/stock-counts/{}", count.id),
-        |err| counts_page(&state, &user, Some(err)),
+        |count| format!("/stock-counts/{}", count.sheet.id),
+        |err| counts_page(&state, &user, PageRequest::default(), Some(err)),
     )
     .await
 }

@@ -2,6 +2,7 @@
 //! requests (raise from the proposal or by hand, approve, receive), and the parts reports
 //! with their .xlsx exports.
 
+use aftersales_app::page::PageRequest;
 use aftersales_app::parts::{self, LocationView, PartFilter, PartView};
 use aftersales_app::parts_reports::{self, Report, ReportQuery};
 use aftersales_app::purchasing::{
@@ -17,7 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::{form_outcome, optional_id, render_with, CsrfForm, Ctx, FieldErrors, PageError};
+use super::{form_outcome, optional_id, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager};
 use crate::session::PageUser;
 use crate::AppState;
 
@@ -175,30 +176,41 @@ async fn set_reorder(
 struct RequestsPage {
     ctx: Ctx,
     requests: Vec<PurchaseRequestView>,
+    pager: Pager,
     errors: FieldErrors,
 }
 
 async fn requests_page(
     state: &AppState,
     user: &PageUser,
+    page: PageRequest,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
-    let requests =
-        purchasing::list_requests(&state.app, &user.actor, &PurchaseRequestFilter::default())
-            .await?;
+    let page = purchasing::list_requests(
+        &state.app,
+        &user.actor,
+        &PurchaseRequestFilter::default(),
+        page,
+    )
+    .await?;
     let (status, errors) = messages(&error, user);
     render_with(
         status,
         &RequestsPage {
             ctx: Ctx::of(user, "purchase_requests"),
-            requests,
+            pager: Pager::new(&page, &[]),
+            requests: page.items,
             errors,
         },
     )
 }
 
-async fn requests(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    requests_page(&state, &user, None).await
+async fn requests(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(page): Query<PageRequest>,
+) -> Result<Response, PageError> {
+    requests_page(&state, &user, page, None).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -292,7 +304,7 @@ async fn request_action(
     form_outcome(
         result,
         |_| "/purchase-requests",
-        |err| requests_page(&state, &user, Some(err)),
+        |err| requests_page(&state, &user, PageRequest::default(), Some(err)),
     )
     .await
 }

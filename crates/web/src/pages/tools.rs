@@ -1,6 +1,7 @@
 //! Tool pages: the register with custody steps (issue with the no-private-use rule,
 //! hand-over, return, loss / damage / wear-out), and tool purchase requests.
 
+use aftersales_app::page::PageRequest;
 use aftersales_app::tools::{
     self, QuoteInput, ToolFilter, ToolInput, ToolPurchaseFilter, ToolPurchaseInput,
     ToolPurchaseStepInput, ToolPurchaseView, ToolStepInput, ToolView,
@@ -9,14 +10,14 @@ use aftersales_app::AppError;
 use aftersales_domain::role::Permission;
 use aftersales_domain::tools::{PurchaseEvent, ToolEvent};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
 use super::purchasing::{messages, non_empty, number};
-use super::{form_outcome, optional_id, render_with, CsrfForm, Ctx, FieldErrors, PageError};
+use super::{form_outcome, optional_id, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager};
 use crate::session::PageUser;
 use crate::AppState;
 
@@ -171,29 +172,41 @@ async fn tool_step(
 struct PurchasesPage {
     ctx: Ctx,
     purchases: Vec<ToolPurchaseView>,
+    pager: Pager,
     errors: FieldErrors,
 }
 
 async fn purchases_page(
     state: &AppState,
     user: &PageUser,
+    page: PageRequest,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
-    let purchases =
-        tools::list_purchases(&state.app, &user.actor, &ToolPurchaseFilter::default()).await?;
+    let page = tools::list_purchases(
+        &state.app,
+        &user.actor,
+        &ToolPurchaseFilter::default(),
+        page,
+    )
+    .await?;
     let (status, errors) = messages(&error, user);
     render_with(
         status,
         &PurchasesPage {
             ctx: Ctx::of(user, "tool_purchases"),
-            purchases,
+            pager: Pager::new(&page, &[]),
+            purchases: page.items,
             errors,
         },
     )
 }
 
-async fn purchases(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    purchases_page(&state, &user, None).await
+async fn purchases(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(page): Query<PageRequest>,
+) -> Result<Response, PageError> {
+    purchases_page(&state, &user, page, None).await
 }
 
 /// Up to three quotes: `supplier_1`, `price_1`, … .
@@ -250,7 +263,7 @@ async fn create_purchase(
     form_outcome(
         result,
         |_| "/tool-purchases",
-        |err| purchases_page(&state, &user, Some(err)),
+        |err| purchases_page(&state, &user, PageRequest::default(), Some(err)),
     )
     .await
 }
@@ -284,7 +297,7 @@ async fn purchase_step(
     form_outcome(
         result,
         |_| "/tool-purchases",
-        |err| purchases_page(&state, &user, Some(err)),
+        |err| purchases_page(&state, &user, PageRequest::default(), Some(err)),
     )
     .await
 }

@@ -124,3 +124,57 @@ async fn a_claim_follows_its_type_steps_and_closes_only_after_the_sales_managers
         json!([{"cause": "supplier_part", "claims": 1, "amount_fen": 0, "preventions": ["来料增加电容耐压抽检"]}])
     );
 }
+
+#[tokio::test]
+async fn the_claim_register_shows_a_branch_its_own_claims_a_page_at_a_time() {
+    let app = TestApp::spawn().await;
+    let kind = app
+        .post_json(
+            "/claim-types",
+            Role::CustomerDepartment,
+            json!({"code": "QC", "name": "质量索赔", "steps": "登记"}),
+        )
+        .await;
+    kind.assert_status(StatusCode::CREATED);
+    let mut numbers = Vec::new();
+    for branch in [app.seed.bj, app.seed.tj, app.seed.bj] {
+        let claim = app
+            .post_json(
+                "/claims",
+                Role::CustomerDepartment,
+                json!({"claim_type_id": kind.id(), "claimant": "北京宏达贸易有限公司",
+                       "amount_fen": 0, "facts": "运输破损", "learned_on": "2026-11-21",
+                       "org_unit_id": branch}),
+            )
+            .await;
+        claim.assert_status(StatusCode::CREATED);
+        numbers.push(claim.body["number"].clone());
+    }
+    let listed = |path: &'static str, role: Role| {
+        let app = &app;
+        async move {
+            let page = app.get(path, role).await;
+            page.assert_status(StatusCode::OK);
+            let numbers: Vec<_> = page.body["items"]
+                .as_array()
+                .expect("a page")
+                .iter()
+                .map(|c| c["number"].clone())
+                .collect();
+            (numbers, page.body["total"].clone())
+        }
+    };
+    assert_eq!(
+        listed("/claims?per_page=2", Role::CustomerDepartment).await,
+        (vec![numbers[2].clone(), numbers[1].clone()], json!(3))
+    );
+    assert_eq!(
+        listed("/claims?per_page=2&page=2", Role::CustomerDepartment).await,
+        (vec![numbers[0].clone()], json!(3))
+    );
+    // The Beijing branch manager sees Beijing's two claims only.
+    assert_eq!(
+        listed("/claims", Role::BranchManager).await,
+        (vec![numbers[2].clone(), numbers[0].clone()], json!(2))
+    );
+}

@@ -122,8 +122,7 @@ async fn the_reply_clock_runs_on_the_customers_calendar_in_the_list_as_in_the_vi
     let listed = app.get("/complaints", Role::ServiceAgent).await;
     listed.assert_status(StatusCode::OK);
     let reply_status = |complaint: &Value| {
-        listed
-            .body
+        listed.body["items"]
             .as_array()
             .expect("a list")
             .iter()
@@ -137,6 +136,38 @@ async fn the_reply_clock_runs_on_the_customers_calendar_in_the_list_as_in_the_vi
         let id = complaint["id"].as_i64().expect("id");
         assert_eq!(current(&app, id).await["reply_clock"]["status"], status);
     }
+}
+
+#[tokio::test]
+async fn the_list_comes_a_page_at_a_time_newest_first() {
+    let app = TestApp::spawn().await;
+    let mut registered = Vec::new();
+    for _ in 0..3 {
+        registered
+            .push(register(&app, Role::ServiceAgent, quality_complaint()).await["id"].clone());
+    }
+    let ids = |page: &Value| -> Vec<Value> {
+        page["items"]
+            .as_array()
+            .expect("a page")
+            .iter()
+            .map(|c| c["id"].clone())
+            .collect()
+    };
+    let first = app.get("/complaints?per_page=2", Role::ServiceAgent).await;
+    first.assert_status(StatusCode::OK);
+    assert_eq!(
+        ids(&first.body),
+        [registered[2].clone(), registered[1].clone()]
+    );
+    assert_eq!(first.body["total"], 3);
+    let second = app
+        .get("/complaints?per_page=2&page=2", Role::ServiceAgent)
+        .await;
+    second.assert_status(StatusCode::OK);
+    assert_eq!(ids(&second.body), [registered[0].clone()]);
+    assert_eq!(second.body["total"], 3);
+    assert_eq!(second.body["page"], 2);
 }
 
 #[tokio::test]
@@ -728,7 +759,8 @@ async fn complaints_outside_the_branch_answer_404_and_routing_is_listed() {
     .assert_status(StatusCode::OK);
     let listed = app.get("/complaints", Role::ServiceAgent).await;
     listed.assert_status(StatusCode::OK);
-    assert!(listed.body.as_array().unwrap().is_empty());
+    assert!(listed.body["items"].as_array().unwrap().is_empty());
+    assert_eq!(listed.body["total"], 0);
     let routing = app.get("/complaint-routing", Role::Technician).await;
     routing.assert_status(StatusCode::OK);
     let packaging = routing

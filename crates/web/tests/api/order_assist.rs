@@ -581,7 +581,7 @@ async fn a_conduct_rule_the_customer_does_not_confirm_becomes_a_complaint_agains
     }
     let complaints = app.get("/complaints", Role::CustomerDepartment).await;
     complaints.assert_status(StatusCode::OK);
-    let list = complaints.body.as_array().unwrap();
+    let list = complaints.body["items"].as_array().unwrap();
     assert_eq!(list.len(), 1, "{list:?}");
     let complaint = app
         .get(

@@ -321,6 +321,15 @@ async fn a_count_difference_is_posted_only_after_the_supervisor_approves_with_a_
         )
         .await;
     assert!(cycle.body["lines"].as_array().unwrap().is_empty());
+    // The list shows the sheets newest first, a page at a time, without their lines.
+    let listed = app
+        .get("/stock-counts?per_page=1", Role::WarehouseKeeper)
+        .await;
+    listed.assert_status(StatusCode::OK);
+    assert_eq!(listed.body["total"], 2);
+    assert_eq!(listed.body["items"][0]["id"], cycle.body["id"]);
+    assert_eq!(listed.body["items"][0]["scope"], "a");
+    assert!(listed.body["items"][0].get("lines").is_none());
 
     let entered = app
         .post_json(

@@ -132,7 +132,11 @@ async fn a_purchase_request_from_the_proposal_is_approved_and_received_into_stoc
     let open = app
         .get("/purchase-requests?open=true", Role::WarehouseKeeper)
         .await;
-    assert!(open.body.as_array().unwrap().is_empty());
+    assert!(open.body["items"].as_array().unwrap().is_empty());
+    assert_eq!(open.body["total"], 0);
+    let all = app.get("/purchase-requests", Role::WarehouseKeeper).await;
+    assert_eq!(all.body["total"], 1);
+    assert_eq!(all.body["items"][0]["status"], "received");
 
     // A rejection needs a reason.
     let other = app

@@ -414,5 +414,9 @@ async fn a_tool_purchase_goes_through_price_check_and_approval_before_it_is_regi
     rejected.assert_status(StatusCode::OK);
     assert_eq!(rejected.body["status"], "rejected");
     let open = app.get("/tool-purchases?open=true", Role::Accountant).await;
-    assert!(open.body.as_array().unwrap().is_empty());
+    assert!(open.body["items"].as_array().unwrap().is_empty());
+    assert_eq!(open.body["total"], 0);
+    // Newest first: the rejected enquiry heads the whole list.
+    let all = app.get("/tool-purchases", Role::Accountant).await;
+    assert_eq!(all.body["items"][0]["status"], "rejected");
 }
