@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::billing::ChargesView;
 use crate::org::versioned_update;
+use crate::page::{Page, PageRequest};
 use crate::timers::{Fire, Job};
 use crate::{audit, notifications, numbering, settings, timers, Actor, App, AppError};
 
@@ -740,12 +741,13 @@ pub struct InvoiceFilter {
     pub to_mail: Option<bool>,
 }
 
-/// The branch's invoices, newest first.
+/// The branch's invoices, newest first, a page at a time.
 pub async fn invoices(
     app: &App,
     actor: &Actor,
     filter: &InvoiceFilter,
-) -> Result<Vec<InvoiceView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<InvoiceView>, AppError> {
     actor.require(Permission::BillingSettle)?;
     let mut query = in_scope(invoice::Entity::find(), actor, invoice::Column::OrgUnitId);
     if let Some(collection) = filter.collection.as_deref().filter(|c| !c.is_empty()) {
@@ -756,12 +758,16 @@ pub async fn invoices(
             .filter(invoice::Column::Collection.eq(settlement::COLLECTION_NONE))
             .filter(invoice::Column::MailedAt.is_null());
     }
-    let rows = query
-        .order_by_desc(invoice::Column::IssuedAt)
-        .order_by_desc(invoice::Column::Id)
-        .all(&app.db)
-        .await?;
-    invoice_views(&app.db, rows).await
+    let mut page = crate::page::fetch(
+        &app.db,
+        query
+            .order_by_desc(invoice::Column::IssuedAt)
+            .order_by_desc(invoice::Column::Id),
+        request,
+    )
+    .await?;
+    let views = invoice_views(&app.db, std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(views))
 }
 
 /// An invoice the actor's branch scope covers (404 otherwise).

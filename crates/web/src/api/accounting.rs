@@ -5,6 +5,7 @@ use aftersales_app::accounting::{
     self, CashFilter, CashView, CollectionInput, HandoverInput, InvoiceDueView, InvoiceFilter,
     InvoiceInput, InvoiceView, MailingInput, OrderSettlement,
 };
+use aftersales_app::page::{Page, PageRequest};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -121,15 +122,16 @@ async fn list_invoices_due(
     Ok(Json(accounting::invoices_due(&state.app, &actor).await?))
 }
 
-#[utoipa::path(get, path = "/invoices", tag = "accounting", params(InvoiceFilter),
-    responses((status = 200, body = Vec<InvoiceView>)))]
+#[utoipa::path(get, path = "/invoices", tag = "accounting", params(InvoiceFilter, PageRequest),
+    responses((status = 200, body = Page<InvoiceView>)))]
 async fn list_invoices(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<InvoiceFilter>,
-) -> Result<Json<Vec<InvoiceView>>, ApiError> {
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<InvoiceView>>, ApiError> {
     Ok(Json(
-        accounting::invoices(&state.app, &actor, &filter).await?,
+        accounting::invoices(&state.app, &actor, &filter, page).await?,
     ))
 }
 

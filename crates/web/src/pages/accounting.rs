@@ -9,6 +9,7 @@ use aftersales_app::accounting::{
     InvoiceInput, InvoiceView, MailingInput, OrderSettlement, TechnicianCash,
 };
 use aftersales_app::billing::{self, ChargesView};
+use aftersales_app::page::PageRequest;
 use aftersales_app::AppError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -18,7 +19,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::{form_outcome, redirect, render, render_with, CsrfForm, Ctx, FieldErrors, PageError};
+use super::{
+    form_outcome, redirect, render, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager,
+};
 use crate::session::PageUser;
 use crate::AppState;
 
@@ -43,16 +46,26 @@ struct AccountingPage {
     technicians: Vec<TechnicianCash>,
     due: Vec<InvoiceDueView>,
     open: Vec<InvoiceView>,
+    open_pager: Pager,
     to_mail: Vec<InvoiceView>,
+    to_mail_pager: Pager,
     errors: FieldErrors,
     /// The export's default period: this month so far.
     month_start: String,
     today: String,
 }
 
+/// Where the accounting page's two invoice lists stand.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+struct QueuePages {
+    open_page: Option<u64>,
+    mail_page: Option<u64>,
+}
+
 async fn accounting_view(
     state: &AppState,
     user: &PageUser,
+    pages: QueuePages,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
     let app = &state.app;
@@ -66,6 +79,23 @@ async fn accounting_view(
         to_mail: Some(true),
         ..InvoiceFilter::default()
     };
+    let page_of = |page| PageRequest {
+        page,
+        per_page: None,
+    };
+    let open = accounting::invoices(app, actor, &open, page_of(pages.open_page)).await?;
+    let to_mail = accounting::invoices(app, actor, &to_mail, page_of(pages.mail_page)).await?;
+    let page_number = |page: Option<u64>| page.map(|page| page.to_string());
+    let open_pager = Pager::named(
+        "open_page",
+        &open,
+        &[("mail_page", page_number(pages.mail_page))],
+    );
+    let to_mail_pager = Pager::named(
+        "mail_page",
+        &to_mail,
+        &[("open_page", page_number(pages.open_page))],
+    );
     let (status, errors) = match &error {
         Some(err) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -79,8 +109,10 @@ async fn accounting_view(
             ctx: Ctx::of(user, "accounting"),
             technicians: accounting::by_technician(held),
             due: accounting::invoices_due(app, actor).await?,
-            open: accounting::invoices(app, actor, &open).await?,
-            to_mail: accounting::invoices(app, actor, &to_mail).await?,
+            open: open.items,
+            open_pager,
+            to_mail: to_mail.items,
+            to_mail_pager,
             errors,
             month_start: app.today().first_of_month().to_string(),
             today: app.today().to_string(),
@@ -91,8 +123,9 @@ async fn accounting_view(
 async fn accounting_page(
     State(state): State<AppState>,
     user: PageUser,
+    Query(pages): Query<QueuePages>,
 ) -> Result<Response, PageError> {
-    accounting_view(&state, &user, None).await
+    accounting_view(&state, &user, pages, None).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,7 +147,7 @@ async fn hand_over(
     form_outcome(
         result,
         |_| "/accounting",
-        |err| accounting_view(&state, &user, Some(err)),
+        |err| accounting_view(&state, &user, QueuePages::default(), Some(err)),
     )
     .await
 }

@@ -375,12 +375,25 @@ pub struct Pager {
     /// The list stopped counting at `total`: shown as "10000+".
     pub capped: bool,
     next: bool,
-    /// The list's query string without `page`, ending in `&` when not empty.
+    /// The list's query string without its page parameter, ending in `&` when not empty.
     pub base_query: String,
+    /// The query parameter of the page number: `page`, or another name where a screen pages
+    /// two lists.
+    pub param: &'static str,
 }
 
 impl Pager {
     pub fn new<T>(page: &aftersales_app::page::Page<T>, query: &[(&str, Option<String>)]) -> Pager {
+        Pager::named("page", page, query)
+    }
+
+    /// The pager of one of several lists on a screen, its page number in `param`; `query`
+    /// holds the other lists' page numbers, so paging one keeps the others where they are.
+    pub fn named<T>(
+        param: &'static str,
+        page: &aftersales_app::page::Page<T>,
+        query: &[(&str, Option<String>)],
+    ) -> Pager {
         let base_query: String = query
             .iter()
             .filter_map(|(key, value)| {
@@ -397,6 +410,7 @@ impl Pager {
             capped: page.total_capped,
             next: page.has_next(),
             base_query,
+            param,
         }
     }
     pub fn has_prev(&self) -> bool {
@@ -410,6 +424,34 @@ impl Pager {
     }
     pub fn next(&self) -> u64 {
         self.page + 1
+    }
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use aftersales_app::page::Page;
+
+    use super::Pager;
+
+    #[test]
+    fn a_named_pager_pages_its_own_list_and_keeps_the_other_lists_page() {
+        let page = Page {
+            items: vec![(); 50],
+            total: 120,
+            page: 2,
+            per_page: 50,
+            total_capped: false,
+        };
+        let pager = Pager::named(
+            "open_page",
+            &page,
+            &[("mail_page", Some("3".into())), ("status", None)],
+        );
+        assert_eq!(pager.param, "open_page");
+        assert_eq!(pager.base_query, "mail_page=3&");
+        assert!(pager.has_prev() && pager.has_next());
+        assert_eq!((pager.prev(), pager.next(), pager.pages), (1, 3, 3));
+        assert_eq!(Pager::new(&page, &[]).param, "page");
     }
 }
 
