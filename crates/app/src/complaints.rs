@@ -23,7 +23,7 @@ use aftersales_domain::complaint::{
     DecideFacts, Sanction, Severity, StaffFault, Subject, TargetLevel, TaskTiming, ToldChannel,
 };
 use aftersales_domain::org::DepartmentKind;
-use aftersales_domain::role::{Permission, Role};
+use aftersales_domain::role::{Permission, Role, Scope};
 use aftersales_domain::sla::{ClockKind, ClockPolicy};
 use aftersales_domain::validation::{optional_text, required_text, ValidationErrors};
 use aftersales_store::entity::{
@@ -32,7 +32,7 @@ use aftersales_store::entity::{
 };
 use aftersales_store::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
@@ -1470,43 +1470,75 @@ pub struct TaskFilter {
     pub open_only: Option<bool>,
 }
 
-/// Department tasks, oldest due first: what each department has to investigate.
+/// Limits a query over what belongs to complaints (tasks, notices) to the complaints the
+/// actor sees.
+fn of_visible_complaints<E: EntityTrait>(
+    actor: &Actor,
+    query: Select<E>,
+    complaint_id: impl ColumnTrait,
+) -> Result<Select<E>, AppError> {
+    if matches!(actor.scope(), Scope::AllBranches) {
+        return Ok(query);
+    }
+    let visible = actor.scoped(
+        complaint::Entity::find()
+            .select_only()
+            .column(complaint::Column::Id),
+        complaint::Column::OrgUnitId,
+        complaint::Column::CustomerId,
+    )?;
+    Ok(query.filter(complaint_id.in_subquery(visible.into_query())))
+}
+
+/// The complaints with these ids, by id: a page's cases, for their numbers.
+async fn cases_of(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, complaint::Model>, AppError> {
+    Ok(complaint::Entity::find()
+        .filter(complaint::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}
+
+/// Department tasks, oldest due first, a page at a time: what each department has to
+/// investigate.
 pub async fn tasks(
     app: &App,
     actor: &Actor,
     filter: &TaskFilter,
-) -> Result<Vec<TaskView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<TaskView>, AppError> {
     actor.require(Permission::ComplaintRead)?;
-    let mut query = complaint_task::Entity::find()
-        .order_by_asc(complaint_task::Column::DueDate)
-        .order_by_asc(complaint_task::Column::Id);
+    let mut query = of_visible_complaints(
+        actor,
+        complaint_task::Entity::find()
+            .order_by_asc(complaint_task::Column::DueDate)
+            .order_by_asc(complaint_task::Column::Id),
+        complaint_task::Column::ComplaintId,
+    )?;
     if let Some(department) = filter.department.as_deref().filter(|d| !d.is_empty()) {
         query = query.filter(complaint_task::Column::Department.eq(department));
     }
     if filter.open_only == Some(true) {
         query = query.filter(complaint_task::Column::Status.eq(TASK_OPEN));
     }
-    let rows = query.all(&app.db).await?;
-    let cases: HashMap<i64, complaint::Model> = complaint::Entity::find()
-        .filter(
-            complaint::Column::Id.is_in(rows.iter().map(|r| r.complaint_id).collect::<Vec<_>>()),
-        )
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let mut page = crate::page::fetch(&app.db, query, request).await?;
+    let rows = std::mem::take(&mut page.items);
+    let cases = cases_of(&app.db, rows.iter().map(|r| r.complaint_id)).await?;
     let people = names(&app.db, rows.iter().filter_map(|r| r.done_by)).await?;
     let today = app.today();
-    Ok(rows
+    let views = rows
         .into_iter()
         .filter_map(|row| {
             let case = cases.get(&row.complaint_id)?;
-            actor
-                .sees(case.org_unit_id, case.customer_id)
-                .then(|| task_view(row, &case.number, &people, today))
+            Some(task_view(row, &case.number, &people, today))
         })
-        .collect())
+        .collect();
+    Ok(page.with_items(views))
 }
 
 /// A logged contact or decision (COMPLAINT-7, 9, 15, outcome told).
@@ -2106,35 +2138,33 @@ pub struct NoticeFilter {
     pub kind: Option<String>,
 }
 
+/// Reminders and follow-ups, newest first, a page at a time.
 pub async fn notices(
     app: &App,
     actor: &Actor,
     filter: &NoticeFilter,
-) -> Result<Vec<NoticeView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<NoticeView>, AppError> {
     actor.require(Permission::ComplaintRead)?;
-    let mut query = complaint_notice::Entity::find().order_by_desc(complaint_notice::Column::Id);
+    let mut query = of_visible_complaints(
+        actor,
+        complaint_notice::Entity::find().order_by_desc(complaint_notice::Column::Id),
+        complaint_notice::Column::ComplaintId,
+    )?;
     if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
         query = query.filter(complaint_notice::Column::Kind.eq(kind));
     }
-    let rows = query.all(&app.db).await?;
-    let cases: HashMap<i64, complaint::Model> = complaint::Entity::find()
-        .filter(
-            complaint::Column::Id.is_in(rows.iter().map(|r| r.complaint_id).collect::<Vec<_>>()),
-        )
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    Ok(rows
+    let mut page = crate::page::fetch(&app.db, query, request).await?;
+    let rows = std::mem::take(&mut page.items);
+    let cases = cases_of(&app.db, rows.iter().map(|r| r.complaint_id)).await?;
+    let views = rows
         .into_iter()
         .filter_map(|row| {
             let case = cases.get(&row.complaint_id)?;
-            actor
-                .sees(case.org_unit_id, case.customer_id)
-                .then(|| notice_view(row, &case.number))
+            Some(notice_view(row, &case.number))
         })
-        .collect())
+        .collect();
+    Ok(page.with_items(views))
 }
 
 /// One notice with its complaint, for the printed form.

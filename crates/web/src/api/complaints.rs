@@ -233,13 +233,16 @@ async fn review_complaint(
 }
 
 /// Department tasks, oldest due first.
-#[utoipa::path(get, path = "/complaint-tasks", tag = "complaints", params(TaskFilter), responses((status = 200, body = Vec<TaskView>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/complaint-tasks", tag = "complaints", params(TaskFilter, PageRequest), responses((status = 200, body = Page<TaskView>), (status = 404, body = ErrorBody)))]
 async fn list_complaint_tasks(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<TaskFilter>,
-) -> Result<Json<Vec<TaskView>>, ApiError> {
-    Ok(Json(complaints::tasks(&state.app, &actor, &filter).await?))
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<TaskView>>, ApiError> {
+    Ok(Json(
+        complaints::tasks(&state.app, &actor, &filter, page).await?,
+    ))
 }
 
 /// A department's findings; `done` finishes the task.
@@ -256,14 +259,15 @@ async fn update_complaint_task(
 }
 
 /// Overdue reminders (催办单) and follow-up notices (洽办单).
-#[utoipa::path(get, path = "/complaint-notices", tag = "complaints", params(NoticeFilter), responses((status = 200, body = Vec<NoticeView>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/complaint-notices", tag = "complaints", params(NoticeFilter, PageRequest), responses((status = 200, body = Page<NoticeView>), (status = 404, body = ErrorBody)))]
 async fn list_complaint_notices(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<NoticeFilter>,
-) -> Result<Json<Vec<NoticeView>>, ApiError> {
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<NoticeView>>, ApiError> {
     Ok(Json(
-        complaints::notices(&state.app, &actor, &filter).await?,
+        complaints::notices(&state.app, &actor, &filter, page).await?,
     ))
 }
 

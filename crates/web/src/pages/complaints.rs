@@ -690,6 +690,7 @@ async fn update_task(
 struct TasksPage {
     ctx: Ctx,
     tasks: Vec<TaskView>,
+    pager: Pager,
     departments: &'static [DepartmentKind],
     filter: TaskFilter,
 }
@@ -704,11 +705,20 @@ async fn list_tasks(
     State(state): State<AppState>,
     user: PageUser,
     Query(filter): Query<TaskFilter>,
+    Query(page): Query<PageRequest>,
 ) -> Result<Response, PageError> {
-    let tasks = complaints::tasks(&state.app, &user.actor, &filter).await?;
+    let page = complaints::tasks(&state.app, &user.actor, &filter, page).await?;
+    let pager = Pager::new(
+        &page,
+        &[
+            ("department", filter.department.clone()),
+            ("open_only", filter.open_only.map(|open| open.to_string())),
+        ],
+    );
     render(&TasksPage {
         ctx: Ctx::of(&user, "complaint_tasks"),
-        tasks,
+        tasks: page.items,
+        pager,
         departments: DepartmentKind::ALL,
         filter,
     })
@@ -721,16 +731,19 @@ async fn list_tasks(
 struct NoticesPage {
     ctx: Ctx,
     notices: Vec<NoticeView>,
+    pager: Pager,
 }
 
 async fn list_notices(
     State(state): State<AppState>,
     user: PageUser,
+    Query(page): Query<PageRequest>,
 ) -> Result<Response, PageError> {
-    let notices = complaints::notices(&state.app, &user.actor, &NoticeFilter::default()).await?;
+    let page = complaints::notices(&state.app, &user.actor, &NoticeFilter::default(), page).await?;
     render(&NoticesPage {
         ctx: Ctx::of(&user, "complaint_notices"),
-        notices,
+        pager: Pager::new(&page, &[]),
+        notices: page.items,
     })
 }
 

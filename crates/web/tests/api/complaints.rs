@@ -292,8 +292,33 @@ async fn a_complaint_goes_from_registration_to_a_gm_approved_reward_penalty_noti
             .unwrap()
     };
 
+    // The task list, a page at a time, due date then id; the Beijing branch manager's list
+    // is limited to the complaints of the branch in SQL and finds the same tasks.
+    for role in [Role::CustomerDepartment, Role::BranchManager] {
+        let listed = app.get("/complaint-tasks?per_page=2", role).await;
+        listed.assert_status(StatusCode::OK);
+        assert_eq!(listed.body["total"], 3, "{role:?}");
+        let ids: Vec<i64> = listed.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        let mut first_two: Vec<i64> = tasks.iter().map(|t| t["id"].as_i64().unwrap()).collect();
+        first_two.sort_unstable();
+        first_two.truncate(2);
+        assert_eq!(ids, first_two, "{role:?}");
+    }
+
     // The day after the due date every open task gets a level-1 reminder (催办单).
     run_timers_at(&app, "2026-11-26T01:00:00Z").await;
+    let notices = app.get("/complaint-notices", Role::BranchManager).await;
+    notices.assert_status(StatusCode::OK);
+    assert_eq!(notices.body["total"], 3);
+    assert_eq!(
+        notices.body["items"][0]["complaint_number"],
+        "KS-202611-0001"
+    );
     assert_eq!(
         reminders(&current(&app, id).await),
         vec![
