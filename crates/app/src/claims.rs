@@ -352,13 +352,8 @@ pub async fn list(
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         query = query.filter(claim::Column::Status.eq(status));
     }
-    let mut page = crate::page::fetch(&app.db, query, request).await?;
     let today = app.today();
-    let mut out = Vec::with_capacity(page.items.len());
-    for row in std::mem::take(&mut page.items) {
-        out.push(view(&app.db, row, today).await?);
-    }
-    Ok(page.with_items(out))
+    crate::page::fetch_views(&app.db, query, request, |row| view(&app.db, row, today)).await
 }
 
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<ClaimView, AppError> {

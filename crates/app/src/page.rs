@@ -148,6 +148,26 @@ pub async fn fetch<E: EntityTrait>(
     })
 }
 
+/// The page `request` of `query`, each row turned into its view by `view` (a view that
+/// reads a few rows of its own, which a page bounds).
+pub async fn fetch_views<E, V, Fut>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    request: PageRequest,
+    mut view: impl FnMut(E::Model) -> Fut,
+) -> Result<Page<V>, AppError>
+where
+    E: EntityTrait,
+    Fut: std::future::Future<Output = Result<V, AppError>>,
+{
+    let mut page = fetch(db, query, request).await?;
+    let mut views = Vec::with_capacity(page.items.len());
+    for row in std::mem::take(&mut page.items) {
+        views.push(view(row).await?);
+    }
+    Ok(page.with_items(views))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{known_total, Page};

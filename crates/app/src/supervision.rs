@@ -34,6 +34,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::notifications::{self, Message};
+use crate::page::{Page, PageRequest};
 use crate::timers::{self, Fire, Job};
 use crate::{audit, format_ms, settings, Actor, App, AppError};
 
@@ -183,12 +184,13 @@ pub struct EvaluationFilter {
     pub period: Option<String>,
 }
 
-/// Evaluations in the caller's scope, newest first (at most 500).
+/// Evaluations in the caller's scope, newest first, a page at a time.
 pub async fn evaluations(
     app: &App,
     actor: &Actor,
     filter: &EvaluationFilter,
-) -> Result<Vec<EvaluationView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<EvaluationView>, AppError> {
     actor.require(Permission::SupervisionRead)?;
     let mut query = staff_evaluation::Entity::find();
     if let Scope::Branch(own) = actor.scope() {
@@ -200,17 +202,8 @@ pub async fn evaluations(
     if let Some(period) = filter.period.as_deref().filter(|p| !p.is_empty()) {
         query = query.filter(staff_evaluation::Column::Period.eq(period));
     }
-    let mut views = Vec::new();
-    for row in query
-        .order_by_desc(staff_evaluation::Column::Id)
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .take(500)
-    {
-        views.push(evaluation_view(&app.db, row).await?);
-    }
-    Ok(views)
+    let query = query.order_by_desc(staff_evaluation::Column::Id);
+    crate::page::fetch_views(&app.db, query, request, |row| evaluation_view(&app.db, row)).await
 }
 
 // ----- activities (SUPERVISION-1, 4; CUSTOMER-5) -----
@@ -388,12 +381,13 @@ pub struct ActivityFilter {
     pub customer_id: Option<i64>,
 }
 
-/// Activities in the caller's scope, latest first (at most 500).
+/// Activities in the caller's scope, latest first, a page at a time.
 pub async fn activities(
     app: &App,
     actor: &Actor,
     filter: &ActivityFilter,
-) -> Result<Vec<ActivityView>, AppError> {
+    request: PageRequest,
+) -> Result<Page<ActivityView>, AppError> {
     actor.require(Permission::SupervisionRead)?;
     let mut query = supervision_activity::Entity::find();
     if let Scope::Branch(own) = actor.scope() {
@@ -406,18 +400,10 @@ pub async fn activities(
     if let Some(customer) = filter.customer_id {
         query = query.filter(supervision_activity::Column::CustomerId.eq(customer));
     }
-    let mut views = Vec::new();
-    for row in query
+    let query = query
         .order_by_desc(supervision_activity::Column::HeldOn)
-        .order_by_desc(supervision_activity::Column::Id)
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .take(500)
-    {
-        views.push(activity_view(&app.db, row).await?);
-    }
-    Ok(views)
+        .order_by_desc(supervision_activity::Column::Id);
+    crate::page::fetch_views(&app.db, query, request, |row| activity_view(&app.db, row)).await
 }
 
 // ----- visit plans and coverage (CUSTOMER-5, T24) -----
@@ -942,19 +928,23 @@ pub async fn file_mystery_report(
     Ok(view)
 }
 
-pub async fn mystery_reports(app: &App, actor: &Actor) -> Result<Vec<MysteryReportView>, AppError> {
+/// Mystery-shopper reports of the branches the caller sees, newest first, a page at a time.
+pub async fn mystery_reports(
+    app: &App,
+    actor: &Actor,
+    request: PageRequest,
+) -> Result<Page<MysteryReportView>, AppError> {
     require_mystery(actor)?;
-    let mut views = Vec::new();
-    for row in mystery_shopper_report::Entity::find()
-        .order_by_desc(mystery_shopper_report::Column::Id)
-        .all(&app.db)
-        .await?
-    {
-        if actor.sees(row.org_unit_id, None) {
-            views.push(mystery_view(&app.db, row).await?);
+    let mut query =
+        mystery_shopper_report::Entity::find().order_by_desc(mystery_shopper_report::Column::Id);
+    match actor.scope() {
+        Scope::AllBranches => {}
+        Scope::Branch(own) => {
+            query = query.filter(mystery_shopper_report::Column::OrgUnitId.eq(own));
         }
+        Scope::Customer(_) | Scope::Nothing => return Err(AppError::NotFound),
     }
-    Ok(views)
+    crate::page::fetch_views(&app.db, query, request, |row| mystery_view(&app.db, row)).await
 }
 
 pub async fn mystery_report(

@@ -3,6 +3,7 @@
 //! (SUPERVISION-4, CUSTOMER-5, T24), the hotline re-check (SUPERVISION-3), and
 //! mystery-shopper reports (SUPERVISION-5: 404 outside the supervision department).
 
+use aftersales_app::page::{Page, PageRequest};
 use aftersales_app::supervision::{
     self, ActivityFilter, ActivityInput, ActivityView, CoverageRow, EvaluationFilter,
     EvaluationInput, EvaluationView, MysteryReportInput, MysteryReportView, OperatorMetrics,
@@ -75,14 +76,15 @@ pub fn router() -> Router<AppState> {
         .route("/hotline-recheck/{complaint_id}", post(record_recheck))
 }
 
-#[utoipa::path(get, path = "/staff-evaluations", tag = "supervision", params(EvaluationFilter), responses((status = 200, body = Vec<EvaluationView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/staff-evaluations", tag = "supervision", params(EvaluationFilter, PageRequest), responses((status = 200, body = Page<EvaluationView>), (status = 403, body = ErrorBody)))]
 async fn list_evaluations(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<EvaluationFilter>,
-) -> Result<Json<Vec<EvaluationView>>, ApiError> {
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<EvaluationView>>, ApiError> {
     Ok(Json(
-        supervision::evaluations(&state.app, &actor, &filter).await?,
+        supervision::evaluations(&state.app, &actor, &filter, page).await?,
     ))
 }
 
@@ -100,14 +102,15 @@ async fn record_evaluation(
     ))
 }
 
-#[utoipa::path(get, path = "/supervision-activities", tag = "supervision", params(ActivityFilter), responses((status = 200, body = Vec<ActivityView>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/supervision-activities", tag = "supervision", params(ActivityFilter, PageRequest), responses((status = 200, body = Page<ActivityView>), (status = 403, body = ErrorBody)))]
 async fn list_activities(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiQuery(filter): ApiQuery<ActivityFilter>,
-) -> Result<Json<Vec<ActivityView>>, ApiError> {
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<ActivityView>>, ApiError> {
     Ok(Json(
-        supervision::activities(&state.app, &actor, &filter).await?,
+        supervision::activities(&state.app, &actor, &filter, page).await?,
     ))
 }
 
@@ -168,13 +171,14 @@ async fn list_visit_tasks(
 }
 
 /// Mystery-shopper reports (supervision department only; 404 for everyone else).
-#[utoipa::path(get, path = "/mystery-shopper-reports", tag = "supervision", responses((status = 200, body = Vec<MysteryReportView>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/mystery-shopper-reports", tag = "supervision", params(PageRequest), responses((status = 200, body = Page<MysteryReportView>), (status = 404, body = ErrorBody)))]
 async fn list_mystery_reports(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-) -> Result<Json<Vec<MysteryReportView>>, ApiError> {
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<Page<MysteryReportView>>, ApiError> {
     Ok(Json(
-        supervision::mystery_reports(&state.app, &actor).await?,
+        supervision::mystery_reports(&state.app, &actor, page).await?,
     ))
 }
 

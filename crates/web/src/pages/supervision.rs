@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::{form_outcome, optional_id, render_with, CsrfForm, Ctx, FieldErrors, PageError};
+use super::{form_outcome, optional_id, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager};
 use crate::session::PageUser;
 use crate::AppState;
 
@@ -97,7 +97,9 @@ fn score(value: &str) -> Option<i64> {
 struct OverviewPage {
     ctx: Ctx,
     evaluations: Vec<EvaluationView>,
+    evaluations_pager: Pager,
     activities: Vec<ActivityView>,
+    activities_pager: Pager,
     staff: Vec<(i64, String)>,
     branches: Vec<(i64, String)>,
     customers: Vec<CoverageRow>,
@@ -108,16 +110,49 @@ struct OverviewPage {
     errors: FieldErrors,
 }
 
+/// Where the overview's two lists stand.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+struct OverviewPages {
+    evaluation_page: Option<u64>,
+    activity_page: Option<u64>,
+}
+
 async fn overview_page(
     state: &AppState,
     user: &PageUser,
+    pages: OverviewPages,
     failed: &'static str,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
-    let evaluations =
-        supervision::evaluations(&state.app, &user.actor, &EvaluationFilter::default()).await?;
-    let activities =
-        supervision::activities(&state.app, &user.actor, &ActivityFilter::default()).await?;
+    let page_of = |page| PageRequest {
+        page,
+        per_page: None,
+    };
+    let evaluations = supervision::evaluations(
+        &state.app,
+        &user.actor,
+        &EvaluationFilter::default(),
+        page_of(pages.evaluation_page),
+    )
+    .await?;
+    let activities = supervision::activities(
+        &state.app,
+        &user.actor,
+        &ActivityFilter::default(),
+        page_of(pages.activity_page),
+    )
+    .await?;
+    let page_number = |page: Option<u64>| page.map(|page| page.to_string());
+    let evaluations_pager = Pager::named(
+        "evaluation_page",
+        &evaluations,
+        &[("activity_page", page_number(pages.activity_page))],
+    );
+    let activities_pager = Pager::named(
+        "activity_page",
+        &activities,
+        &[("evaluation_page", page_number(pages.evaluation_page))],
+    );
     let writes = user
         .actor
         .can(aftersales_domain::role::Permission::SupervisionWrite);
@@ -135,8 +170,10 @@ async fn overview_page(
         status,
         &OverviewPage {
             ctx: Ctx::of(user, "supervision"),
-            evaluations,
-            activities,
+            evaluations: evaluations.items,
+            evaluations_pager,
+            activities: activities.items,
+            activities_pager,
             staff,
             branches,
             customers,
@@ -148,8 +185,12 @@ async fn overview_page(
     )
 }
 
-async fn overview(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    overview_page(&state, &user, "", None).await
+async fn overview(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(pages): Query<OverviewPages>,
+) -> Result<Response, PageError> {
+    overview_page(&state, &user, pages, "", None).await
 }
 
 #[derive(Deserialize)]
@@ -185,7 +226,15 @@ async fn evaluate(
     form_outcome(
         result,
         |_| "/supervision",
-        |err| overview_page(&state, &user, "evaluation", Some(err)),
+        |err| {
+            overview_page(
+                &state,
+                &user,
+                OverviewPages::default(),
+                "evaluation",
+                Some(err),
+            )
+        },
     )
     .await
 }
@@ -233,7 +282,15 @@ async fn log_activity(
     form_outcome(
         result,
         |_| "/supervision",
-        |err| overview_page(&state, &user, "activity", Some(err)),
+        |err| {
+            overview_page(
+                &state,
+                &user,
+                OverviewPages::default(),
+                "activity",
+                Some(err),
+            )
+        },
     )
     .await
 }
@@ -397,6 +454,7 @@ async fn record_recheck(
 struct MysteryPage {
     ctx: Ctx,
     reports: Vec<MysteryReportView>,
+    pager: Pager,
     branches: Vec<(i64, String)>,
     today: String,
     errors: FieldErrors,
@@ -405,16 +463,18 @@ struct MysteryPage {
 async fn mystery_page(
     state: &AppState,
     user: &PageUser,
+    page: PageRequest,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
     // Answers 404 before anything is shown to a user outside the supervision department.
-    let reports = supervision::mystery_reports(&state.app, &user.actor).await?;
+    let reports = supervision::mystery_reports(&state.app, &user.actor, page).await?;
     let (status, errors) = outcome(error.as_ref(), user);
     render_with(
         status,
         &MysteryPage {
             ctx: Ctx::of(user, "mystery_shoppers"),
-            reports,
+            pager: Pager::new(&reports, &[]),
+            reports: reports.items,
             branches: branch_options(state, user).await?,
             today: state.app.today().to_string(),
             errors,
@@ -425,8 +485,9 @@ async fn mystery_page(
 async fn mystery_reports(
     State(state): State<AppState>,
     user: PageUser,
+    Query(page): Query<PageRequest>,
 ) -> Result<Response, PageError> {
-    mystery_page(&state, &user, None).await
+    mystery_page(&state, &user, page, None).await
 }
 
 #[derive(Deserialize)]
@@ -465,7 +526,7 @@ async fn file_mystery_report(
     form_outcome(
         result,
         |_| "/mystery-shopper-reports",
-        |err| mystery_page(&state, &user, Some(err)),
+        |err| mystery_page(&state, &user, PageRequest::default(), Some(err)),
     )
     .await
 }

@@ -217,7 +217,8 @@ async fn staff_evaluations_are_recorded_once_per_period_by_the_supervision_side(
         .assert_status(StatusCode::FORBIDDEN);
     let list = app.get("/staff-evaluations", Role::ComplaintHotline).await;
     list.assert_status(StatusCode::OK);
-    assert_eq!(list.body.as_array().unwrap().len(), 1);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list.body["total"], 1);
 
     // A compliance review states whether the process was followed.
     app.post_json(
@@ -236,6 +237,28 @@ async fn staff_evaluations_are_recorded_once_per_period_by_the_supervision_side(
     )
     .await
     .assert_status(StatusCode::CREATED);
+    app.post_json(
+        "/supervision-activities",
+        Role::ComplaintHotline,
+        json!({"kind": "compliance_review", "org_unit_id": app.seed.bj, "held_on": "2026-11-21",
+               "title": "回访流程检查", "compliant": true}),
+    )
+    .await
+    .assert_status(StatusCode::CREATED);
+    // Latest first, a page at a time.
+    let activities = app
+        .get("/supervision-activities?per_page=1", Role::ComplaintHotline)
+        .await;
+    activities.assert_status(StatusCode::OK);
+    assert_eq!(activities.body["total"], 2);
+    assert_eq!(activities.body["items"][0]["title"], "回访流程检查");
+    let second = app
+        .get(
+            "/supervision-activities?per_page=1&page=2",
+            Role::ComplaintHotline,
+        )
+        .await;
+    assert_eq!(second.body["items"][0]["title"], "派工流程检查");
 }
 
 #[tokio::test]
@@ -468,7 +491,8 @@ async fn mystery_shopper_reports_do_not_exist_outside_the_supervision_department
         .get("/mystery-shopper-reports", Role::CustomerDepartment)
         .await;
     list.assert_status(StatusCode::OK);
-    assert_eq!(list.body[0]["shopper_name"], "王暗访");
+    assert_eq!(list.body["items"][0]["shopper_name"], "王暗访");
+    assert_eq!(list.body["total"], 1);
     app.get(
         &format!("/mystery-shopper-reports/{id}"),
         Role::ComplaintHotline,
