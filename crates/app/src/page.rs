@@ -18,6 +18,13 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// Page `page` (the first when none) of the default size.
+    pub fn numbered(page: Option<u64>) -> PageRequest {
+        PageRequest {
+            page,
+            per_page: None,
+        }
+    }
     pub fn page(&self) -> u64 {
         self.page.unwrap_or(1).max(1)
     }

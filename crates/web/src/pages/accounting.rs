@@ -20,7 +20,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    form_outcome, redirect, render, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager,
+    form_outcome, pager_pair, redirect, render, render_with, CsrfForm, Ctx, FieldErrors, PageError,
+    Pager,
 };
 use crate::session::PageUser;
 use crate::AppState;
@@ -79,22 +80,15 @@ async fn accounting_view(
         to_mail: Some(true),
         ..InvoiceFilter::default()
     };
-    let page_of = |page| PageRequest {
-        page,
-        per_page: None,
-    };
-    let open = accounting::invoices(app, actor, &open, page_of(pages.open_page)).await?;
-    let to_mail = accounting::invoices(app, actor, &to_mail, page_of(pages.mail_page)).await?;
-    let page_number = |page: Option<u64>| page.map(|page| page.to_string());
-    let open_pager = Pager::named(
-        "open_page",
+    let (open_page, mail_page) = (pages.open_page, pages.mail_page);
+    let open = accounting::invoices(app, actor, &open, PageRequest::numbered(open_page)).await?;
+    let to_mail =
+        accounting::invoices(app, actor, &to_mail, PageRequest::numbered(mail_page)).await?;
+    let (open_pager, to_mail_pager) = pager_pair(
+        ["open_page", "mail_page"],
+        [open_page, mail_page],
         &open,
-        &[("mail_page", page_number(pages.mail_page))],
-    );
-    let to_mail_pager = Pager::named(
-        "mail_page",
         &to_mail,
-        &[("open_page", page_number(pages.open_page))],
     );
     let (status, errors) = match &error {
         Some(err) => (

@@ -427,6 +427,21 @@ impl Pager {
     }
 }
 
+/// The pagers of a screen that pages two lists, each by its own query parameter (`params`,
+/// holding `numbers`): paging one keeps the other where it is.
+pub fn pager_pair<A, B>(
+    params: [&'static str; 2],
+    numbers: [Option<u64>; 2],
+    first: &aftersales_app::page::Page<A>,
+    second: &aftersales_app::page::Page<B>,
+) -> (Pager, Pager) {
+    let number = |page: Option<u64>| page.map(|page| page.to_string());
+    (
+        Pager::named(params[0], first, &[(params[1], number(numbers[1]))]),
+        Pager::named(params[1], second, &[(params[0], number(numbers[0]))]),
+    )
+}
+
 #[cfg(test)]
 mod pager_tests {
     use aftersales_app::page::Page;
@@ -452,6 +467,28 @@ mod pager_tests {
         assert!(pager.has_prev() && pager.has_next());
         assert_eq!((pager.prev(), pager.next(), pager.pages), (1, 3, 3));
         assert_eq!(Pager::new(&page, &[]).param, "page");
+    }
+
+    #[test]
+    fn a_pair_of_pagers_each_keeps_the_others_page() {
+        let page = |number| Page {
+            items: vec![(); 50],
+            total: 500,
+            page: number,
+            per_page: 50,
+            total_capped: false,
+        };
+        let (open, mail) = super::pager_pair(
+            ["open_page", "mail_page"],
+            [Some(2), None],
+            &page(2),
+            &page(1),
+        );
+        assert_eq!((open.param, open.base_query.as_str()), ("open_page", ""));
+        assert_eq!(
+            (mail.param, mail.base_query.as_str()),
+            ("mail_page", "open_page=2&")
+        );
     }
 }
 

@@ -21,7 +21,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::{form_outcome, optional_id, render_with, CsrfForm, Ctx, FieldErrors, PageError, Pager};
+use super::{
+    form_outcome, optional_id, pager_pair, render_with, CsrfForm, Ctx, FieldErrors, PageError,
+    Pager,
+};
 use crate::session::PageUser;
 use crate::AppState;
 
@@ -124,34 +127,25 @@ async fn overview_page(
     failed: &'static str,
     error: Option<AppError>,
 ) -> Result<Response, PageError> {
-    let page_of = |page| PageRequest {
-        page,
-        per_page: None,
-    };
     let evaluations = supervision::evaluations(
         &state.app,
         &user.actor,
         &EvaluationFilter::default(),
-        page_of(pages.evaluation_page),
+        PageRequest::numbered(pages.evaluation_page),
     )
     .await?;
     let activities = supervision::activities(
         &state.app,
         &user.actor,
         &ActivityFilter::default(),
-        page_of(pages.activity_page),
+        PageRequest::numbered(pages.activity_page),
     )
     .await?;
-    let page_number = |page: Option<u64>| page.map(|page| page.to_string());
-    let evaluations_pager = Pager::named(
-        "evaluation_page",
+    let (evaluations_pager, activities_pager) = pager_pair(
+        ["evaluation_page", "activity_page"],
+        [pages.evaluation_page, pages.activity_page],
         &evaluations,
-        &[("activity_page", page_number(pages.activity_page))],
-    );
-    let activities_pager = Pager::named(
-        "activity_page",
         &activities,
-        &[("evaluation_page", page_number(pages.evaluation_page))],
     );
     let writes = user
         .actor
