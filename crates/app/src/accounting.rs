@@ -758,16 +758,10 @@ pub async fn invoices(
             .filter(invoice::Column::Collection.eq(settlement::COLLECTION_NONE))
             .filter(invoice::Column::MailedAt.is_null());
     }
-    let mut page = crate::page::fetch(
-        &app.db,
-        query
-            .order_by_desc(invoice::Column::IssuedAt)
-            .order_by_desc(invoice::Column::Id),
-        request,
-    )
-    .await?;
-    let views = invoice_views(&app.db, std::mem::take(&mut page.items)).await?;
-    Ok(page.with_items(views))
+    let query = query
+        .order_by_desc(invoice::Column::IssuedAt)
+        .order_by_desc(invoice::Column::Id);
+    crate::page::fetch_with(&app.db, query, request, |rows| invoice_views(&app.db, rows)).await
 }
 
 /// An invoice the actor's branch scope covers (404 otherwise).

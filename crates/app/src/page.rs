@@ -155,6 +155,23 @@ pub async fn fetch<E: EntityTrait>(
     })
 }
 
+/// The page `request` of `query`, its rows turned into views together by `views` (which
+/// reads what the rows refer to in a few queries for the whole page).
+pub async fn fetch_with<E, V, Fut>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    request: PageRequest,
+    views: impl FnOnce(Vec<E::Model>) -> Fut,
+) -> Result<Page<V>, AppError>
+where
+    E: EntityTrait,
+    Fut: std::future::Future<Output = Result<Vec<V>, AppError>>,
+{
+    let mut page = fetch(db, query, request).await?;
+    let views = views(std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(views))
+}
+
 /// The page `request` of `query`, each row turned into its view by `view` (a view that
 /// reads a few rows of its own, which a page bounds).
 pub async fn fetch_views<E, V, Fut>(
@@ -167,12 +184,14 @@ where
     E: EntityTrait,
     Fut: std::future::Future<Output = Result<V, AppError>>,
 {
-    let mut page = fetch(db, query, request).await?;
-    let mut views = Vec::with_capacity(page.items.len());
-    for row in std::mem::take(&mut page.items) {
-        views.push(view(row).await?);
-    }
-    Ok(page.with_items(views))
+    fetch_with(db, query, request, |rows| async move {
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            views.push(view(row).await?);
+        }
+        Ok(views)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -402,10 +402,8 @@ pub async fn list_requests(
     filter: &PurchaseRequestFilter,
     request: PageRequest,
 ) -> Result<Page<PurchaseRequestView>, AppError> {
-    let mut page =
-        crate::page::fetch(&app.db, requests_query(app, actor, filter).await?, request).await?;
-    let views = request_views(&app.db, std::mem::take(&mut page.items)).await?;
-    Ok(page.with_items(views))
+    let query = requests_query(app, actor, filter).await?;
+    crate::page::fetch_with(&app.db, query, request, |rows| request_views(&app.db, rows)).await
 }
 
 /// Every open request of the locations the actor manages, newest first: the open-purchases

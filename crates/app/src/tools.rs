@@ -697,9 +697,11 @@ pub async fn list_purchases(
     filter: &ToolPurchaseFilter,
     request: PageRequest,
 ) -> Result<Page<ToolPurchaseView>, AppError> {
-    let mut page = crate::page::fetch(&app.db, purchases_query(actor, filter)?, request).await?;
-    let views = purchase_views(&app.db, std::mem::take(&mut page.items)).await?;
-    Ok(page.with_items(views))
+    let query = purchases_query(actor, filter)?;
+    crate::page::fetch_with(&app.db, query, request, |rows| {
+        purchase_views(&app.db, rows)
+    })
+    .await
 }
 
 /// Every open tool purchase of the units the actor sees, newest first: the open-purchases
